@@ -1,0 +1,125 @@
+/**
+ * The one error catalog. Every error the project raises on purpose is a QrunError whose `code` is a
+ * key of ERROR_CATALOG. Codes are stable: scripts, the gateway's JSON errors and the docs refer to
+ * them, so a code is never renamed or reused — add a new one instead. The mapping from a code's
+ * family to a process exit code lives in one place: src/cli/exit-codes.ts.
+ */
+
+export type ErrorFamily =
+  | 'usage' // the command line itself is wrong
+  | 'input' // a payload, circuit or option value the user gave is wrong
+  | 'config' // an admin file (catalogue, plugstack arguments) is wrong or unreadable
+  | 'io' // a file the user named cannot be read or written
+  | 'capacity' // the job does not hold the Slurm capacity it needs, or too little is left
+  | 'backend' // a backend refused, failed or cannot be reached
+  | 'resource' // this machine cannot do it (memory, size limits)
+  | 'security' // a secret, token or permission check failed
+  | 'environment' // the host lacks something (root, packages, ports) a command needs
+  | 'unavailable' // the feature is not built yet or not compiled in
+  | 'internal'; // a bug: please report it
+
+interface CatalogEntry {
+  readonly family: ErrorFamily;
+  /** One line saying what the code means; shown by `qrun help errors` and in docs/errors.md. */
+  readonly summary: string;
+}
+
+export const ERROR_CATALOG = {
+  USAGE: { family: 'usage', summary: 'The command line is invalid (unknown option, missing argument).' },
+
+  PAYLOAD_INVALID: { family: 'input', summary: 'A primitive payload does not match the Sampler/Estimator V2 format.' },
+  PAYLOAD_PROGRAM_MISMATCH: { family: 'input', summary: "The payload's program_id does not match the subcommand." },
+  QASM_SYNTAX: { family: 'input', summary: 'An OpenQASM program has a syntax error.' },
+  QASM_SEMANTIC: { family: 'input', summary: 'An OpenQASM program is well formed but meaningless (undefined name, wrong arity).' },
+  QASM_UNSUPPORTED: { family: 'input', summary: 'An OpenQASM feature this project does not support.' },
+  OBSERVABLE_INVALID: { family: 'input', summary: 'An observable is malformed or does not match the circuit width.' },
+  BROADCAST_MISMATCH: { family: 'input', summary: 'Observables and parameter values have shapes that do not broadcast.' },
+  OPTION_INVALID: { family: 'input', summary: 'An option value is out of range or of the wrong type.' },
+  CIRCUIT_DOES_NOT_FIT: { family: 'input', summary: "A circuit needs more than the backend offers (qubits, gates, connectivity, shots)." },
+
+  CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
+  CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },
+  CONFIG_INVALID: { family: 'config', summary: 'A configuration file breaks its schema; every bad field is listed.' },
+  PLUGSTACK_ARG_INVALID: { family: 'config', summary: 'A plugstack.conf argument is unknown or malformed.' },
+
+  FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },
+  FILE_UNREADABLE: { family: 'io', summary: 'An input file cannot be read.' },
+  OUTPUT_NOT_WRITABLE: { family: 'io', summary: 'The output path cannot be written; nothing was run.' },
+
+  BACKEND_UNKNOWN: { family: 'capacity', summary: 'The backend name is not in the catalogue.' },
+  BACKEND_NOT_GRANTED: { family: 'capacity', summary: 'The job was not granted this backend.' },
+  CAPACITY_MISSING: { family: 'capacity', summary: 'The job does not hold the GRES or license the backend requires.' },
+  ALLOCATION_EXPIRED: { family: 'capacity', summary: "The job's allocation has ended (QRUN_DEADLINE passed)." },
+
+  BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
+  BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
+  HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },
+
+  CIRCUIT_TOO_LARGE: { family: 'resource', summary: 'The circuit needs more memory than this machine allows.' },
+
+  SECRET_UNAVAILABLE: { family: 'security', summary: 'A secret reference cannot be resolved.' },
+  SECRET_INSECURE: { family: 'security', summary: 'A secret file is readable by others or not owned by root.' },
+  AUTH_FAILED: { family: 'security', summary: 'A gateway request carried no valid token or came from another uid.' },
+
+  NOT_ROOT: { family: 'environment', summary: 'The command must run as root.' },
+  PORT_IN_USE: { family: 'environment', summary: 'A TCP port the command needs is already taken.' },
+  PACKAGES_UNAVAILABLE: { family: 'environment', summary: "Required Debian packages are missing and apt cannot install them." },
+  DAEMON_FAILED: { family: 'environment', summary: 'A daemon (munged, slurmctld, slurmd) did not start or stop in time.' },
+  TOOL_FAILED: { family: 'environment', summary: 'An external command the project runs failed.' },
+
+  NATIVE_LOAD_FAILED: { family: 'unavailable', summary: 'The native addon exists but cannot be loaded.' },
+  NOT_IMPLEMENTED: { family: 'unavailable', summary: 'This feature is not implemented yet.' },
+
+  INTERNAL: { family: 'internal', summary: 'An unexpected error; this is a bug.' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface QrunErrorOptions {
+  /** What the user can do about it, in one sentence. Printed after the message. */
+  hint?: string;
+  cause?: unknown;
+  /** Structured facts for --json output and logs (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+export class QrunError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: QrunErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'QrunError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  get family(): ErrorFamily {
+    return ERROR_CATALOG[this.code].family;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint?: string; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
+  }
+}
+
+export function isQrunError(value: unknown): value is QrunError {
+  return value instanceof QrunError;
+}
+
+/** Wraps anything thrown into a QrunError, keeping the original as `cause`. */
+export function asQrunError(value: unknown): QrunError {
+  if (value instanceof QrunError) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return new QrunError('INTERNAL', message, {
+    cause: value,
+    hint: 'This is a bug in slurm-qpu; please report it with the command you ran.',
+  });
+}
