@@ -1,0 +1,378 @@
+import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { QrunError } from '../errors.js';
+import {
+  findMarked,
+  isAlive,
+  isOurs,
+  MARKER_VARIABLE,
+  startDaemon,
+  stopProcess,
+  type DaemonRecord,
+} from './daemons.js';
+import { run, runChecked, waitFor } from './exec.js';
+import {
+  ensurePackages,
+  ensurePortFree,
+  ensureServiceUser,
+  ensureTestUser,
+  openTraversal,
+  requireRoot,
+  shortHostname,
+  userIds,
+} from './host.js';
+import { DEFAULT_CATALOGUE, HANDLER_PATH, REPO_ROOT, SHIM_PATH, type ClusterPaths } from './paths.js';
+import {
+  capacityFromCatalogue,
+  nodeLineFrom,
+  renderEnvFile,
+  renderGresConf,
+  renderPlugstackConf,
+  renderSlurmConf,
+} from './slurm-conf.js';
+
+export interface UpOptions {
+  readonly catalogue?: string;
+  readonly build: boolean;
+  readonly portBase: number;
+  readonly testUser: string;
+  readonly serviceUser: string;
+  /** Seconds the shim waits for the hook handler. */
+  readonly hookTimeout: number;
+}
+
+/** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
+export interface ClusterRecord {
+  readonly runtimeDir: string;
+  readonly hostname: string;
+  readonly ctldPort: number;
+  readonly slurmdPort: number;
+  readonly testUser: string;
+  readonly serviceUser: string;
+  readonly daemons: DaemonRecord[];
+  readonly openedDirs: Array<{ path: string; mode: number }>;
+  readonly startedAt: string;
+}
+
+type Say = (line: string) => void;
+
+export async function readRecord(paths: ClusterPaths): Promise<ClusterRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(paths.stateFile, 'utf8')) as ClusterRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveRecord(paths: ClusterPaths, record: ClusterRecord): Promise<void> {
+  await writeFile(`${paths.stateFile}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${paths.stateFile}.tmp`, paths.stateFile);
+}
+
+function runtimeLayout(runtimeDir: string) {
+  return {
+    etc: join(runtimeDir, 'etc'),
+    lib: join(runtimeDir, 'lib'),
+    munge: join(runtimeDir, 'munge'),
+    spool: join(runtimeDir, 'spool'),
+    ctldState: join(runtimeDir, 'slurmctld'),
+    qpuState: join(runtimeDir, 'qpu'),
+    jobs: join(runtimeDir, 'jobs'),
+  };
+}
+
+async function readCatalogue(path: string): Promise<{ text: string; data: unknown }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new QrunError('CONFIG_NOT_FOUND', `cannot read the catalogue ${path}: ${(error as Error).message}`, {
+      hint: 'Pass an existing file with --catalogue, or omit it for slurm-conf/dev-cluster/qpu.json.',
+    });
+  }
+  try {
+    return { text, data: JSON.parse(text) };
+  } catch (error) {
+    throw new QrunError('CONFIG_UNREADABLE', `the catalogue ${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function buildArtifacts(say: Say): Promise<void> {
+  say('building the TypeScript sources and the SPANK shim');
+  await runChecked('npm', ['run', '--silent', 'build:ts'], { cwd: REPO_ROOT });
+  await runChecked('node', ['scripts/build-spank.mjs', '--required'], { cwd: REPO_ROOT });
+}
+
+export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Promise<ClusterRecord> {
+  requireRoot(process.getuid?.() ?? -1);
+  if (await readRecord(paths)) {
+    say('a dev cluster is already recorded here: stopping it first');
+    await down(paths, say);
+  }
+  await ensurePackages(say);
+  const ctldPort = options.portBase;
+  const slurmdPort = options.portBase + 1;
+  await ensurePortFree(ctldPort, 'slurmctld');
+  await ensurePortFree(slurmdPort, 'slurmd');
+  const hostname = await shortHostname();
+  const nodeLine = nodeLineFrom((await runChecked('slurmd', ['-C'])).stdout);
+  await ensureTestUser(options.testUser, say);
+  await ensureServiceUser(options.serviceUser, say);
+  if (options.build) await buildArtifacts(say);
+
+  const catalogue = await readCatalogue(options.catalogue ?? DEFAULT_CATALOGUE);
+  const capacity = capacityFromCatalogue(catalogue.data);
+
+  await mkdir(paths.root, { recursive: true });
+  await rm(paths.log, { recursive: true, force: true });
+  await mkdir(join(paths.log, 'munge'), { recursive: true });
+  const munge = await userIds('munge');
+  await chown(join(paths.log, 'munge'), munge.uid, munge.gid);
+
+  // Runtime files live outside the checkout, in a fresh private temp dir opened for reading:
+  // job users must read slurm.conf and reach the munge socket wherever the checkout is.
+  const runtimeDir = await mkdtemp('/tmp/slurm-qpu-dev-');
+  await chmod(runtimeDir, 0o755);
+  const rt = runtimeLayout(runtimeDir);
+  for (const dir of [rt.etc, rt.lib, rt.spool, rt.ctldState]) await mkdir(dir, { mode: 0o755 });
+  await mkdir(rt.qpuState, { mode: 0o700 });
+  await mkdir(rt.jobs);
+  await chmod(rt.jobs, 0o1777);
+  await mkdir(rt.munge, { mode: 0o700 });
+  await chown(rt.munge, munge.uid, munge.gid);
+  // The munge socket directory must be reachable by every job user, and writable only by munge.
+  await chmod(rt.munge, 0o755);
+
+  const record: ClusterRecord = {
+    runtimeDir,
+    hostname,
+    ctldPort,
+    slurmdPort,
+    testUser: options.testUser,
+    serviceUser: options.serviceUser,
+    daemons: [],
+    openedDirs: [],
+    startedAt: new Date().toISOString(),
+  };
+  await saveRecord(paths, record);
+
+  try {
+    const catalogueFile = join(rt.etc, 'qpu.json');
+    await writeFile(catalogueFile, catalogue.text, { mode: 0o644 });
+
+    let shim: string | null = null;
+    try {
+      // Copy, then rename: a plugin .so must never be rewritten in place while Slurm has it mapped.
+      shim = join(rt.lib, 'spank_qpu.so');
+      await copyFile(SHIM_PATH, `${shim}.tmp`);
+      await rename(`${shim}.tmp`, shim);
+    } catch {
+      say(`no ${SHIM_PATH}: starting plain Slurm without the SPANK plugin`);
+      shim = null;
+    }
+    const slurmConf = join(rt.etc, 'slurm.conf');
+    const plugstackConf = join(rt.etc, 'plugstack.conf');
+    const mungeSocket = join(rt.munge, 'munge.socket');
+    await writeFile(
+      slurmConf,
+      renderSlurmConf({
+        clusterName: 'qpudev',
+        hostname,
+        nodeLine,
+        ctldPort,
+        slurmdPort,
+        mungeSocket,
+        spool: rt.spool,
+        ctldState: rt.ctldState,
+        logDir: paths.log,
+        runDir: runtimeDir,
+        plugstackConf,
+        capacity,
+      }),
+      { mode: 0o644 },
+    );
+    await writeFile(join(rt.etc, 'gres.conf'), renderGresConf(capacity), { mode: 0o644 });
+    await writeFile(
+      plugstackConf,
+      renderPlugstackConf(
+        shim === null
+          ? null
+          : {
+              shim,
+              catalogue: catalogueFile,
+              handler: HANDLER_PATH,
+              node: process.execPath,
+              stateDir: rt.qpuState,
+              timeoutSeconds: options.hookTimeout,
+              serviceUser: options.serviceUser,
+            },
+      ),
+      { mode: 0o644 },
+    );
+
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      SLURM_CONF: slurmConf,
+      [MARKER_VARIABLE]: runtimeDir,
+    };
+    say('starting munged');
+    record.daemons.push(
+      startDaemon({
+        name: 'munged',
+        command: '/usr/sbin/munged',
+        args: [
+          '--foreground',
+          `--socket=${mungeSocket}`,
+          `--pid-file=${join(rt.munge, 'munged.pid')}`,
+          `--seed-file=${join(rt.munge, 'munged.seed')}`,
+          `--log-file=${join(paths.log, 'munge', 'munged.log')}`,
+          '--key-file=/etc/munge/munge.key',
+        ],
+        logFile: join(paths.log, 'munged.out'),
+        env,
+        uid: munge.uid,
+        gid: munge.gid,
+      }),
+    );
+    await saveRecord(paths, record);
+    await waitFor(
+      'munged to answer',
+      async () => ((await run('munge', ['-n', '-S', mungeSocket])).code === 0 ? true : undefined),
+      10_000,
+    );
+
+    say('starting slurmctld');
+    record.daemons.push(
+      startDaemon({
+        name: 'slurmctld',
+        command: '/usr/sbin/slurmctld',
+        args: ['-D', '-c', '-f', slurmConf],
+        logFile: join(paths.log, 'slurmctld.out'),
+        env,
+      }),
+    );
+    await saveRecord(paths, record);
+    await waitFor(
+      'slurmctld to answer `scontrol ping`',
+      async () => ((await run('scontrol', ['ping'], { env })).stdout.includes('is UP') ? true : undefined),
+      20_000,
+    );
+
+    say('starting slurmd');
+    record.daemons.push(
+      startDaemon({
+        name: 'slurmd',
+        command: '/usr/sbin/slurmd',
+        args: ['-D', '-f', slurmConf],
+        logFile: join(paths.log, 'slurmd.out'),
+        env,
+      }),
+    );
+    await saveRecord(paths, record);
+    await waitFor(
+      `node ${hostname} to be idle`,
+      async () => {
+        const state = (await run('sinfo', ['-h', '-o', '%t'], { env })).stdout.trim();
+        return state === 'idle' ? state : undefined;
+      },
+      30_000,
+    );
+
+    record.openedDirs.push(...(await openTraversal(REPO_ROOT)));
+    await saveRecord(paths, record);
+    await writeFile(
+      paths.envFile,
+      renderEnvFile({
+        SLURM_CONF: slurmConf,
+        QPU_DEV_CLUSTER_RUNTIME: runtimeDir,
+        QPU_DEV_CLUSTER_LOGS: paths.log,
+        QPU_DEV_CLUSTER_QPU_STATE: rt.qpuState,
+        QPU_DEV_CLUSTER_JOBS: rt.jobs,
+        QPU_DEV_CLUSTER_HOST: hostname,
+        QPU_DEV_CLUSTER_TEST_USER: options.testUser,
+        QPU_DEV_CLUSTER_SERVICE_USER: options.serviceUser,
+      }),
+    );
+    return record;
+  } catch (error) {
+    say(`up failed; stopping what was started (logs stay in ${paths.log})`);
+    await down(paths, say).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function cancelAllJobs(env: Record<string, string>, say: Say): Promise<void> {
+  const queue = await run('squeue', ['-h', '-o', '%A'], { env, timeoutMs: 10_000 });
+  if (queue.code !== 0) return;
+  const ids = queue.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) return;
+  say(`cancelling ${ids.length} job(s)`);
+  await run('scancel', ids, { env, timeoutMs: 10_000 });
+  await waitFor(
+    'cancelled jobs to end',
+    async () => ((await run('squeue', ['-h', '-o', '%A'], { env })).stdout.trim() === '' ? true : undefined),
+    20_000,
+    200,
+  ).catch(() => say('some jobs did not end in 20 s; stopping the daemons anyway'));
+}
+
+/** Stops exactly what `up` started, restores what it changed, and removes its runtime files. */
+export async function down(paths: ClusterPaths, say: Say): Promise<void> {
+  requireRoot(process.getuid?.() ?? -1);
+  const record = await readRecord(paths);
+  if (!record) {
+    say('no dev cluster is recorded here; nothing to stop');
+    return;
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    SLURM_CONF: join(record.runtimeDir, 'etc', 'slurm.conf'),
+  };
+  const ctld = record.daemons.find((d) => d.name === 'slurmctld');
+  if (ctld && (await isOurs(ctld.pid, record.runtimeDir))) await cancelAllJobs(env, say);
+
+  // slurmd first (it may take ~3 s), then the controller, then munge that both use.
+  for (const name of ['slurmd', 'slurmctld', 'munged']) {
+    const daemon = record.daemons.find((d) => d.name === name);
+    if (!daemon || !(await isOurs(daemon.pid, record.runtimeDir))) continue;
+    const how = await stopProcess(daemon.pid, 10_000);
+    say(`${name} (pid ${daemon.pid}) ${how}`);
+  }
+  // Anything else ours (a slurmstepd left by a job) goes too.
+  for (const pid of await findMarked(record.runtimeDir)) {
+    const how = await stopProcess(pid, 3_000);
+    say(`leftover process ${pid} ${how}`);
+  }
+  for (const dir of record.openedDirs) {
+    await chmod(dir.path, dir.mode).catch(() => undefined);
+  }
+  await rm(record.runtimeDir, { recursive: true, force: true });
+  await rm(paths.envFile, { force: true });
+  await rm(paths.stateFile, { force: true });
+}
+
+export interface ClusterStatus {
+  readonly state: 'up' | 'down' | 'degraded';
+  readonly record?: ClusterRecord;
+  readonly daemons: Array<{ name: string; pid: number; alive: boolean }>;
+  readonly nodes?: string;
+}
+
+export async function status(paths: ClusterPaths): Promise<ClusterStatus> {
+  const record = await readRecord(paths);
+  if (!record) return { state: 'down', daemons: [] };
+  const daemons = await Promise.all(
+    record.daemons.map(async (d) => ({
+      name: d.name,
+      pid: d.pid,
+      alive: (await isAlive(d.pid)) && (await isOurs(d.pid, record.runtimeDir)),
+    })),
+  );
+  const allAlive = daemons.length === 3 && daemons.every((d) => d.alive);
+  let nodes: string | undefined;
+  if (allAlive) {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SLURM_CONF: join(record.runtimeDir, 'etc', 'slurm.conf') };
+    nodes = (await run('sinfo', ['-N', '-o', '%N %t %G'], { env, timeoutMs: 10_000 })).stdout.trim();
+  }
+  return { state: allAlive ? 'up' : 'degraded', record, daemons, ...(nodes === undefined ? {} : { nodes }) };
+}

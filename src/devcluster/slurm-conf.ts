@@ -1,0 +1,146 @@
+/**
+ * Renders the dev cluster's slurm.conf, gres.conf and plugstack.conf. Pure functions of their
+ * inputs, so the exact text is unit-tested; the facts behind each line are in docs/dev-cluster.md.
+ */
+
+/** What the catalogue says about Slurm capacity, read loosely: the hook validates the catalogue. */
+export interface CapacityPlan {
+  /** GRES `qpu` types and their counts: `Gres=qpu:sim:4`. */
+  readonly gres: ReadonlyArray<{ readonly type: string; readonly count: number }>;
+  /** Cluster-wide licenses: `Licenses=qpu_sim_shared:2`. */
+  readonly licenses: ReadonlyArray<{ readonly name: string; readonly count: number }>;
+}
+
+export interface ClusterLayout {
+  readonly clusterName: string;
+  readonly hostname: string;
+  /** The `NodeName=...` line of `slurmd -C`, hardware facts of this machine. */
+  readonly nodeLine: string;
+  readonly ctldPort: number;
+  readonly slurmdPort: number;
+  readonly mungeSocket: string;
+  readonly spool: string;
+  readonly ctldState: string;
+  readonly logDir: string;
+  readonly runDir: string;
+  readonly plugstackConf: string;
+  readonly capacity: CapacityPlan;
+}
+
+interface CatalogueShape {
+  backends?: Record<string, { capacity?: { gres?: unknown; license?: unknown; lanes?: unknown } }>;
+}
+
+/** Sums lanes per GRES type and per license over every backend of a catalogue. */
+export function capacityFromCatalogue(catalogue: unknown): CapacityPlan {
+  const backends = (catalogue as CatalogueShape | null)?.backends ?? {};
+  const gres = new Map<string, number>();
+  const licenses = new Map<string, number>();
+  for (const backend of Object.values(backends)) {
+    const capacity = backend.capacity;
+    if (!capacity || typeof capacity.lanes !== 'number') continue;
+    if (typeof capacity.gres === 'string') gres.set(capacity.gres, Math.max(gres.get(capacity.gres) ?? 0, capacity.lanes));
+    if (typeof capacity.license === 'string') {
+      licenses.set(capacity.license, Math.max(licenses.get(capacity.license) ?? 0, capacity.lanes));
+    }
+  }
+  return {
+    gres: [...gres].map(([type, count]) => ({ type, count })),
+    licenses: [...licenses].map(([name, count]) => ({ name, count })),
+  };
+}
+
+/** Keeps the hardware facts of `slurmd -C` (CPUs, sockets, memory) and drops the UpTime line. */
+export function nodeLineFrom(slurmdDashC: string): string {
+  const line = slurmdDashC.split('\n').find((l) => l.startsWith('NodeName='));
+  if (!line) throw new Error(`slurmd -C printed no NodeName line:\n${slurmdDashC}`);
+  return line.trim();
+}
+
+export function renderSlurmConf(layout: ClusterLayout): string {
+  const gres = layout.capacity.gres.map((g) => `qpu:${g.type}:${g.count}`).join(',');
+  const licenses = layout.capacity.licenses.map((l) => `${l.name}:${l.count}`).join(',');
+  const nodeLine = layout.nodeLine.replace(/^NodeName=\S+/, `NodeName=${layout.hostname}`);
+  const lines = [
+    '# Written by `npm run dev-cluster -- up`; rewritten on every up.',
+    `ClusterName=${layout.clusterName}`,
+    `SlurmctldHost=${layout.hostname}`,
+    `SlurmctldPort=${layout.ctldPort}`,
+    `SlurmdPort=${layout.slurmdPort}`,
+    'SlurmUser=root',
+    'SlurmdUser=root',
+    'AuthType=auth/munge',
+    'CredType=cred/munge',
+    // Our own munged on our own socket: the cluster never touches a site's munge.
+    `AuthInfo=socket=${layout.mungeSocket}`,
+    `StateSaveLocation=${layout.ctldState}`,
+    `SlurmdSpoolDir=${layout.spool}`,
+    `SlurmctldPidFile=${layout.runDir}/slurmctld.pid`,
+    `SlurmdPidFile=${layout.runDir}/slurmd.pid`,
+    `SlurmctldLogFile=${layout.logDir}/slurmctld.log`,
+    `SlurmdLogFile=${layout.logDir}/slurmd.log`,
+    'SlurmctldDebug=info',
+    'SlurmdDebug=info',
+    'ProctrackType=proctrack/linuxproc',
+    'TaskPlugin=task/none',
+    'AccountingStorageType=accounting_storage/none',
+    'JobAcctGatherType=jobacct_gather/none',
+    'JobCompType=jobcomp/none',
+    'MailProg=/bin/true',
+    'MpiDefault=none',
+    'ReturnToService=2',
+    // Batch jobs start at once instead of after the default scheduling delay (~1 s vs ~3 s).
+    'SchedulerParameters=batch_sched_delay=0',
+    'SchedulerType=sched/backfill',
+    'SelectType=select/cons_tres',
+    'SelectTypeParameters=CR_Core',
+    // Short waits so cancelled and timed-out jobs finish within a test's patience.
+    'KillWait=2',
+    'InactiveLimit=0',
+    'MinJobAge=300',
+    `PlugStackConfig=${layout.plugstackConf}`,
+    'GresTypes=qpu',
+    ...(licenses ? [`Licenses=${licenses}`] : []),
+    `${nodeLine}${gres ? ` Gres=${gres}` : ''} State=UNKNOWN`,
+    // With 2 cores, CPUs would run out before the QPU GRES does: share cores so GRES is what counts.
+    `PartitionName=debug Nodes=${layout.hostname} Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function renderGresConf(capacity: CapacityPlan): string {
+  // Count-only GRES (no File=): a QPU is not a device node on this host.
+  const lines = capacity.gres.map((g) => `Name=qpu Type=${g.type} Count=${g.count}`);
+  return `# Written by \`npm run dev-cluster -- up\`.\n${lines.join('\n')}\n`;
+}
+
+export interface PlugstackArgs {
+  readonly shim: string;
+  readonly catalogue: string;
+  readonly handler: string;
+  readonly node: string;
+  readonly stateDir: string;
+  readonly timeoutSeconds: number;
+  readonly serviceUser: string;
+}
+
+/** An empty plugstack (no shim) is legal: the cluster then runs plain Slurm. */
+export function renderPlugstackConf(args: PlugstackArgs | null): string {
+  const header = '# Written by `npm run dev-cluster -- up`.\n';
+  if (!args) return `${header}# spank_qpu.so was not built; no SPANK plugin is loaded.\n`;
+  return (
+    header +
+    `required ${args.shim} config=${args.catalogue} handler=${args.handler} node=${args.node} ` +
+    `state_dir=${args.stateDir} timeout=${args.timeoutSeconds} service_user=${args.serviceUser}\n`
+  );
+}
+
+export function renderEnvFile(vars: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(vars).map(([key, value]) => `export ${key}=${shellQuote(value)}`);
+  return `# Source this file to use the dev cluster: . .dev-cluster/env\n${lines.join('\n')}\n`;
+}
+
+function shellQuote(value: string): string {
+  return /^[\w./:=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Brings the dev cluster up once for all e2e files and down at the end. Under CI (CI=true) a cluster
+ * that cannot start is a failure; elsewhere, without root, the e2e files are skipped with a reason.
+ */
+import type { TestProject } from 'vitest/node';
+import { down, up } from '../../src/devcluster/cluster.js';
+import { clusterPaths } from '../../src/devcluster/paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    clusterSkipReason: string;
+  }
+}
+
+const say = (line: string): void => {
+  process.stderr.write(`dev-cluster: ${line}\n`);
+};
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const isCi = process.env.CI === 'true';
+  if (process.getuid?.() !== 0) {
+    const reason = 'the e2e tests start a real Slurm cluster and need root (sudo npm test)';
+    if (isCi) throw new Error(`CI=true: ${reason}`);
+    say(`SKIPPING e2e: ${reason}`);
+    project.provide('clusterSkipReason', reason);
+    return async () => undefined;
+  }
+  const paths = clusterPaths();
+  await up(
+    paths,
+    {
+      build: process.env.QPU_E2E_NO_BUILD !== '1',
+      portBase: 6817,
+      testUser: 'qputest',
+      serviceUser: 'qpu-gateway',
+      hookTimeout: 30,
+    },
+    say,
+  );
+  project.provide('clusterSkipReason', '');
+  return async () => {
+    await down(paths, say);
+  };
+}
