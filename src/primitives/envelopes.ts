@@ -1,0 +1,41 @@
+/**
+ * qiskit-ibm-runtime's RuntimeEncoder wraps rich values as `{"__type__": T, "__value__": V}`. A payload
+ * written by Python may carry them anywhere an array can appear; this turns the ones that mean plain
+ * data back into plain JSON before the schemas look at it, so the rest of the code sees one form.
+ */
+import { QrunError } from '../errors.js';
+import { decodeNdarrayValue, toNested } from './numpy.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isEnvelope(value: unknown, type?: string): value is { __type__: string; __value__: unknown } {
+  return isRecord(value) && typeof value['__type__'] === 'string' && (type === undefined || value['__type__'] === type) && '__value__' in value;
+}
+
+/**
+ * Replaces `ndarray` (npy or list form), `ObservablesArray` and `BindingsArray` envelopes by plain
+ * JSON, recursively. Others (`complex`, `QuantumCircuit`) are left for the field that knows them.
+ * A BindingsArray becomes the by-name dict form; its keys are already JSON lists of names.
+ */
+export function decodeEnvelopes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeEnvelopes);
+  if (!isRecord(value)) return value;
+  if (isEnvelope(value, 'ndarray')) {
+    const inner = value.__value__;
+    if (typeof inner === 'string') return toNested(decodeNdarrayValue(inner));
+    return decodeEnvelopes(inner);
+  }
+  if (isEnvelope(value, 'ObservablesArray')) return decodeEnvelopes(value.__value__);
+  if (isEnvelope(value, 'BindingsArray')) {
+    const inner = value.__value__;
+    if (!isRecord(inner) || !isRecord(inner['data'])) {
+      throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object');
+    }
+    return decodeEnvelopes(inner['data']);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = decodeEnvelopes(inner);
+  return out;
+}
