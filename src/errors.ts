@@ -36,6 +36,7 @@ export const ERROR_CATALOG = {
   BROADCAST_MISMATCH: { family: 'input', summary: 'Observables and parameter values have shapes that do not broadcast.' },
   OPTION_INVALID: { family: 'input', summary: 'An option value is out of range or of the wrong type.' },
   CIRCUIT_DOES_NOT_FIT: { family: 'input', summary: "A circuit needs more than the backend offers (qubits, gates, connectivity, shots)." },
+  CIRCUIT_UNSUPPORTED: { family: 'input', summary: 'A circuit uses an operation the chosen primitive or engine cannot run (e.g. a mid-circuit measurement in an Estimator).' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },

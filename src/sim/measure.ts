@@ -1,0 +1,113 @@
+/**
+ * Non-unitary state operations: probabilities, projective measurement with collapse, reset, and
+ * sampling basis states from a final state.
+ */
+import type { Prng } from './prng.js';
+
+/** [P(qubit q = 0), P(qubit q = 1)] of a (possibly not exactly normalised) state. */
+export function qubitProbabilities(state: Float64Array, n: number, q: number): [number, number] {
+  const stride = 1 << q;
+  const size = 1 << n;
+  let p0 = 0;
+  let p1 = 0;
+  for (let base = 0; base < size; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const a = i << 1;
+      const b = (i + stride) << 1;
+      p0 += state[a]! * state[a]! + state[a + 1]! * state[a + 1]!;
+      p1 += state[b]! * state[b]! + state[b + 1]! * state[b + 1]!;
+    }
+  }
+  return [p0, p1];
+}
+
+/** Projects qubit q onto `outcome` and rescales the kept half by `scale`. */
+function project(state: Float64Array, n: number, q: number, outcome: 0 | 1, scale: number): void {
+  const stride = 1 << q;
+  const size = 1 << n;
+  const keep = outcome === 1 ? stride : 0;
+  const drop = stride - keep;
+  for (let base = 0; base < size; base += stride << 1) {
+    for (let i = base; i < base + stride; i++) {
+      const k = (i + keep) << 1;
+      const d = (i + drop) << 1;
+      state[k] = state[k]! * scale;
+      state[k + 1] = state[k + 1]! * scale;
+      state[d] = 0;
+      state[d + 1] = 0;
+    }
+  }
+}
+
+/**
+ * Measures qubit q in the Z basis: draws one uniform from `rng`, collapses and renormalises.
+ * Outcome 1 iff u·(p0+p1) < p1, so the rule does not depend on rounding in the normalisation.
+ */
+export function measureQubit(state: Float64Array, n: number, q: number, rng: Prng): 0 | 1 {
+  const [p0, p1] = qubitProbabilities(state, n, q);
+  const outcome: 0 | 1 = rng.nextDouble() * (p0 + p1) < p1 ? 1 : 0;
+  const p = outcome === 1 ? p1 : p0;
+  project(state, n, q, outcome, 1 / Math.sqrt(p));
+  return outcome;
+}
+
+/** Reset to |0⟩: measure (one uniform), then, on outcome 1, move the |1⟩ half onto the |0⟩ half. */
+export function resetQubit(state: Float64Array, n: number, q: number, rng: Prng): void {
+  if (measureQubit(state, n, q, rng) === 0) return;
+  const stride = 1 << q;
+  const size = 1 << n;
+  for (let base = 0; base < size; base += stride << 1) {
+    for (let i = base; i < base + stride; i++) {
+      const a = i << 1;
+      const b = (i + stride) << 1;
+      state[a] = state[b]!;
+      state[a + 1] = state[b + 1]!;
+      state[b] = 0;
+      state[b + 1] = 0;
+    }
+  }
+}
+
+/** |amplitude|² of every basis state. */
+export function probabilities(state: Float64Array): Float64Array {
+  const size = state.length >> 1;
+  const out = new Float64Array(size);
+  for (let i = 0; i < size; i++) out[i] = state[2 * i]! * state[2 * i]! + state[2 * i + 1]! * state[2 * i + 1]!;
+  return out;
+}
+
+/**
+ * Overwrites the first half of `state` with cumulative probabilities and returns that view, so
+ * sampling needs no second 2^n buffer. Safe in place: entry i is written after reading 2i and 2i+1,
+ * and every later read is at an index above i. The state is destroyed.
+ */
+export function cumulativeInPlace(state: Float64Array): Float64Array {
+  const size = state.length >> 1;
+  let acc = 0;
+  for (let i = 0; i < size; i++) {
+    const re = state[2 * i]!;
+    const im = state[2 * i + 1]!;
+    acc += re * re + im * im;
+    state[i] = acc;
+  }
+  return state.subarray(0, size);
+}
+
+/**
+ * Draws a basis index from cumulative probabilities with one uniform and a binary search: the first
+ * i with cum[i] > u·total. O(log 2^n) per shot keeps 10^6 shots in the tens of milliseconds and, unlike
+ * sorted uniforms, yields shots in an i.i.d. order without a shuffle.
+ */
+export function sampleIndex(cum: Float64Array, rng: Prng): number {
+  const size = cum.length;
+  const target = rng.nextDouble() * cum[size - 1]!;
+  let lo = 0;
+  let hi = size - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid]! > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
