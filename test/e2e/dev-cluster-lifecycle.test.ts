@@ -1,0 +1,83 @@
+/**
+ * `up` then `down` of a second, independent dev cluster (own state dir, own ports) beside the one the
+ * other e2e files use: each up reaches an idle node, each down leaves no process, socket or runtime
+ * file behind, and the shared cluster is untouched.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { down, status, up } from '../../src/devcluster/cluster.js';
+import { findMarked } from '../../src/devcluster/daemons.js';
+import { clusterPaths } from '../../src/devcluster/paths.js';
+import { clusterSkipReason, explain, slurm } from '../helpers/cluster.js';
+
+const quiet = (): void => undefined;
+
+describe.skipIf(clusterSkipReason() !== '')('dev cluster lifecycle', () => {
+  it('comes up idle and goes down without a trace, three times in a row', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qpu-dev-cluster-'));
+    const paths = clusterPaths(root);
+    try {
+      for (let cycle = 0; cycle < 3; cycle++) {
+        const record = await up(
+          paths,
+          { build: false, portBase: 6917, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 },
+          quiet,
+        );
+        const live = await status(paths);
+        expect(live.state).toBe('up');
+        expect(live.nodes).toMatch(/\bidle\b/);
+        expect(existsSync(paths.envFile)).toBe(true);
+
+        await down(paths, quiet);
+        expect(await findMarked(record.runtimeDir)).toEqual([]);
+        expect(existsSync(record.runtimeDir)).toBe(false);
+        expect(existsSync(paths.envFile)).toBe(false);
+        expect((await status(paths)).state).toBe('down');
+      }
+      // The cluster the other e2e files use is still there.
+      const shared = await slurm('sinfo', ['-h', '-o', '%t']);
+      expect(shared.stdout.trim(), explain(shared)).toMatch(/idle|mix|alloc/);
+    } finally {
+      await down(paths, quiet).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a port that is taken, and says which', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qpu-dev-cluster-'));
+    try {
+      // 6817 belongs to the shared cluster's slurmctld.
+      await expect(
+        up(clusterPaths(root), { build: false, portBase: 6817, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 }, quiet),
+      ).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining('6817') });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(clusterSkipReason() !== '')('dev-cluster command', () => {
+  const cli = ['--import', 'tsx', 'src/devcluster/main.ts'];
+
+  it('tells an ordinary user it needs root, with the fix', async () => {
+    const { run } = await import('../../src/devcluster/exec.js');
+    const result = await run('runuser', ['-u', 'qputest', '--', process.execPath, ...cli, 'up', '--no-build'], {
+      cwd: process.cwd(),
+    });
+    expect(result.code).toBe(10);
+    expect(result.stderr).toContain('error [NOT_ROOT]');
+    expect(result.stderr).toContain('sudo npm run dev-cluster -- up');
+  });
+
+  it('documents its subcommands and options in --help', async () => {
+    const { run } = await import('../../src/devcluster/exec.js');
+    const top = await run(process.execPath, [...cli, '--help']);
+    expect(top.code).toBe(0);
+    for (const word of ['up', 'down', 'status']) expect(top.stdout).toMatch(new RegExp(`^\\s+${word}\\b`, 'm'));
+    const upHelp = await run(process.execPath, [...cli, 'up', '--help']);
+    for (const option of ['--catalogue', '--no-build', '--port-base', '--test-user']) expect(upHelp.stdout).toContain(option);
+  });
+});
