@@ -1,0 +1,20 @@
+/*
+ * Submit-time view of the catalogue: only the backend names. The catalogue holds no secrets and
+ * may be world-readable; when it cannot be read or parsed here, the check is skipped and the
+ * handler (which validates the whole file) decides at run time.
+ */
+#ifndef SPANK_QPU_CATALOGUE_H
+#define SPANK_QPU_CATALOGUE_H
+
+#include <stddef.h>
+
+enum catalogue_check {
+	CATALOGUE_OK,        /* every name is in the catalogue */
+	CATALOGUE_UNKNOWN,   /* a name is not; err says which and lists the valid ones */
+	CATALOGUE_SKIPPED,   /* the catalogue is unreadable or not JSON here; err says why */
+};
+
+/* Checks each name of the comma-separated list against the catalogue's "backends" object. */
+enum catalogue_check qpu_catalogue_check(const char *path, const char *list, char *err, size_t errlen);
+
+#endif /* SPANK_QPU_CATALOGUE_H */

@@ -1,0 +1,47 @@
+/*
+ * The contract with the Node hook handler (src/hook/): the request the shim writes, the reply it
+ * reads, and where the lease journal lives. Keep in step with src/hook/protocol.ts.
+ */
+#ifndef SPANK_QPU_HOOK_H
+#define SPANK_QPU_HOOK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common.h"
+#include "config.h"
+
+#define QPU_PROTOCOL_VERSION 1
+#define QPU_ENV_MAX 16
+
+struct qpu_job {
+	uint32_t job_id;
+	uint32_t step_id;
+	uid_t uid;
+	gid_t gid;
+	const char *backends; /* "a,b" or NULL (release) */
+};
+
+struct qpu_reply {
+	bool ok;
+	char message[QPU_MESSAGE_MAX];  /* one line for the user when !ok */
+	size_t env_count;
+	char *env_names[QPU_ENV_MAX];
+	char *env_values[QPU_ENV_MAX];
+};
+
+/*
+ * Runs `node <handler> <action>` with the request for `job`. Always fills *reply: when the handler
+ * fails (cannot start, times out, crashes, answers garbage), reply->ok is false and the message
+ * says so; its captured output goes to the Slurm log. Returns 0, or -1 when nothing could run.
+ */
+int qpu_hook_call(const struct qpu_config *config, const char *action, const struct qpu_job *job,
+		  struct qpu_reply *reply);
+
+void qpu_reply_free(struct qpu_reply *reply);
+
+/* Whether <state_dir>/leases/<job_id>.json exists: the one check job_epilog makes. */
+bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id);
+
+#endif /* SPANK_QPU_HOOK_H */
