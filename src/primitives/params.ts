@@ -1,0 +1,130 @@
+/**
+ * Parameter values of a PUB → one row of values per element of the parameter shape, in the order of
+ * the circuit's `input float[64]` declarations. Accepted forms (PRIMITIVES.md): null/omitted, a scalar
+ * for a one-parameter circuit, a list or nested list whose last axis holds one value per parameter,
+ * and a by-name dict whose keys are names (or JSON lists of names, as a BindingsArray writes them).
+ */
+import { QrunError } from '../errors.js';
+import { broadcastShapes, broadcastSourceIndex, describe, flattenNested, formatShape, size, type Shape } from './shape.js';
+
+export interface BoundParameters {
+  /** The parameter shape: the values' shape without the last (per-parameter) axis. */
+  readonly shape: Shape;
+  /** size(shape) rows, each with one value per circuit parameter, in circuit order. */
+  readonly rows: readonly (readonly number[])[];
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function fail(message: string, hint?: string): QrunError {
+  return new QrunError('PAYLOAD_INVALID', message, hint === undefined ? {} : { hint });
+}
+
+function listParams(names: readonly string[]): string {
+  return names.length === 0 ? 'none' : names.join(', ');
+}
+
+/** Parses a dict key: a plain name, or a JSON list of names (how BindingsArray keys are written). */
+function keyNames(key: string): string[] {
+  if (key.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(key);
+      if (Array.isArray(parsed) && parsed.every((n) => typeof n === 'string')) return parsed;
+    } catch {
+      // Not JSON: fall through and treat the key as a plain name.
+    }
+  }
+  return [key];
+}
+
+interface Column {
+  readonly shape: Shape;
+  readonly values: readonly number[];
+  /** How many parameters this column block binds (its last axis), 1 for a single name. */
+  readonly width: number;
+}
+
+function fromDict(raw: Record<string, unknown>, parameters: readonly string[]): BoundParameters {
+  const position = new Map(parameters.map((name, i) => [name, i]));
+  const seen = new Map<string, string>();
+  const blocks: Column[] = [];
+  const columnOf: { block: number; offset: number }[] = new Array(parameters.length);
+  for (const [key, value] of Object.entries(raw)) {
+    const names = keyNames(key);
+    for (const name of names) {
+      if (!position.has(name)) {
+        throw fail(`no parameter named ${JSON.stringify(name)} in the circuit (its parameters: ${listParams(parameters)})`);
+      }
+      const earlier = seen.get(name);
+      if (earlier !== undefined) throw fail(`parameter ${JSON.stringify(name)} is given twice (keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)})`);
+      seen.set(name, key);
+    }
+    const parsed = flattenNested(value, isFiniteNumber, 'a finite number');
+    if (!parsed.ok) throw fail(`value of ${JSON.stringify(key)}: ${parsed.reason}`);
+    let shape: number[] = parsed.shape;
+    if (names.length > 1 || key.startsWith('[')) {
+      const last = shape[shape.length - 1];
+      if (last !== names.length) {
+        throw fail(`value of ${JSON.stringify(key)} has shape ${formatShape(shape)}; its last axis must have ${names.length} values, one per name`);
+      }
+      shape = shape.slice(0, -1);
+    }
+    names.forEach((name, offset) => {
+      columnOf[position.get(name) ?? 0] = { block: blocks.length, offset };
+    });
+    blocks.push({ shape, values: parsed.flat, width: names.length });
+  }
+  const missing = parameters.filter((name) => !seen.has(name));
+  if (missing.length > 0) throw fail(`no value for parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  let shape: number[] = [];
+  for (const [i, block] of blocks.entries()) {
+    const next = broadcastShapes(shape, block.shape);
+    if (next === null) {
+      const key = Object.keys(raw)[i] ?? '';
+      throw new QrunError('BROADCAST_MISMATCH', `value of ${JSON.stringify(key)} has shape ${formatShape(block.shape)}, which does not broadcast with ${formatShape(shape)}`);
+    }
+    shape = next;
+  }
+  const rows: number[][] = [];
+  for (let i = 0; i < size(shape); i++) {
+    rows.push(
+      parameters.map((_, p) => {
+        const where = columnOf[p];
+        const block = where === undefined ? undefined : blocks[where.block];
+        if (where === undefined || block === undefined) return Number.NaN;
+        return block.values[broadcastSourceIndex(i, shape, block.shape) * block.width + where.offset] ?? Number.NaN;
+      }),
+    );
+  }
+  return { shape, rows };
+}
+
+/** Throws PAYLOAD_INVALID / BROADCAST_MISMATCH without a location; the caller prefixes the PUB and field. */
+export function bindParameters(raw: unknown, parameters: readonly string[]): BoundParameters {
+  const n = parameters.length;
+  if (raw === null || raw === undefined) {
+    if (n === 0) return { shape: [], rows: [[]] };
+    throw fail(`the circuit has parameter${n > 1 ? 's' : ''} ${listParams(parameters)} but no values were given`, 'Give values as [v1, v2, ...] in parameter order, or as {"name": value}.');
+  }
+  if (isFiniteNumber(raw)) {
+    if (n === 1) return { shape: [], rows: [[raw]] };
+    throw fail(`a single number binds a one-parameter circuit; this circuit has ${n} (${listParams(parameters)})`);
+  }
+  if (typeof raw === 'object' && !Array.isArray(raw)) return fromDict(raw as Record<string, unknown>, parameters);
+  if (!Array.isArray(raw)) throw fail(`expected a list, a dict or null, got ${describe(raw)}`);
+  const parsed = flattenNested(raw, isFiniteNumber, 'a finite number');
+  if (!parsed.ok) throw fail(parsed.reason);
+  const last = parsed.shape[parsed.shape.length - 1] ?? 0;
+  if (last !== n) {
+    throw fail(
+      `values have shape ${formatShape(parsed.shape)}: the last axis must hold one value per circuit parameter, and the circuit has ${n} (${listParams(parameters)})`,
+      n === 1 ? 'To sweep one parameter, nest each value: [[0.1], [0.2], [0.3]].' : 'Parameter column k binds the k-th `input float[64]` declaration.',
+    );
+  }
+  const shape = parsed.shape.slice(0, -1);
+  const rows: number[][] = [];
+  for (let i = 0; i < size(shape); i++) rows.push(parsed.flat.slice(i * n, (i + 1) * n));
+  return { shape, rows };
+}

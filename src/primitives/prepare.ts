@@ -1,0 +1,89 @@
+/**
+ * From checked params to runnable PUBs: parse each circuit, bind its parameter values, broadcast
+ * observables against them, and settle shots/precision. Every error names its PUB and field.
+ */
+import type { Circuit } from '../circuit/ir.js';
+import { QrunError } from '../errors.js';
+import type { PauliSum } from '../sim/api.js';
+import { estimatorPrecision, samplerShots } from './defaults.js';
+import { pubError, type PubField } from './errors.js';
+import { toEnginePauliSum } from './observables.js';
+import { bindParameters, type BoundParameters } from './params.js';
+import type { EstimatorParams, SamplerParams } from './payload.js';
+import { broadcastShapes, formatShape, type Shape } from './shape.js';
+
+export type ParseCircuit = (source: string) => Circuit;
+
+export interface PreparedSamplerPub {
+  readonly index: number;
+  readonly circuit: Circuit;
+  readonly bindings: BoundParameters;
+  readonly shape: Shape;
+  readonly shots: number;
+}
+
+export interface PreparedEstimatorPub {
+  readonly index: number;
+  readonly circuit: Circuit;
+  readonly bindings: BoundParameters;
+  readonly observableShape: Shape;
+  /** C-order, on the circuit's compact qubits. */
+  readonly observables: readonly PauliSum[];
+  /** Broadcast of observableShape and bindings.shape. */
+  readonly shape: Shape;
+  readonly precision: number;
+  readonly shots: number;
+}
+
+export interface Overrides {
+  readonly shots?: number | undefined;
+  readonly precision?: number | undefined;
+}
+
+/** Re-throws a coded error from a field's parser with the PUB index and field in front. */
+function at<T>(pub: number, field: PubField, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof QrunError) {
+      throw pubError(error.code, pub, field, error.message, {
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        cause: error,
+        ...(error.details === undefined ? {} : { details: error.details }),
+      });
+    }
+    throw error;
+  }
+}
+
+export function prepareSamplerPubs(params: SamplerParams, parse: ParseCircuit, overrides: Overrides = {}): PreparedSamplerPub[] {
+  return params.pubs.map((pub) => {
+    const circuit = at(pub.index, 'circuit', () => parse(pub.circuit));
+    const bindings = at(pub.index, 'parameter_values', () => bindParameters(pub.parameterValues, circuit.parameters));
+    const shots = samplerShots(pub.shots, overrides.shots, params.shots, params.options);
+    return { index: pub.index, circuit, bindings, shape: bindings.shape, shots };
+  });
+}
+
+export function prepareEstimatorPubs(params: EstimatorParams, parse: ParseCircuit, overrides: Overrides = {}): PreparedEstimatorPub[] {
+  return params.pubs.map((pub) => {
+    const circuit = at(pub.index, 'circuit', () => parse(pub.circuit));
+    const bindings = at(pub.index, 'parameter_values', () => bindParameters(pub.parameterValues, circuit.parameters));
+    const observables = at(pub.index, 'observables', () => pub.observables.items.map((o) => toEnginePauliSum(o, circuit)));
+    const shape = broadcastShapes(pub.observables.shape, bindings.shape);
+    if (shape === null) {
+      throw pubError(
+        'BROADCAST_MISMATCH',
+        pub.index,
+        'observables',
+        `shape ${formatShape(pub.observables.shape)} does not broadcast with the parameter values' shape ${formatShape(bindings.shape)}`,
+        {
+          hint: 'numpy rules: align shapes on the right; each pair of dimensions must be equal or one of them 1.',
+          details: { observables_shape: pub.observables.shape, parameter_values_shape: bindings.shape },
+        },
+      );
+    }
+    const { precision, shots } = estimatorPrecision(pub.precision, overrides.precision, params.precision, params.options);
+    return { index: pub.index, circuit, bindings, observableShape: pub.observables.shape, observables, shape, precision, shots };
+  });
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { bindParameters } from '../../../src/primitives/params.js';
+
+describe('bindParameters', () => {
+  it('binds null/omitted values of a circuit without parameters to one empty row', () => {
+    expect(bindParameters(null, [])).toEqual({ shape: [], rows: [[]] });
+    expect(bindParameters(undefined, [])).toEqual({ shape: [], rows: [[]] });
+    expect(bindParameters([], [])).toEqual({ shape: [], rows: [[]] });
+  });
+
+  it('takes a flat list as one binding and nested lists as a sweep (last axis = parameters)', () => {
+    expect(bindParameters([0.1, 1.57], ['phi', 'theta'])).toEqual({ shape: [], rows: [[0.1, 1.57]] });
+    expect(bindParameters([[0.1, 1.57], [0.2, 3.14], [0.3, 0]], ['phi', 'theta'])).toEqual({
+      shape: [3],
+      rows: [
+        [0.1, 1.57],
+        [0.2, 3.14],
+        [0.3, 0],
+      ],
+    });
+    expect(bindParameters([[[1], [2]], [[3], [4]]], ['a']).shape).toEqual([2, 2]);
+    expect(bindParameters(0.5, ['a'])).toEqual({ shape: [], rows: [[0.5]] });
+  });
+
+  it('binds by name in circuit order, broadcasting array values', () => {
+    expect(bindParameters({ theta: 1.57, phi: 3.14 }, ['phi', 'theta'])).toEqual({ shape: [], rows: [[3.14, 1.57]] });
+    expect(bindParameters({ theta: [1, 2, 3], phi: 0 }, ['phi', 'theta'])).toEqual({
+      shape: [3],
+      rows: [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+      ],
+    });
+    // A BindingsArray key: a JSON list of names with the names along the last axis.
+    expect(bindParameters({ '["a", "b"]': [[1, 2], [3, 4]] }, ['a', 'b'])).toEqual({
+      shape: [2],
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
+  });
+
+  it.each([
+    [null, ['theta'], /no values were given/],
+    [[0.1, 0.2, 0.3], ['theta'], /shape \(3,\).*1 \(theta\)/],
+    [[[0.1], [0.2, 0.3]], ['theta'], /ragged/],
+    [['x'], ['theta'], /string/],
+    [{ theta: 1 }, ['phi', 'theta'], /no value for parameter phi/],
+    [{ theta: 1, gamma: 2 }, ['theta'], /no parameter named "gamma"/],
+    [{ theta: [1, 2], phi: [1, 2, 3] }, ['phi', 'theta'], /does not broadcast/],
+    [0.5, ['a', 'b'], /one-parameter circuit/],
+    ['0.5', ['a'], /expected a list, a dict or null/],
+    [[Number.NaN], ['a'], /finite number/],
+  ])('refuses %j for parameters %j', (raw, names, message) => {
+    expect(() => bindParameters(raw, names)).toThrow(message);
+  });
+});
