@@ -77,7 +77,7 @@ export function matVec(m: Matrix, v: Float64Array): Float64Array {
 
 /** Reference statevector of a circuit made of numeric-parameter gates only. */
 export function naiveStatevector(c: Circuit): Float64Array {
-  let v = new Float64Array(2 << c.numQubits);
+  let v: Float64Array = new Float64Array(2 << c.numQubits);
   v[0] = 1;
   for (const op of c.ops) {
     if (op.kind !== 'gate') continue;
