@@ -26,6 +26,7 @@ interface CatalogEntry {
 
 export const ERROR_CATALOG = {
   USAGE: { family: 'usage', summary: 'The command line is invalid (unknown option, missing argument).' },
+  ROUTE_NOT_FOUND: { family: 'usage', summary: 'The job gateway has no such API path or method.' },
 
   PAYLOAD_INVALID: { family: 'input', summary: 'A primitive payload does not match the Sampler/Estimator V2 format.' },
   PAYLOAD_PROGRAM_MISMATCH: { family: 'input', summary: "The payload's program_id does not match the subcommand." },
@@ -36,6 +37,8 @@ export const ERROR_CATALOG = {
   BROADCAST_MISMATCH: { family: 'input', summary: 'Observables and parameter values have shapes that do not broadcast.' },
   OPTION_INVALID: { family: 'input', summary: 'An option value is out of range or of the wrong type.' },
   CIRCUIT_DOES_NOT_FIT: { family: 'input', summary: "A circuit needs more than the backend offers (qubits, gates, connectivity, shots)." },
+  TASK_NOT_FOUND: { family: 'input', summary: 'The job gateway knows no task with this id.' },
+  TASK_NOT_DONE: { family: 'input', summary: 'The task has not finished yet, so it has no result.' },
   CIRCUIT_UNSUPPORTED: { family: 'input', summary: 'A circuit uses an operation the chosen primitive or engine cannot run (e.g. a mid-circuit measurement in an Estimator).' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
@@ -50,13 +53,17 @@ export const ERROR_CATALOG = {
   BACKEND_UNKNOWN: { family: 'capacity', summary: 'The backend name is not in the catalogue.' },
   BACKEND_NOT_GRANTED: { family: 'capacity', summary: 'The job was not granted this backend.' },
   CAPACITY_MISSING: { family: 'capacity', summary: 'The job does not hold the GRES or license the backend requires.' },
+  TOO_MANY_TASKS: { family: 'capacity', summary: "The job already has as many gateway tasks in flight as its limit allows." },
   ALLOCATION_EXPIRED: { family: 'capacity', summary: "The job's allocation has ended (QRUN_DEADLINE passed)." },
 
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
+  TASK_CANCELLED: { family: 'backend', summary: 'The task was cancelled (by the job, or because the allocation ended).' },
+  GATEWAY_FAILED: { family: 'backend', summary: 'The job gateway could not be started or stopped.' },
   HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },
 
   CIRCUIT_TOO_LARGE: { family: 'resource', summary: 'The circuit needs more memory than this machine allows.' },
+  REQUEST_TOO_LARGE: { family: 'resource', summary: "A request to the job gateway is larger than its size limit." },
 
   SECRET_UNAVAILABLE: { family: 'security', summary: 'A secret reference cannot be resolved.' },
   SECRET_INSECURE: { family: 'security', summary: 'A secret file is readable by others or not owned by root.' },
