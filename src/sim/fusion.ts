@@ -1,14 +1,17 @@
 /**
- * Gate fusion for noiseless runs. Sweeping the state costs the same for a 2x2 as for a 4x4 mixing
- * step, so fewer sweeps is the main speed lever:
+ * Gate fusion for noiseless runs. The kernels are limited by memory traffic, so a sweep with a 4x4
+ * costs little more than one with a 2x2, and fewer sweeps is the main speed lever:
  *
  * - runs of single-qubit gates on a qubit are multiplied into one 2x2 (kept pending per qubit);
- * - a pending 2x2 is folded into the next dense 2-qubit gate on that qubit (G · (A ⊗ B)), or, when the
- *   next multi-qubit gate is diagonal or a permutation (which a fold would make dense), into the last
- *   dense 2-qubit gate on that qubit instead ((A ⊗ I) · G). The latter is sound because every
- *   operation between that gate and the pending one acts on other qubits and so commutes with it.
- * - anything else (measure, reset, if, end of circuit) flushes the pending 2x2 as its own instruction,
- *   analysed into diagonal / permutation / dense so e.g. rz·t·s stays a cheap diagonal.
+ * - a pending 2x2 is folded into the next 2-qubit gate on that qubit (G · (A ⊗ B)), even a diagonal
+ *   or permutation one: one dense 4x4 sweep is cheaper than a 2x2 sweep plus a cheap sweep, since
+ *   the kernels are bound by memory traffic. A 2-qubit diagonal/permutation gate with nothing
+ *   pending stays cheap;
+ * - otherwise (a 3-qubit gate, measure, reset, if, end of circuit) the pending 2x2 is folded into
+ *   the last dense 2-qubit gate on that qubit ((A ⊗ I) · G) if that gate was the qubit's last
+ *   operation — sound because everything in between acts on other qubits and commutes with it —
+ *   or else emitted on its own, analysed into diagonal / permutation / dense so e.g. rz·t·s stays a
+ *   cheap diagonal.
  *
  * Fusion never crosses a measure, reset or if on the same qubit; an `if` flushes every qubit.
  */
@@ -54,7 +57,8 @@ export function fuse(ops: readonly BoundOp[], numQubits: number): Instr[] {
           break;
         }
         const structured = structureOf(op.matrix);
-        if (k === 2 && structured.kind === 'dense') {
+        const hasPending = op.qubits.some((q) => (pending[q] ?? null) !== null);
+        if (k === 2 && (structured.kind === 'dense' || hasPending)) {
           let m = op.matrix;
           op.qubits.forEach((q, pos) => {
             const u = pending[q];
