@@ -3,7 +3,8 @@
  * gates. They are compiled on first use like user definitions, so a payload that calls `c3x` gets
  * the same inlined ops it would get had it defined the gate itself. The multi-controlled ones follow
  * the Gray-code construction: seven controlled phases of ±angle whose parities add up to one
- * controlled X^(angle·4/π) on the target.
+ * controlled X^(angle·4/π) on the target. c4x uses rc3x and its inverse: the relative phases of rc3x
+ * are diagonal on the controls, so they cancel around the controlled √X in between.
  */
 export const LIBRARY_SOURCE = `OPENQASM 3.0;
 gate u0(gamma) q { id q; }

@@ -15,7 +15,7 @@ const STDGATES = new Set([
 ]);
 
 /** Definitions of the other standard gates, in an order where each only uses earlier ones. */
-const DEFINITIONS: readonly { readonly name: string; readonly uses: readonly string[]; readonly text: string }[] = [
+export const DEFINITIONS: readonly { readonly name: string; readonly uses: readonly string[]; readonly text: string }[] = [
   { name: 'u', uses: [], text: 'gate u(theta, phi, lambda) a { U(theta, phi, lambda) a; }' },
   { name: 'sxdg', uses: [], text: 'gate sxdg a { s a; h a; s a; gphase(-pi/4); }' },
   { name: 'rzx', uses: [], text: 'gate rzx(theta) a, b { h b; cx a, b; rz(theta) b; cx a, b; h b; }' },
