@@ -23,6 +23,11 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.env',
   'headers.authorization',
   '*.headers.authorization',
+  // The job's bearer token by its variable name, and the gateway's resolved vendor secrets.
+  'QRUN_TOKEN',
+  '*.QRUN_TOKEN',
+  'secrets',
+  '*.secrets',
 ];
 
 export interface LoggerOptions {
