@@ -9,15 +9,16 @@
  *   on its own, starting from a copy of the state after the leading unitary gates, which are computed
  *   once.
  *
- * PRNG stream: one xoshiro128** per call, seeded with options.seed. Terminal sampling draws, per shot,
- * one uniform for the basis state then one per measurement when a readout model is set. Per-shot runs
- * draw in execution order (measure: 1, reset: 1, readout: 1, depolarize: 1 or 2, damp: 1).
+ * PRNG stream: one xoshiro128** per call, seeded with options.seed. Terminal sampling first draws
+ * every shot's basis state (sampleIndices: 2·shots uniforms), then, when a readout model is set, one
+ * uniform per measurement, shot by shot. Per-shot runs draw in execution order (measure: 1, reset: 1,
+ * readout: 1, depolarize: 1 or 2, damp: 1).
  */
 import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { Engine, NoiseModel, PauliSum, SampleOptions, ShotMemory } from './api.js';
 import { applyStructured } from './kernels.js';
-import { cumulativeInPlace, sampleIndex } from './measure.js';
+import { cumulativeInPlace, sampleIndices } from './measure.js';
 import { checkMemory, defaultMemoryLimit } from './memory.js';
 import { combine, pauliExpectations, prepareObservables } from './pauli.js';
 import { createPrng } from './prng.js';
@@ -114,9 +115,9 @@ export function sampleCircuit(
   if (!perShot && terminal !== null) {
     const state = zeroState(n);
     applyUnitaries(state, n, program.instrs);
-    const cum = cumulativeInPlace(state);
+    const indices = sampleIndices(cumulativeInPlace(state), shots, rng);
     for (let s = 0; s < shots; s++) {
-      const index = sampleIndex(cum, rng);
+      const index = indices[s]!;
       const offset = s * bytesPerShot;
       for (const m of terminal) {
         const bit = readoutFlip(((index >> m.qubit) & 1) as 0 | 1, readout, rng);

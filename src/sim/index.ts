@@ -15,7 +15,7 @@ export {
 export { GATE_KIND, gateMatrix, structureOf, type GateKind, type Structured } from './gates.js';
 export { dagger, embed1q, identity, kron, matmul, type Matrix } from './matrix.js';
 export { checkMemory, DEFAULT_MEMORY_FRACTION, MAX_QUBITS, statevectorBytes } from './memory.js';
-export { cumulativeInPlace, probabilities, sampleIndex } from './measure.js';
+export { cumulativeInPlace, probabilities, sampleIndex, sampleIndices } from './measure.js';
 export { expectationFromState, parsePauli, pauliExpectations, type PauliTerm } from './pauli.js';
 export { createPrng, seedState, xoshiro128ss, type Prng } from './prng.js';
 export { compile, type Instr, type Program } from './program.js';

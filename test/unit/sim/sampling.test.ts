@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTsEngine } from '../../../src/sim/index.js';
+import { createPrng, createTsEngine, sampleIndex, sampleIndices } from '../../../src/sim/index.js';
 import { binomialBound, circuit, counts, gate, measure, measureAll, reset, shotValue } from './helpers.js';
 
 const engine = createTsEngine();
@@ -89,5 +89,37 @@ describe('sampling terminal measurements', () => {
     ]) {
       await expect(engine.sample(c, [], options)).rejects.toMatchObject({ code: 'OPTION_INVALID' });
     }
+  });
+});
+
+describe('drawing basis states from cumulative probabilities', () => {
+  const probs = [0, 0.5, 0, 0.125, 0.25, 0, 0.125, 0];
+  const cum = Float64Array.from(probs.map((_, i) => probs.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+
+  it('sampleIndices matches the distribution, never draws a zero-probability state, and is unsorted', () => {
+    const shots = 100_000;
+    const out = sampleIndices(cum, shots, createPrng(77));
+    const seen = new Array<number>(probs.length).fill(0);
+    for (const i of out) seen[i]!++;
+    probs.forEach((p, i) => {
+      if (p === 0) expect(seen[i]).toBe(0);
+      else expect(Math.abs(seen[i]! - shots * p)).toBeLessThan(binomialBound(shots, p));
+    });
+    // After the shuffle, consecutive shots are independent: P(out[s] = out[s+1]) = Σ p² = 0.34375.
+    let same = 0;
+    for (let s = 0; s + 1 < shots; s++) if (out[s] === out[s + 1]) same++;
+    const pSame = probs.reduce((a, p) => a + p * p, 0);
+    expect(Math.abs(same - (shots - 1) * pSame)).toBeLessThan(binomialBound(shots - 1, pSame, 6));
+  });
+
+  it('sampleIndex (one draw, binary search) agrees with the same distribution', () => {
+    const shots = 50_000;
+    const rng = createPrng(78);
+    const seen = new Array<number>(probs.length).fill(0);
+    for (let s = 0; s < shots; s++) seen[sampleIndex(cum, rng)]!++;
+    probs.forEach((p, i) => {
+      if (p === 0) expect(seen[i]).toBe(0);
+      else expect(Math.abs(seen[i]! - shots * p)).toBeLessThan(binomialBound(shots, p));
+    });
   });
 });
