@@ -7,9 +7,18 @@ import type { Circuit } from '../circuit/ir.js';
 
 /** Noise applied by per-shot trajectories. Probabilities are per gate application / per measurement. */
 export interface NoiseModel {
-  /** Depolarizing error after every 1-qubit gate (probability p1) and 2-qubit gate (p2, on both qubits jointly). */
+  /**
+   * Depolarizing error after every 1-qubit gate (probability p1) and 2-qubit gate (p2, on both qubits jointly).
+   * p is the probability that an error happens: a uniformly chosen non-identity Pauli (3 for one qubit,
+   * 15 for two) is then applied. Qiskit Aer's depolarizing_error(λ, k) is the same channel with
+   * p = λ·(4^k − 1)/4^k. 3-qubit gates get no depolarizing error.
+   */
   readonly depolarizing?: { readonly p1: number; readonly p2: number };
-  /** Classical readout error: P(read 1 | state 0) and P(read 0 | state 1), for every qubit. */
+  /**
+   * Classical readout error: P(read 1 | state 0) and P(read 0 | state 1), for every qubit. It flips
+   * recorded outcomes (mid-circuit ones included, so conditionals see the flipped bit); exact
+   * expectationValues measure nothing and so are not affected by it.
+   */
   readonly readout?: { readonly p01: number; readonly p10: number };
   /** Amplitude damping with decay probability gamma after every gate, on each qubit it acts on. */
   readonly amplitudeDamping?: { readonly gamma: number };
