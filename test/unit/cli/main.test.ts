@@ -13,8 +13,8 @@ describe('qrun', () => {
   it('lists its commands and the exit-code table in --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('sample <payload> [output]');
-    expect(result.stdout).toContain('estimate <payload> [output]');
+    expect(result.stdout).toMatch(/sample (\[options\] )?<payload> \[output\]/);
+    expect(result.stdout).toMatch(/estimate (\[options\] )?<payload> \[output\]/);
     expect(result.stdout).toMatch(/Exit codes/);
     expect(result.stdout).toMatch(/\b2\s+usage/);
   });
