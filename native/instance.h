@@ -1,0 +1,40 @@
+// Per-environment state of the addon (one per Node main thread or worker thread), kept as napi
+// instance data: the kernel table and the thread pool. Nothing in the addon is a mutable static.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <mutex>
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace qrun {
+
+class Instance {
+ public:
+  Instance();
+
+  // The pool jobs run on, created on first use with the configured width.
+  std::shared_ptr<ThreadPool> Pool();
+  const KernelTable* kernels();
+  unsigned threads();
+
+  // threads: 0 = every CPU this process may use. isa: "auto" or a name SelectKernels accepts.
+  // Returns false (and changes nothing) when the CPU cannot run the named instruction set.
+  bool Configure(unsigned threads, const char* isa);
+
+ private:
+  std::mutex mutex_;
+  unsigned threads_;
+  const KernelTable* kernels_;
+  std::shared_ptr<ThreadPool> pool_;
+};
+
+inline Instance& GetInstance(Napi::Env env) { return *env.GetInstanceData<Instance>(); }
+
+void RegisterSimulate(Napi::Env env, Napi::Object exports);
+void RegisterPeerCredentials(Napi::Env env, Napi::Object exports);
+
+}  // namespace qrun

@@ -1,0 +1,95 @@
+// The statevector kernels' contract: prepared gate descriptions and the per-ISA function table.
+//
+// Layout: amplitudes are interleaved complex (re, im), qubit 0 is the least significant index bit
+// (the same layout as the TypeScript engine). The kernels see the state as a sequence of 64-byte
+// vectors: 4 complex128 or 8 complex64 amplitudes each, so the lowest LB qubits (LB = 2 or 3) live
+// inside a vector ("low" qubits) and the others select vectors ("high" qubits). A gate on high
+// qubits only combines whole vectors; a gate touching low qubits also permutes lanes inside them.
+//
+// The bodies live in kernels_impl.h and are compiled once per instruction set (kernels_avx512.cc,
+// kernels_avx2.cc, kernels_generic.cc); kernels.cc picks a table at run time from the CPU's
+// features, so one prebuilt binary runs on any x86-64 (or other) CPU.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qrun {
+
+constexpr int kMaxGateQubits = 6;     // largest dense gate the kernels take (2^6 x 2^6)
+constexpr int kMaxDiagQubits = 16;    // largest diagonal the kernels take
+constexpr int kVectorBytes = 64;
+
+template <typename T>
+constexpr int LowBits() {
+  return sizeof(T) == 8 ? 2 : 3;  // log2(complex amplitudes per 64-byte vector)
+}
+
+// A dense gate whose qubits are all high: y_r = sum_c M[r][c] x_c over whole vectors.
+// `hq` are the gate's qubits minus LB, ascending; M is row-major with index bit b <-> hq[b].
+template <typename T>
+struct DenseHigh {
+  int k;
+  int hq[kMaxGateQubits];
+  const T* mr;  // real parts, 2^k * 2^k
+  const T* mi;  // imaginary parts
+};
+
+// Any gate (dense, permutation, diagonal) that may touch low qubits, written as a sparse list of
+// terms per output vector: y[r] = sum_t C_t (.) lanes_xor(x[src_t], shift_t), where C_t is a
+// per-lane complex coefficient and lanes_xor permutes the complex lanes l -> l ^ shift.
+template <typename T>
+struct Terms {
+  int nh;                      // number of high qubits
+  int hq[kMaxGateQubits];      // high qubits minus LB, ascending
+  int nshift;                  // number of distinct lane shifts
+  int shifts[8];               // the shifts (subsets of the gate's low-qubit mask)
+  const int32_t* start;        // 2^nh + 1 offsets into the term arrays, per output vector
+  const int32_t* src;          // input vector (0..2^nh-1) of each term
+  const int32_t* shift_index;  // index into shifts of each term
+  const T* coef;               // per term two vectors: re lanes, then signed im lanes (-im, +im)
+};
+
+// A diagonal: every amplitude is multiplied by d[index bits at the gate's qubits]. Stored per
+// high-qubit combination as two vectors (re lanes, signed im lanes) that carry the low-qubit part.
+template <typename T>
+struct Diag {
+  int nh;
+  int hq[kMaxDiagQubits];
+  const T* coef;  // 2^nh * 2 vectors
+};
+
+// A Pauli string for expectation values: P = i^ny X^x Z^z (Z applied first).
+struct PauliMasks {
+  uint64_t x;
+  uint64_t z;
+  int ny;
+};
+
+// One instruction set's kernels. `nv` is log2(number of vectors); ranges are in groups (dense,
+// terms: 2^(nv - k) groups) or vectors (diag, pauli, norm).
+struct KernelTable {
+  const char* isa;
+  void (*dense_high_f64)(double* psi, const DenseHigh<double>& g, uint64_t begin, uint64_t end);
+  void (*dense_high_f32)(float* psi, const DenseHigh<float>& g, uint64_t begin, uint64_t end);
+  void (*terms_f64)(double* psi, const Terms<double>& g, uint64_t begin, uint64_t end);
+  void (*terms_f32)(float* psi, const Terms<float>& g, uint64_t begin, uint64_t end);
+  void (*diag_f64)(double* psi, const Diag<double>& g, uint64_t begin, uint64_t end);
+  void (*diag_f32)(float* psi, const Diag<float>& g, uint64_t begin, uint64_t end);
+  // Returns sum_i s_i conj(psi[i ^ x]) psi[i] over vectors [begin, end) as (re, im).
+  void (*pauli_f64)(const double* psi, const PauliMasks& p, uint64_t begin, uint64_t end, double out[2]);
+  void (*pauli_f32)(const float* psi, const PauliMasks& p, uint64_t begin, uint64_t end, double out[2]);
+  // sum |psi|^2 over vectors [begin, end).
+  double (*norm_f64)(const double* psi, uint64_t begin, uint64_t end);
+  double (*norm_f32)(const float* psi, uint64_t begin, uint64_t end);
+};
+
+const KernelTable& KernelsGeneric();
+const KernelTable& KernelsAvx2();
+const KernelTable& KernelsAvx512();
+
+// The best table this CPU runs, or the one named ("avx512", "avx2", "generic") if it can run it.
+// Returns nullptr for a name the CPU cannot run or that does not exist.
+const KernelTable* SelectKernels(const char* wanted);
+
+}  // namespace qrun

@@ -1,0 +1,17 @@
+// The kernels for the baseline instruction set of the target (SSE2 on x86-64): always runnable.
+#include "kernels.h"
+
+#define QRUN_KNS generic
+#include "kernels_impl.h"
+
+namespace qrun {
+
+static const KernelTable kGenericTable = {
+    "generic",         generic::DenseHighF64, generic::DenseHighF32, generic::TermsF64, generic::TermsF32,
+    generic::DiagF64,  generic::DiagF32,      generic::PauliF64,     generic::PauliF32, generic::NormF64,
+    generic::NormF32,
+};
+
+const KernelTable& KernelsGeneric() { return kGenericTable; }
+
+}  // namespace qrun

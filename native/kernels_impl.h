@@ -1,0 +1,340 @@
+// Kernel bodies, compiled once per instruction set. The including file defines QRUN_KNS (the
+// namespace for this copy) and QRUN_ISA_NAME, and may set a `#pragma GCC target` first.
+//
+// Only GCC/Clang vector extensions and builtins are used here, never a standard-library template:
+// an inline std:: function instantiated under an AVX-512 target could be merged by the linker into
+// the generic copy and crash a CPU without AVX-512.
+//
+// The arithmetic: a complex coefficient c = a + ib times interleaved lanes x = [xr, xi, ...] is
+// a*x + b*[-xi, xr] = a*x + [-b, b] * swap_re_im(x), two fused multiply-adds per vector.
+
+#ifndef QRUN_KNS
+#error "define QRUN_KNS before including kernels_impl.h"
+#endif
+
+namespace qrun {
+namespace QRUN_KNS {
+
+template <typename T>
+struct VT;
+template <>
+struct VT<double> {
+  typedef double V __attribute__((vector_size(64)));
+  typedef long long I __attribute__((vector_size(64)));
+  static constexpr int kLanes = 8;
+};
+template <>
+struct VT<float> {
+  typedef float V __attribute__((vector_size(64)));
+  typedef int I __attribute__((vector_size(64)));
+  static constexpr int kLanes = 16;
+};
+
+// Element e of a vector holds complex lane e/2, part e%2; XOR-ing the complex lane by S moves it.
+template <typename T, int S>
+static inline __attribute__((always_inline)) typename VT<T>::V LaneXor(typename VT<T>::V x) {
+  typedef typename VT<T>::I I;
+  if constexpr (S == 0) {
+    return x;
+  } else if constexpr (sizeof(T) == 8) {
+#define E(e) ((((e) >> 1) ^ S) * 2 + ((e) & 1))
+    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7)});
+  } else {
+    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7), E(8), E(9), E(10), E(11),
+                                  E(12), E(13), E(14), E(15)});
+#undef E
+  }
+}
+
+template <typename T>
+static inline __attribute__((always_inline)) typename VT<T>::V SwapReIm(typename VT<T>::V x) {
+  typedef typename VT<T>::I I;
+  if constexpr (sizeof(T) == 8) {
+    return __builtin_shuffle(x, I{1, 0, 3, 2, 5, 4, 7, 6});
+  } else {
+    return __builtin_shuffle(x, I{1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14});
+  }
+}
+
+template <typename T>
+static inline typename VT<T>::V LaneXorRuntime(typename VT<T>::V x, int s) {
+  switch (s) {
+    case 0: return x;
+    case 1: return LaneXor<T, 1>(x);
+    case 2: return LaneXor<T, 2>(x);
+    case 3: return LaneXor<T, 3>(x);
+    default: break;
+  }
+  if constexpr (sizeof(T) == 4) {
+    switch (s) {
+      case 4: return LaneXor<T, 4>(x);
+      case 5: return LaneXor<T, 5>(x);
+      case 6: return LaneXor<T, 6>(x);
+      case 7: return LaneXor<T, 7>(x);
+      default: break;
+    }
+  }
+  return x;
+}
+
+template <typename T>
+static inline __attribute__((always_inline)) typename VT<T>::V Load(const T* p) {
+  return *reinterpret_cast<const typename VT<T>::V*>(p);
+}
+template <typename T>
+static inline __attribute__((always_inline)) void Store(T* p, typename VT<T>::V v) {
+  *reinterpret_cast<typename VT<T>::V*>(p) = v;
+}
+
+template <typename T>
+static inline __attribute__((always_inline)) typename VT<T>::V Splat(T a) {
+  typename VT<T>::V v = {};
+  return v + a;
+}
+
+template <typename T>
+static inline __attribute__((always_inline)) typename VT<T>::V SignReIm() {
+  // [-1, +1, -1, +1, ...]: multiplies swap_re_im(x) so that b * it is the imaginary term.
+  typename VT<T>::V v;
+  for (int e = 0; e < VT<T>::kLanes; ++e) v[e] = (e & 1) ? T(1) : T(-1);
+  return v;
+}
+
+// Spreads g's bits around the (ascending) positions in q, leaving zeros there.
+template <int K>
+static inline __attribute__((always_inline)) uint64_t InsertZeros(uint64_t g, const int* q) {
+  for (int b = 0; b < K; ++b) {
+    const uint64_t low = g & ((uint64_t{1} << q[b]) - 1);
+    g = ((g >> q[b]) << (q[b] + 1)) | low;
+  }
+  return g;
+}
+
+static inline uint64_t InsertZerosN(uint64_t g, const int* q, int k) {
+  for (int b = 0; b < k; ++b) {
+    const uint64_t low = g & ((uint64_t{1} << q[b]) - 1);
+    g = ((g >> q[b]) << (q[b] + 1)) | low;
+  }
+  return g;
+}
+
+// ---- dense gate on high qubits -------------------------------------------------------------------
+
+template <typename T, int K>
+static void DenseHighK(T* __restrict psi, const DenseHigh<T>& gate, uint64_t begin, uint64_t end) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  constexpr int D = 1 << K;
+  uint64_t off[D];
+  for (int c = 0; c < D; ++c) {
+    uint64_t o = 0;
+    for (int b = 0; b < K; ++b)
+      if (c >> b & 1) o |= uint64_t{1} << gate.hq[b];
+    off[c] = o * L;
+  }
+  const V sign = SignReIm<T>();
+  const T* __restrict mr = gate.mr;
+  const T* __restrict mi = gate.mi;
+  for (uint64_t g = begin; g < end; ++g) {
+    T* base = psi + InsertZeros<K>(g, gate.hq) * L;
+    V x[D], xs[D];
+    for (int c = 0; c < D; ++c) {
+      x[c] = Load<T>(base + off[c]);
+      xs[c] = SwapReIm<T>(x[c]) * sign;
+    }
+    for (int r = 0; r < D; ++r) {
+      const T* rr = mr + r * D;
+      const T* ri = mi + r * D;
+      V acc = x[0] * rr[0] + xs[0] * ri[0];
+      for (int c = 1; c < D; ++c) acc += x[c] * rr[c] + xs[c] * ri[c];
+      Store<T>(base + off[r], acc);
+    }
+  }
+}
+
+template <typename T>
+static void DenseHighAny(T* psi, const DenseHigh<T>& gate, uint64_t begin, uint64_t end) {
+  switch (gate.k) {
+    case 1: return DenseHighK<T, 1>(psi, gate, begin, end);
+    case 2: return DenseHighK<T, 2>(psi, gate, begin, end);
+    case 3: return DenseHighK<T, 3>(psi, gate, begin, end);
+    case 4: return DenseHighK<T, 4>(psi, gate, begin, end);
+    case 5: return DenseHighK<T, 5>(psi, gate, begin, end);
+    case 6: return DenseHighK<T, 6>(psi, gate, begin, end);
+    default: return;
+  }
+}
+
+// ---- sparse terms: gates touching low qubits, permutations ---------------------------------------
+
+template <typename T, int H>
+static void TermsH(T* __restrict psi, const Terms<T>& gate, uint64_t begin, uint64_t end) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  constexpr int D = 1 << H;
+  uint64_t off[D];
+  for (int c = 0; c < D; ++c) {
+    uint64_t o = 0;
+    for (int b = 0; b < H; ++b)
+      if (c >> b & 1) o |= uint64_t{1} << gate.hq[b];
+    off[c] = o * L;
+  }
+  const int ns = gate.nshift;
+  const int32_t* __restrict start = gate.start;
+  const int32_t* __restrict src = gate.src;
+  const int32_t* __restrict si = gate.shift_index;
+  const T* __restrict coef = gate.coef;
+  for (uint64_t g = begin; g < end; ++g) {
+    T* base = psi + InsertZeros<H>(g, gate.hq) * L;
+    // p[(c * ns + s) * 2 + 0/1]: input c with lanes shifted by shifts[s], plain and re/im-swapped.
+    V p[128];  // 2^H inputs x shifts <= 2^(H+L) <= 64, times plain and swapped
+    for (int c = 0; c < D; ++c) {
+      const V x = Load<T>(base + off[c]);
+      const V xs = SwapReIm<T>(x);
+      for (int s = 0; s < ns; ++s) {
+        p[(c * ns + s) * 2] = LaneXorRuntime<T>(x, gate.shifts[s]);
+        p[(c * ns + s) * 2 + 1] = LaneXorRuntime<T>(xs, gate.shifts[s]);
+      }
+    }
+    for (int r = 0; r < D; ++r) {
+      V acc = {};
+      for (int32_t t = start[r]; t < start[r + 1]; ++t) {
+        const V* in = &p[(src[t] * ns + si[t]) * 2];
+        acc += Load<T>(coef + (2 * t) * L) * in[0] + Load<T>(coef + (2 * t + 1) * L) * in[1];
+      }
+      Store<T>(base + off[r], acc);
+    }
+  }
+}
+
+template <typename T>
+static void TermsAny(T* psi, const Terms<T>& gate, uint64_t begin, uint64_t end) {
+  switch (gate.nh) {
+    case 0: return TermsH<T, 0>(psi, gate, begin, end);
+    case 1: return TermsH<T, 1>(psi, gate, begin, end);
+    case 2: return TermsH<T, 2>(psi, gate, begin, end);
+    case 3: return TermsH<T, 3>(psi, gate, begin, end);
+    case 4: return TermsH<T, 4>(psi, gate, begin, end);
+    case 5: return TermsH<T, 5>(psi, gate, begin, end);
+    case 6: return TermsH<T, 6>(psi, gate, begin, end);
+    default: return;
+  }
+}
+
+// ---- diagonal --------------------------------------------------------------------------------------
+
+template <typename T>
+static void DiagAny(T* __restrict psi, const Diag<T>& gate, uint64_t begin, uint64_t end) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  const T* __restrict coef = gate.coef;
+  const int nh = gate.nh;
+  // Vectors inside a run of 2^hq[0] share the same high-qubit combination.
+  const uint64_t run = nh > 0 ? uint64_t{1} << gate.hq[0] : ~uint64_t{0};
+  uint64_t v = begin;
+  while (v < end) {
+    uint64_t h = 0;
+    for (int b = 0; b < nh; ++b) h |= ((v >> gate.hq[b]) & 1) << b;
+    const uint64_t stop = nh > 0 ? ((v / run) + 1) * run : end;
+    const uint64_t e = stop < end ? stop : end;
+    const V cr = Load<T>(coef + (2 * h) * L);
+    const V ci = Load<T>(coef + (2 * h + 1) * L);
+    for (; v < e; ++v) {
+      T* a = psi + v * L;
+      const V x = Load<T>(a);
+      Store<T>(a, cr * x + ci * SwapReIm<T>(x));
+    }
+  }
+}
+
+// ---- Pauli expectation ---------------------------------------------------------------------------
+
+// Sum over vectors v in [begin, end) and lanes l of (-1)^{|v & zv|} conj(psi[v^xv, l^XL]) psi[v, l],
+// accumulated per lane; the caller applies the lane signs of z's low bits.
+template <typename T, int XL>
+static void PauliXL(const T* __restrict psi, const PauliMasks& p, uint64_t begin, uint64_t end,
+                    double out[2]) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  constexpr int LB = sizeof(T) == 8 ? 2 : 3;
+  const uint64_t xv = p.x >> LB;
+  const uint64_t zv = p.z >> LB;
+  const unsigned zl = static_cast<unsigned>(p.z & ((1u << LB) - 1));
+  V lane_sign;
+  for (int e = 0; e < L; ++e) lane_sign[e] = (__builtin_popcount(static_cast<unsigned>(e >> 1) & zl) & 1) ? T(-1) : T(1);
+  double re = 0, im = 0;
+  // Accumulate blocks in T, then in double, so complex64 sums keep their precision.
+  constexpr uint64_t kBlock = 256;
+  for (uint64_t b0 = begin; b0 < end; b0 += kBlock) {
+    const uint64_t b1 = b0 + kBlock < end ? b0 + kBlock : end;
+    V ar = {}, ai = {};
+    for (uint64_t v = b0; v < b1; ++v) {
+      const V a = Load<T>(psi + v * L);
+      const V b = LaneXor<T, XL>(Load<T>(psi + (v ^ xv) * L));
+      const T s = T(1) - T(2) * T(__builtin_parityll(v & zv));
+      ar += (a * b) * s;
+      ai += (a * SwapReIm<T>(b)) * s;
+    }
+    ar *= lane_sign;
+    ai *= lane_sign;
+    for (int e = 0; e < L; ++e) {
+      re += ar[e];
+      im += (e & 1) ? ai[e] : -ai[e];
+    }
+  }
+  out[0] += re;
+  out[1] += im;
+}
+
+template <typename T>
+static void PauliAny(const T* psi, const PauliMasks& p, uint64_t begin, uint64_t end, double out[2]) {
+  constexpr int LB = sizeof(T) == 8 ? 2 : 3;
+  switch (static_cast<int>(p.x & ((1u << LB) - 1))) {
+    case 0: return PauliXL<T, 0>(psi, p, begin, end, out);
+    case 1: return PauliXL<T, 1>(psi, p, begin, end, out);
+    case 2: return PauliXL<T, 2>(psi, p, begin, end, out);
+    case 3: return PauliXL<T, 3>(psi, p, begin, end, out);
+    default: break;
+  }
+  if constexpr (sizeof(T) == 4) {
+    switch (static_cast<int>(p.x & 7)) {
+      case 4: return PauliXL<T, 4>(psi, p, begin, end, out);
+      case 5: return PauliXL<T, 5>(psi, p, begin, end, out);
+      case 6: return PauliXL<T, 6>(psi, p, begin, end, out);
+      case 7: return PauliXL<T, 7>(psi, p, begin, end, out);
+      default: break;
+    }
+  }
+}
+
+template <typename T>
+static double NormAny(const T* __restrict psi, uint64_t begin, uint64_t end) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  double total = 0;
+  constexpr uint64_t kBlock = 256;
+  for (uint64_t b0 = begin; b0 < end; b0 += kBlock) {
+    const uint64_t b1 = b0 + kBlock < end ? b0 + kBlock : end;
+    V acc = {};
+    for (uint64_t v = b0; v < b1; ++v) {
+      const V a = Load<T>(psi + v * L);
+      acc += a * a;
+    }
+    for (int e = 0; e < L; ++e) total += acc[e];
+  }
+  return total;
+}
+
+static void DenseHighF64(double* psi, const DenseHigh<double>& g, uint64_t b, uint64_t e) { DenseHighAny<double>(psi, g, b, e); }
+static void DenseHighF32(float* psi, const DenseHigh<float>& g, uint64_t b, uint64_t e) { DenseHighAny<float>(psi, g, b, e); }
+static void TermsF64(double* psi, const Terms<double>& g, uint64_t b, uint64_t e) { TermsAny<double>(psi, g, b, e); }
+static void TermsF32(float* psi, const Terms<float>& g, uint64_t b, uint64_t e) { TermsAny<float>(psi, g, b, e); }
+static void DiagF64(double* psi, const Diag<double>& g, uint64_t b, uint64_t e) { DiagAny<double>(psi, g, b, e); }
+static void DiagF32(float* psi, const Diag<float>& g, uint64_t b, uint64_t e) { DiagAny<float>(psi, g, b, e); }
+static void PauliF64(const double* psi, const PauliMasks& p, uint64_t b, uint64_t e, double out[2]) { PauliAny<double>(psi, p, b, e, out); }
+static void PauliF32(const float* psi, const PauliMasks& p, uint64_t b, uint64_t e, double out[2]) { PauliAny<float>(psi, p, b, e, out); }
+static double NormF64(const double* psi, uint64_t b, uint64_t e) { return NormAny<double>(psi, b, e); }
+static double NormF32(const float* psi, uint64_t b, uint64_t e) { return NormAny<float>(psi, b, e); }
+
+}  // namespace QRUN_KNS
+}  // namespace qrun

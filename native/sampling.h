@@ -1,0 +1,24 @@
+// Drawing every shot of a circuit whose measurements are all terminal from its one final state.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "statevector.h"
+
+namespace qrun {
+
+struct MeasureTarget {
+  int qubit;
+  int clbit;
+};
+
+// Fills `memory` (shots records of bytes_per_shot) exactly as the TypeScript engine does for the
+// same seed: per shot one uniform picks the basis state (first i with cum[i] > u * total), then, with
+// a readout model, one uniform per measurement in circuit order. Overwrites the state with the
+// cumulative distribution.
+template <typename T>
+void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarget>& targets, const uint32_t seed[4],
+                    const double* readout, uint64_t shots, uint32_t bytes_per_shot, uint8_t* memory);
+
+}  // namespace qrun

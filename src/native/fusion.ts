@@ -1,0 +1,193 @@
+/**
+ * Gate fusion for the native engine: runs of unitary instructions are grouped into blocks of at most
+ * `maxQubits` qubits and each block becomes one instruction, so the state is swept once per block
+ * instead of once per gate. At large sizes a sweep is limited by memory bandwidth, and a fused
+ * k-qubit kernel stays bandwidth-bound up to the k measured in docs/performance.md (the default
+ * below). Blocks of diagonal gates only (rz, cz, cp, rzz, ...) stay diagonal and may grow to
+ * `maxDiagonalQubits`, since a diagonal costs one streaming pass whatever its width.
+ *
+ * Several blocks are open at once, on disjoint qubit sets. A gate joins the block(s) holding its
+ * qubits when the union fits; otherwise those blocks are closed (emitted) and the gate opens a new
+ * one. This is sound: a gate is only ever moved across gates on disjoint qubits, with which it
+ * commutes. The instructions this works on come from src/sim/program.ts (already bound, with
+ * single-qubit runs folded by src/sim/fusion.ts).
+ */
+import type { Structured } from '../sim/gates.js';
+import { structureOf } from '../sim/gates.js';
+
+export interface FusedGate {
+  readonly qubits: readonly number[];
+  readonly structured: Structured;
+}
+
+export interface FusionOptions {
+  /** Largest dense block (qubits). */
+  readonly maxQubits: number;
+  /** Largest all-diagonal block (qubits). */
+  readonly maxDiagonalQubits: number;
+}
+
+/** Chosen by measurement (bench/fusion-width.mjs; docs/performance.md). */
+export const DEFAULT_FUSION: FusionOptions = { maxQubits: 4, maxDiagonalQubits: 10 };
+
+interface Block {
+  qubits: number[];
+  gates: FusedGate[];
+  diagonal: boolean;
+  /** Order of creation, so blocks closed together are emitted in circuit order. */
+  readonly seq: number;
+}
+
+/** Complex interleaved dense matrix of a block: applies each gate to the 2^k columns of M. */
+function blockMatrix(block: Block): Structured {
+  const k = block.qubits.length;
+  const dim = 1 << k;
+  const pos = new Map(block.qubits.map((q, i) => [q, i] as const));
+  if (block.diagonal) {
+    const diag = new Float64Array(2 * dim);
+    for (let i = 0; i < dim; i++) diag[2 * i] = 1;
+    for (const g of block.gates) {
+      if (g.structured.kind !== 'diagonal') throw new Error('non-diagonal gate in a diagonal block');
+      const d = g.structured.diag;
+      const local = g.qubits.map((q) => pos.get(q)!);
+      for (let i = 0; i < dim; i++) {
+        let j = 0;
+        local.forEach((p, b) => {
+          j |= ((i >> p) & 1) << b;
+        });
+        const ar = diag[2 * i]!;
+        const ai = diag[2 * i + 1]!;
+        const br = d[2 * j]!;
+        const bi = d[2 * j + 1]!;
+        diag[2 * i] = ar * br - ai * bi;
+        diag[2 * i + 1] = ar * bi + ai * br;
+      }
+    }
+    return { kind: 'diagonal', diag };
+  }
+  // Column c of m is U|c>; start from the identity and apply every gate to every column.
+  const m = new Float64Array(2 * dim * dim);
+  for (let i = 0; i < dim; i++) m[2 * (i * dim + i)] = 1;
+  const col = new Float64Array(2 * dim);
+  const out = new Float64Array(2 * dim);
+  for (const g of block.gates) {
+    const local = g.qubits.map((q) => pos.get(q)!);
+    const kg = local.length;
+    const gdim = 1 << kg;
+    let mask = 0;
+    for (const p of local) mask |= 1 << p;
+    const spread = (j: number): number => {
+      let i = 0;
+      for (let b = 0; b < kg; b++) i |= ((j >> b) & 1) << local[b]!;
+      return i;
+    };
+    const gather = (i: number): number => {
+      let j = 0;
+      for (let b = 0; b < kg; b++) j |= ((i >> local[b]!) & 1) << b;
+      return j;
+    };
+    const s = g.structured;
+    for (let c = 0; c < dim; c++) {
+      for (let i = 0; i < dim; i++) {
+        col[2 * i] = m[2 * (i * dim + c)]!;
+        col[2 * i + 1] = m[2 * (i * dim + c) + 1]!;
+      }
+      out.fill(0);
+      for (let i = 0; i < dim; i++) {
+        const xr = col[2 * i]!;
+        const xi = col[2 * i + 1]!;
+        if (xr === 0 && xi === 0) continue;
+        const rest = i & ~mask;
+        const gc = gather(i);
+        if (s.kind === 'diagonal') {
+          const dr = s.diag[2 * gc]!;
+          const di = s.diag[2 * gc + 1]!;
+          out[2 * i] = out[2 * i]! + dr * xr - di * xi;
+          out[2 * i + 1] = out[2 * i + 1]! + dr * xi + di * xr;
+        } else if (s.kind === 'permutation') {
+          const row = rest | spread(s.perm[gc]!);
+          const pr = s.phases[2 * gc]!;
+          const pi = s.phases[2 * gc + 1]!;
+          out[2 * row] = out[2 * row]! + pr * xr - pi * xi;
+          out[2 * row + 1] = out[2 * row + 1]! + pr * xi + pi * xr;
+        } else {
+          const gm = s.matrix.data;
+          for (let gr = 0; gr < gdim; gr++) {
+            const e = 2 * (gr * gdim + gc);
+            const ar = gm[e]!;
+            const ai = gm[e + 1]!;
+            if (ar === 0 && ai === 0) continue;
+            const row = rest | spread(gr);
+            out[2 * row] = out[2 * row]! + ar * xr - ai * xi;
+            out[2 * row + 1] = out[2 * row + 1]! + ar * xi + ai * xr;
+          }
+        }
+      }
+      for (let i = 0; i < dim; i++) {
+        m[2 * (i * dim + c)] = out[2 * i]!;
+        m[2 * (i * dim + c) + 1] = out[2 * i + 1]!;
+      }
+    }
+  }
+  return structureOf({ dim, data: m });
+}
+
+function emit(block: Block): FusedGate {
+  if (block.gates.length === 1) return block.gates[0]!;
+  return { qubits: block.qubits, structured: blockMatrix(block) };
+}
+
+/** Fuses a run of unitary gates (no measurement, reset or conditional in between). */
+export function fuseGates(gates: readonly FusedGate[], numQubits: number, options: FusionOptions = DEFAULT_FUSION): FusedGate[] {
+  const out: FusedGate[] = [];
+  const owner: (Block | null)[] = new Array<Block | null>(numQubits).fill(null);
+  let seq = 0;
+  const close = (blocks: Iterable<Block>): void => {
+    for (const b of [...blocks].sort((x, y) => x.seq - y.seq)) {
+      for (const q of b.qubits) if (owner[q] === b) owner[q] = null;
+      out.push(emit(b));
+    }
+  };
+  for (const g of gates) {
+    const touching = new Set<Block>();
+    for (const q of g.qubits) {
+      const b = owner[q];
+      if (b !== null && b !== undefined) touching.add(b);
+    }
+    const union = new Set<number>(g.qubits);
+    let diagonal = g.structured.kind === 'diagonal';
+    for (const b of touching) {
+      for (const q of b.qubits) union.add(q);
+      diagonal &&= b.diagonal;
+    }
+    const limit = diagonal ? options.maxDiagonalQubits : options.maxQubits;
+    if (touching.size > 0 && union.size <= limit) {
+      // Merge the touching blocks (their gates commute: disjoint qubits) and append the gate.
+      const ordered = [...touching].sort((x, y) => x.seq - y.seq);
+      const target = ordered[0]!;
+      for (const other of ordered.slice(1)) {
+        // Keep circuit order among the merged gates: blocks are disjoint, so any interleaving that
+        // keeps each block's own order is equivalent; concatenation is one.
+        target.gates.push(...other.gates);
+        for (const q of other.qubits) {
+          target.qubits.push(q);
+          owner[q] = target;
+        }
+      }
+      for (const q of g.qubits) {
+        if (owner[q] !== target) {
+          target.qubits.push(q);
+          owner[q] = target;
+        }
+      }
+      target.gates.push(g);
+      target.diagonal = diagonal;
+      continue;
+    }
+    close(touching);
+    const block: Block = { qubits: [...g.qubits], gates: [g], diagonal: g.structured.kind === 'diagonal', seq: seq++ };
+    for (const q of g.qubits) owner[q] = block;
+  }
+  close(new Set(owner.filter((b): b is Block => b !== null)));
+  return out;
+}
