@@ -16,8 +16,8 @@ export interface NoiseModel {
   readonly depolarizing?: { readonly p1: number; readonly p2: number };
   /**
    * Classical readout error: P(read 1 | state 0) and P(read 0 | state 1), for every qubit. It flips
-   * recorded outcomes (mid-circuit ones included, so conditionals see the flipped bit); exact
-   * expectationValues measure nothing and so are not affected by it.
+   * recorded outcomes (mid-circuit ones included, so conditionals see the flipped bit), and
+   * expectationValues report what a readout-noisy measurement of each Pauli term would give on average.
    */
   readonly readout?: { readonly p01: number; readonly p10: number };
   /** Amplitude damping with decay probability gamma after every gate, on each qubit it acts on. */

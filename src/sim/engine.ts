@@ -22,6 +22,7 @@ import { cumulativeInPlace, sampleIndices } from './measure.js';
 import { checkMemory, defaultMemoryLimit } from './memory.js';
 import { combine, pauliExpectations, prepareObservables } from './pauli.js';
 import { createPrng } from './prng.js';
+import { readoutExpectations } from './readout.js';
 import { compile, hasGateNoise, type Instr } from './program.js';
 import {
   execute,
@@ -140,8 +141,9 @@ export function sampleCircuit(
 
 /**
  * Exact expectation values, or with gate noise the mean over `trajectories` noisy runs. Final
- * measurements are ignored; readout error does not apply (nothing is measured). Dynamic circuits are
- * rejected with CIRCUIT_UNSUPPORTED.
+ * measurements are ignored. A readout model makes each value what a readout-noisy measurement in the
+ * term's basis would report on average (readout.ts); without one the values are the exact ⟨P⟩.
+ * Dynamic circuits are rejected with CIRCUIT_UNSUPPORTED.
  */
 export function estimateCircuit(
   circuit: Circuit,
@@ -153,16 +155,24 @@ export function estimateCircuit(
   rejectDynamic(circuit, 'an expectation value');
   const n = circuit.numQubits;
   const set = prepareObservables(observables, n);
-  checkNoise(options.noise);
-  if (!hasGateNoise(options.noise)) {
-    return combine(set, pauliExpectations(statevector(circuit, parameterValues, engineOptions), n, set.terms));
-  }
+  const noise = options.noise;
+  checkNoise(noise);
+  const readout = noise?.readout;
+  // The readout path measures on a rotated copy: a second buffer.
+  checkMemory(n, memoryLimit(engineOptions), readout === undefined ? 1 : 2);
+  let scratch: Float64Array | null = null;
+  const evaluate = (state: Float64Array): Float64Array => {
+    if (readout === undefined) return pauliExpectations(state, n, set.terms);
+    scratch ??= new Float64Array(state.length);
+    return readoutExpectations(state, n, set.terms, readout, scratch);
+  };
+  if (!hasGateNoise(noise)) return combine(set, evaluate(statevector(circuit, parameterValues, engineOptions)));
+
   const seed = options.seed ?? 0;
   const trajectories = options.trajectories ?? DEFAULT_TRAJECTORIES;
   checkSeed(seed);
   checkTrajectories(trajectories);
-  checkMemory(n, memoryLimit(engineOptions));
-  const program = compile(circuit, parameterValues, { noise: options.noise });
+  const program = compile(circuit, parameterValues, { noise });
   const rng = createPrng(seed);
   const state = zeroState(n);
   const sums = new Float64Array(set.terms.length);
@@ -171,7 +181,7 @@ export function estimateCircuit(
     state.fill(0);
     state[0] = 1;
     execute(state, program.instrs, { n, rng, record: none, offset: 0, skipMeasure: true });
-    const values = pauliExpectations(state, n, set.terms);
+    const values = evaluate(state);
     for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! + values[i]!;
   }
   for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! / trajectories;

@@ -17,6 +17,7 @@ export { dagger, embed1q, identity, kron, matmul, type Matrix } from './matrix.j
 export { checkMemory, DEFAULT_MEMORY_FRACTION, MAX_QUBITS, statevectorBytes } from './memory.js';
 export { cumulativeInPlace, probabilities, sampleIndex, sampleIndices } from './measure.js';
 export { expectationFromState, parsePauli, pauliExpectations, type PauliTerm } from './pauli.js';
+export { readoutExpectations } from './readout.js';
 export { createPrng, seedState, xoshiro128ss, type Prng } from './prng.js';
 export { compile, type Instr, type Program } from './program.js';
 export { applyStructured } from './kernels.js';

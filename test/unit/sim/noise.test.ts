@@ -115,3 +115,41 @@ describe('amplitude damping', () => {
     expect(Math.abs(ev! - Math.sqrt(1 - gamma))).toBeLessThan(5 * sigma);
   });
 });
+
+describe('readout error in expectation values', () => {
+  const c = circuit(3, [gate('h', [0]), gate('cx', [0, 1]), gate('ry', [2], 0.9), gate('rzx', [1, 2], 0.4), gate('s', [1])]);
+  const labels = ['ZZZ', 'IXZ', 'YYI', 'XIX', 'ZII'];
+  const obs = labels.map((label) => ({ terms: [{ label, coeff: 1 }] }));
+
+  it('equals the exact value with p01 = p10 = 0 and scales by (1 − 2p)^|support| when symmetric', async () => {
+    const exact = await engine.expectationValues(c, [], obs);
+    const none = await engine.expectationValues(c, [], obs, { noise: { readout: { p01: 0, p10: 0 } } });
+    none.forEach((v, i) => expect(v).toBeCloseTo(exact[i]!, 12));
+    const p = 0.07;
+    const sym = await engine.expectationValues(c, [], obs, { noise: { readout: { p01: p, p10: p } } });
+    labels.forEach((label, i) => {
+      const weight = [...label].filter((ch) => ch !== 'I').length;
+      expect(sym[i]).toBeCloseTo((1 - 2 * p) ** weight * exact[i]!, 12);
+    });
+  });
+
+  it('matches what the sampler measures with the same asymmetric readout error (4σ)', async () => {
+    const readout = { p01: 0.05, p10: 0.15 };
+    const evs = await engine.expectationValues(c, [], obs, { noise: { readout } });
+    const shots = 40_000;
+    for (const [i, label] of labels.entries()) {
+      const ops: Op[] = [...c.ops];
+      for (let q = 0; q < 3; q++) {
+        const ch = label[2 - q];
+        if (ch === 'X') ops.push(gate('h', [q]));
+        if (ch === 'Y') ops.push(gate('sdg', [q]), gate('h', [q]));
+        if (ch !== 'I') ops.push(measure(q, q));
+      }
+      const mem = await engine.sample(circuit(3, ops, 3), [], { shots, seed: 50 + i, noise: { readout } });
+      let sum = 0;
+      for (const v of mem.memory) sum += ((v & 1) ^ ((v >> 1) & 1) ^ ((v >> 2) & 1)) === 0 ? 1 : -1;
+      const sigma = Math.sqrt((1 - evs[i]! ** 2) / shots);
+      expect(Math.abs(sum / shots - evs[i]!), label).toBeLessThan(4 * sigma);
+    }
+  });
+});
