@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAdminCheckConfigCommand } from './admin-check-config.js';
 
 /** `qrun admin ...`: commands for site administrators. Subcommands register in their own files. */
-export function registerAdminCommand(program: Command, _ctx: CliContext): Command {
-  return program.command('admin').description('site administration (configuration checks)');
+export function registerAdminCommand(program: Command, ctx: CliContext): Command {
+  const admin = program.command('admin').description('site administration (configuration checks)');
+  registerAdminCheckConfigCommand(admin, ctx);
+  return admin;
 }

@@ -1,0 +1,109 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { ensurePrivateDir, isErrno, syncDir, writeFileAtomic } from './fsutil.js';
+import { leaseFile, type StatePaths } from './paths.js';
+
+/**
+ * The lease journal: one file per job on this node saying what the job holds, so release (and a
+ * future reaper after a crash) knows what to give back. Written before anything is claimed
+ * (state `acquiring`) and again when everything is held, always atomically.
+ */
+
+export const LEASE_VERSION = 1;
+
+export interface LeaseBackend {
+  readonly alias: string;
+  readonly type: string;
+  /** The Slurm capacity the job holds for it. */
+  readonly capacity: { readonly kind: 'gres' | 'license'; readonly name: string };
+  /** Local lane index (sim), or null. */
+  readonly lane: number | null;
+  /** The vendor session id, or null when the backend has none. */
+  readonly session: string | null;
+}
+
+export interface Lease {
+  readonly version: number;
+  readonly jobId: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly hostname: string;
+  readonly state: 'acquiring' | 'held';
+  readonly backends: readonly LeaseBackend[];
+  /** Job-scoped bearer token (256 random bits, hex). The file is root-only. */
+  readonly token: string;
+  readonly endpoint: string;
+  /** Epoch seconds when the allocation ends, or null when Slurm sets no end. */
+  readonly deadline: number | null;
+  /** The job gateway's pid, or null when none runs (sim backends run in-process: `local:`). */
+  readonly gatewayPid: number | null;
+  readonly acquiredAt: string;
+  /** Step that acquired, e.g. `batch` or `0`. */
+  readonly acquiredBy: string;
+}
+
+function isLease(value: unknown): value is Lease {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.version === LEASE_VERSION &&
+    typeof v.jobId === 'number' &&
+    (v.state === 'acquiring' || v.state === 'held') &&
+    Array.isArray(v.backends) &&
+    typeof v.token === 'string'
+  );
+}
+
+export class CorruptLeaseError extends Error {
+  override readonly name = 'CorruptLeaseError';
+}
+
+export async function readLease(paths: StatePaths, jobId: number): Promise<Lease | undefined> {
+  let text: string;
+  try {
+    text = await readFile(leaseFile(paths, jobId), 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CorruptLeaseError(`${leaseFile(paths, jobId)} is not JSON`);
+  }
+  if (!isLease(data) || data.jobId !== jobId) throw new CorruptLeaseError(`${leaseFile(paths, jobId)} is not a lease of job ${jobId}`);
+  return data;
+}
+
+export async function writeLease(paths: StatePaths, lease: Lease): Promise<void> {
+  await ensurePrivateDir(paths.leases);
+  await writeFileAtomic(leaseFile(paths, lease.jobId), `${JSON.stringify(lease, null, 2)}\n`);
+}
+
+/** Removes the job's lease; true when there was one. */
+export async function removeLease(paths: StatePaths, jobId: number): Promise<boolean> {
+  try {
+    await unlink(leaseFile(paths, jobId));
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw error;
+  }
+  await syncDir(paths.leases);
+  return true;
+}
+
+/** Job ids with a lease on this node. */
+export async function listLeases(paths: StatePaths): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(paths.leases);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
+  }
+  return names
+    .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}

@@ -1,0 +1,108 @@
+/**
+ * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release>`,
+ * with the JSON request on stdin and the JSON reply on stdout (protocol.ts). Exit 0 whenever a
+ * reply was written, also for a refusal (ok:false); any other exit makes the shim fail the job with
+ * our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
+ * (pino, zod) load lazily, and scontrol starts before they do.
+ */
+import { randomBytes } from 'node:crypto';
+import { ensurePrivateDir } from './fsutil.js';
+import { statePaths } from './paths.js';
+import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
+import { scontrolJobSource, type SlurmJobFacts, type SlurmJobSource } from './slurm-job.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts `scontrol show job` at once, so it overlaps with loading the rest of the handler. */
+function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
+  const early = source.show(jobId);
+  early.catch(() => undefined);
+  return { show: (id: number): Promise<SlurmJobFacts> => (id === jobId ? early : source.show(id)) };
+}
+
+async function handle(request: HookRequest): Promise<HookReply> {
+  const paths = statePaths(request.stateDir);
+  const slurmBase = scontrolJobSource({
+    timeoutMs: Math.max(1000, (request.timeoutSeconds - 1) * 1000),
+    env: { PATH: process.env.PATH, SLURM_CONF: process.env.SLURM_CONF },
+  });
+  const slurm = request.action === 'acquire' ? prefetched(slurmBase, request.jobId) : slurmBase;
+  try {
+    await ensurePrivateDir(paths.root);
+  } catch (error) {
+    return {
+      version: 1,
+      ok: false,
+      message: `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}); ask your admin`,
+    };
+  }
+  const [{ createHookLogger }, { loadCatalogue }, { gatewayFor }] = await Promise.all([
+    import('./logger.js'),
+    import('./catalogue-cache.js'),
+    import('./gateway.js'),
+  ]);
+  // Bound here: jobId and action. Each line adds its backend (and step) itself, so no key repeats.
+  const log = createHookLogger(paths.log, { jobId: request.jobId, action: request.action });
+  const deps = {
+    paths,
+    slurm,
+    log,
+    loadCatalogue: (path: string) => loadCatalogue(path, paths),
+    gatewayFor,
+    newToken: () => randomBytes(32).toString('hex'),
+    now: () => new Date(),
+    lockWaitMs: Math.max(1000, (request.timeoutSeconds - 2) * 1000),
+  };
+  try {
+    if (request.action === 'acquire') {
+      const { acquire } = await import('./acquire.js');
+      return await acquire(request, deps);
+    }
+    const { release } = await import('./release.js');
+    return await release(request, deps);
+  } catch (error) {
+    log.error({ err: error, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
+    return {
+      version: 1,
+      ok: false,
+      message: `the QPU hook could not ${request.action} (${(error as Error).message}); ask your admin to check ${paths.log}`,
+    };
+  } finally {
+    log.flush();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const action = argv[0] ?? '';
+  if (!isHookAction(action)) {
+    process.stderr.write(`qpu-hook: usage: main.js <acquire|release> < request.json (got "${action}")\n`);
+    return 2;
+  }
+  let request: HookRequest;
+  try {
+    request = parseRequest(await readStdin(), action);
+  } catch (error) {
+    if (error instanceof ProtocolError) {
+      process.stderr.write(`qpu-hook: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const reply = await handle(request);
+  process.stdout.write(renderReply(reply));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`qpu-hook: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+
+/**
+ * Layout of the handler's state directory (plugstack `state_dir=`, root-only, one per node):
+ *
+ *   leases/<job id>.json      the lease journal: what each job holds (spank/hook.c stats this path)
+ *   lanes/<alias>/<n>         one file per claimed lane of a backend, holding the job id
+ *   locks/<job id>.lock       serialises acquire/release of one job
+ *   catalogue-cache.json      the last catalogue that passed the schema, keyed by file identity
+ *   hook.log                  pino JSON lines, one per event, with jobId and backend
+ */
+export interface StatePaths {
+  readonly root: string;
+  readonly leases: string;
+  readonly lanes: string;
+  readonly locks: string;
+  readonly catalogueCache: string;
+  readonly log: string;
+}
+
+export function statePaths(root: string): StatePaths {
+  return {
+    root,
+    leases: join(root, 'leases'),
+    lanes: join(root, 'lanes'),
+    locks: join(root, 'locks'),
+    catalogueCache: join(root, 'catalogue-cache.json'),
+    log: join(root, 'hook.log'),
+  };
+}
+
+export function leaseFile(paths: StatePaths, jobId: number): string {
+  return join(paths.leases, `${jobId}.json`);
+}
+
+export function laneDir(paths: StatePaths, alias: string): string {
+  return join(paths.lanes, alias);
+}
+
+export function lockFile(paths: StatePaths, jobId: number): string {
+  return join(paths.locks, `${jobId}.lock`);
+}

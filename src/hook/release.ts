@@ -1,0 +1,60 @@
+import { adapterFor } from './adapters.js';
+import type { HookDeps } from './deps.js';
+import { CorruptLeaseError, readLease, removeLease, type Lease } from './journal.js';
+import { releaseLanes } from './lanes.js';
+import { withJobLock } from './lock.js';
+import type { HookReply, HookRequest } from './protocol.js';
+
+/**
+ * release: idempotent and keyed by job id. Stops in-flight work through the adapters, stops the
+ * gateway, frees the lanes, removes the lease, and logs usage. A job with nothing to release is fine.
+ */
+
+async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<HookReply> {
+  const { paths, log } = deps;
+  let lease: Lease | undefined;
+  try {
+    lease = await readLease(paths, request.jobId);
+  } catch (error) {
+    if (!(error instanceof CorruptLeaseError)) throw error;
+    log.error({ err: error, backend: null }, 'corrupt lease; freeing lanes and removing it');
+  }
+
+  if (lease !== undefined) {
+    for (const held of lease.backends) {
+      try {
+        const adapter = adapterFor(held.type);
+        if (adapter === undefined) log.error({ backend: held.alias, type: held.type }, 'no adapter for a leased backend');
+        else await adapter.release(held, { jobId: request.jobId, paths });
+      } catch (error) {
+        log.error({ err: error, backend: held.alias }, 'adapter release failed');
+      }
+    }
+    if (lease.gatewayPid !== null) {
+      try {
+        await deps.gatewayFor(lease.backends.map((b) => b.type)).stop({ endpoint: lease.endpoint, pid: lease.gatewayPid });
+      } catch (error) {
+        log.error({ err: error, backend: lease.backends.map((b) => b.alias).join(','), pid: lease.gatewayPid }, 'gateway stop failed');
+      }
+    }
+  }
+
+  const freed = await releaseLanes(paths, request.jobId);
+  const removed = await removeLease(paths, request.jobId);
+  if (lease === undefined && !removed && freed.length === 0) {
+    log.info({ backend: null }, 'nothing to release');
+    return { version: 1, ok: true, message: 'nothing to release' };
+  }
+  const heldSeconds = lease ? Math.max(0, Math.round((deps.now().getTime() - Date.parse(lease.acquiredAt)) / 1000)) : null;
+  for (const held of lease?.backends ?? freed.map((f) => ({ alias: f.alias, lane: f.lane, type: 'unknown' }))) {
+    log.info(
+      { backend: held.alias, type: held.type, lane: held.lane, uid: lease?.uid, heldSeconds, state: lease?.state ?? 'unknown' },
+      'lease released',
+    );
+  }
+  return { version: 1, ok: true, message: 'lease released' };
+}
+
+export async function release(request: HookRequest, deps: HookDeps): Promise<HookReply> {
+  return withJobLock(deps.paths, request.jobId, deps.lockWaitMs, () => releaseLocked(request, deps));
+}
