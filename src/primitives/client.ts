@@ -9,6 +9,7 @@
  */
 import { QrunError } from '../errors.js';
 import { PrimitiveJob } from './job.js';
+import { libraryEnv } from './library-env.js';
 import type { NoiseOptions } from './options.js';
 import { parseEstimatorParams, parseSamplerParams } from './payload.js';
 import { estimatorResult, samplerResult, type EstimatorPubResult, type PrimitiveResult, type SamplerPubResult } from './results.js';
@@ -68,8 +69,7 @@ export class Sampler {
 
   constructor(options: SamplerClientOptions = {}) {
     this.options = options;
-    // The library's one read of the process environment: where the job's gateway is, if any.
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? libraryEnv();
     checkRunOptions({ shots: options.defaultShots, seed: options.seed });
   }
 
@@ -99,7 +99,7 @@ export class Estimator {
 
   constructor(options: EstimatorClientOptions = {}) {
     this.options = options;
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? libraryEnv();
     checkRunOptions({ precision: options.defaultPrecision, seed: options.seed });
   }
 
