@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 
 /** Files allowed to touch process-wide state: the entry points. */
-const ENTRY_POINTS = [/^src\/cli\/context\.ts$/, /^src\/devcluster\//, /^src\/hook\/main\.ts$/, /^src\/gateway\/main\.ts$/];
+const ENTRY_POINTS = [/^src\/primitives\/library-env\.ts$/, /^src\/cli\/context\.ts$/, /^src\/devcluster\//, /^src\/hook\/main\.ts$/, /^src\/gateway\/main\.ts$/];
 
 const RULES = [
   {
