@@ -1,6 +1,8 @@
 #include "pauli.h"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 namespace qrun {
 
@@ -63,6 +65,55 @@ void PauliExpectations(Context& ctx, const State<T>& state, const std::vector<Pa
   }
 }
 
+template <typename T>
+void ReadoutExpectations(Context& ctx, const State<T>& state, State<T>& scratch, const std::vector<PauliMasks>& paulis,
+                         const double readout[2], double* out) {
+  const int n = state.n();
+  const double r = std::sqrt(0.5);
+  std::vector<std::unique_ptr<PreparedGate<T>>> h, hsdg;
+  for (int q = 0; q < n; ++q) {
+    h.push_back(std::make_unique<PreparedGate<T>>(GateSpec{GateSpec::kDense, {q}, {r, 0, r, 0, r, 0, -r, 0}, {}}));
+    hsdg.push_back(std::make_unique<PreparedGate<T>>(GateSpec{GateSpec::kDense, {q}, {r, 0, 0, -r, r, 0, 0, r}, {}}));
+  }
+  const double good0 = 1 - 2 * readout[0];
+  const double good1 = -(1 - 2 * readout[1]);
+  const uint64_t size = state.size();
+  const uint64_t pieces = std::max<uint64_t>(1, std::min<uint64_t>(64, size / (kGrain * 4)));
+  std::vector<uint64_t> bound(pieces + 1);
+  for (uint64_t i = 0; i <= pieces; ++i) bound[i] = size / pieces * i + std::min(i, size % pieces);
+  std::vector<double> part(pieces);
+  for (size_t t = 0; t < paulis.size(); ++t) {
+    const PauliMasks& p = paulis[t];
+    scratch.CopyFrom(ctx, state);
+    for (int q = 0; q < n; ++q) {
+      if (!(p.x >> q & 1)) continue;
+      ((p.z >> q & 1) ? hsdg[q] : h[q])->Apply(ctx, scratch);
+    }
+    const uint64_t support = p.x | p.z;
+    const int s = __builtin_popcountll(support);
+    std::vector<double> weight(s + 1);
+    for (int k = 0; k <= s; ++k) weight[k] = std::pow(good0, s - k) * std::pow(good1, k);
+    const T* psi = scratch.data();
+    ctx.pool.For(pieces, 1, [&](uint64_t b, uint64_t e) {
+      for (uint64_t c = b; c < e; ++c) {
+        double acc = 0;
+        for (uint64_t i = bound[c]; i < bound[c + 1]; ++i) {
+          const double re = psi[2 * i], im = psi[2 * i + 1];
+          acc += (re * re + im * im) * weight[__builtin_popcountll(i & support)];
+        }
+        part[c] = acc;
+      }
+    });
+    double total = 0;
+    for (double v : part) total += v;
+    out[t] = total;
+  }
+}
+
+template void ReadoutExpectations<double>(Context&, const State<double>&, State<double>&, const std::vector<PauliMasks>&,
+                                          const double[2], double*);
+template void ReadoutExpectations<float>(Context&, const State<float>&, State<float>&, const std::vector<PauliMasks>&,
+                                         const double[2], double*);
 template void PauliExpectations<double>(Context&, const State<double>&, const std::vector<PauliMasks>&, double*);
 template void PauliExpectations<float>(Context&, const State<float>&, const std::vector<PauliMasks>&, double*);
 

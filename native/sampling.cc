@@ -1,6 +1,8 @@
 #include "sampling.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "rng.h"
 
@@ -70,40 +72,63 @@ void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarg
                     const double* readout, uint64_t shots, uint32_t bytes_per_shot, uint8_t* memory) {
   const double* cum = CumulativeInPlace(ctx, state);
   const uint64_t size = state.size();
-  const double total = cum[size - 1];
-
-  // The random stream is sequential; one pass draws the basis uniforms and remembers the generator
-  // at each chunk start so the readout draws can be replayed in parallel.
-  const uint64_t chunks = (shots + kShotsPerChunk - 1) / kShotsPerChunk;
-  std::vector<double> uniforms(shots);
-  std::vector<Xoshiro128> at_chunk(chunks);
   Xoshiro128 rng(seed);
-  const size_t per_shot_readout = readout != nullptr ? targets.size() : 0;
-  for (uint64_t s = 0; s < shots; ++s) {
-    if (s % kShotsPerChunk == 0) at_chunk[s / kShotsPerChunk] = rng;
-    uniforms[s] = rng.NextDouble();
-    for (size_t j = 0; j < per_shot_readout; ++j) (void)rng.NextDouble();
-  }
 
+  // Sorted uniforms from exponential spacings: target_s = (E_1 + ... + E_s) / (E_1 + ... + E_{shots+1})
+  // times the total probability (src/sim/measure.ts sampleIndices, draw for draw).
+  std::vector<double> target(shots);
+  double acc = 0;
+  for (uint64_t s = 0; s < shots; ++s) {
+    acc -= std::log(1 - rng.NextDouble());
+    target[s] = acc;
+  }
+  const double total = acc - std::log(1 - rng.NextDouble());
+  const double scale = cum[size - 1] / total;
+
+  // One walk of the distribution: shot s gets the first i with cum[i] > target (the last index at
+  // most). Targets are sorted, so each chunk of shots starts with a binary search and then walks.
+  std::vector<uint64_t> index(shots);
+  const uint64_t chunks = (shots + kShotsPerChunk - 1) / kShotsPerChunk;
   ctx.pool.For(chunks, 1, [&](uint64_t cb, uint64_t ce) {
     for (uint64_t c = cb; c < ce; ++c) {
-      Xoshiro128 local = at_chunk[c];
-      const uint64_t s_end = std::min(shots, (c + 1) * kShotsPerChunk);
-      for (uint64_t s = c * kShotsPerChunk; s < s_end; ++s) {
-        const uint64_t index = Search(cum, size, uniforms[s] * total);
-        uint8_t* record = memory + s * bytes_per_shot;
-        if (readout != nullptr) (void)local.NextDouble();
-        for (const MeasureTarget& m : targets) {
-          int bit = static_cast<int>((index >> m.qubit) & 1);
-          if (readout != nullptr) {
-            const double u = local.NextDouble();
-            bit = bit == 0 ? (u < readout[0] ? 1 : 0) : (u < readout[1] ? 0 : 1);
-          }
-          const uint8_t mask = uint8_t(1u << (m.clbit & 7));
-          if (bit) record[m.clbit >> 3] |= mask;
-          else record[m.clbit >> 3] &= uint8_t(~mask);
-        }
+      const uint64_t s0 = c * kShotsPerChunk;
+      const uint64_t s1 = std::min(shots, s0 + kShotsPerChunk);
+      uint64_t i = Search(cum, size, target[s0] * scale);
+      for (uint64_t s = s0; s < s1; ++s) {
+        const double t = target[s] * scale;
+        while (i < size - 1 && cum[i] <= t) ++i;
+        index[s] = i;
       }
+    }
+  });
+
+  // Fisher-Yates, so shots come out in an i.i.d. order.
+  for (uint64_t s = shots - 1; s > 0; --s) {
+    const uint64_t j = static_cast<uint64_t>(std::floor(rng.NextDouble() * static_cast<double>(s + 1)));
+    std::swap(index[s], index[j]);
+  }
+
+  auto write = [&](uint8_t* record, int clbit, int bit) {
+    const uint8_t mask = uint8_t(1u << (clbit & 7));
+    if (bit) record[clbit >> 3] |= mask;
+    else record[clbit >> 3] &= uint8_t(~mask);
+  };
+  if (readout != nullptr) {
+    // One uniform per measurement, shot by shot, after all the index draws.
+    for (uint64_t s = 0; s < shots; ++s) {
+      uint8_t* record = memory + s * bytes_per_shot;
+      for (const MeasureTarget& m : targets) {
+        const int bit = static_cast<int>((index[s] >> m.qubit) & 1);
+        const double u = rng.NextDouble();
+        write(record, m.clbit, bit == 0 ? (u < readout[0] ? 1 : 0) : (u < readout[1] ? 0 : 1));
+      }
+    }
+    return;
+  }
+  ctx.pool.For(shots, kShotsPerChunk, [&](uint64_t b, uint64_t e) {
+    for (uint64_t s = b; s < e; ++s) {
+      uint8_t* record = memory + s * bytes_per_shot;
+      for (const MeasureTarget& m : targets) write(record, m.clbit, static_cast<int>((index[s] >> m.qubit) & 1));
     }
   });
 }

@@ -14,9 +14,10 @@ struct MeasureTarget {
 };
 
 // Fills `memory` (shots records of bytes_per_shot) exactly as the TypeScript engine does for the
-// same seed: per shot one uniform picks the basis state (first i with cum[i] > u * total), then, with
-// a readout model, one uniform per measurement in circuit order. Overwrites the state with the
-// cumulative distribution.
+// same seed (src/sim/engine.ts, measure.ts sampleIndices): shots + 1 exponential spacings give sorted
+// uniforms, one walk of the cumulative distribution turns them into basis states, a Fisher-Yates
+// shuffle puts them in i.i.d. order, then, with a readout model, one uniform per measurement flips
+// bits shot by shot. Overwrites the state with the cumulative distribution.
 template <typename T>
 void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarget>& targets, const uint32_t seed[4],
                     const double* readout, uint64_t shots, uint32_t bytes_per_shot, uint8_t* memory);

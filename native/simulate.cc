@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <cmath>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -95,6 +96,18 @@ void ReadSeed(Napi::Env env, const Napi::Object& o, uint32_t seed[4]) {
   }
   Napi::Uint32Array s = v.As<Napi::Uint32Array>();
   for (int i = 0; i < 4; ++i) seed[i] = s[i];
+}
+
+bool ReadReadout(Napi::Env env, const Napi::Object& o, double readout[2]) {
+  Napi::Value ro = o.Get("readout");
+  if (ro.IsUndefined() || ro.IsNull()) return false;
+  if (!ro.IsTypedArray() || ro.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      ro.As<Napi::TypedArray>().ElementLength() != 2) {
+    BadArgument(env, "a readout that is not a Float64Array(2)");
+  }
+  readout[0] = ro.As<Napi::Float64Array>()[0];
+  readout[1] = ro.As<Napi::Float64Array>()[1];
+  return true;
 }
 
 // ---- the job base: run off the JS thread, settle a promise with a coded error ----------------------
@@ -202,16 +215,7 @@ Napi::Value Sample(const Napi::CallbackInfo& info) {
   uint32_t seed[4];
   ReadSeed(env, o, seed);
   double readout[2] = {0, 0};
-  Napi::Value ro = o.Get("readout");
-  const bool has_readout = !ro.IsUndefined() && !ro.IsNull();
-  if (has_readout) {
-    if (!ro.IsTypedArray() || ro.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-        ro.As<Napi::TypedArray>().ElementLength() != 2) {
-      BadArgument(env, "a readout that is not a Float64Array(2)");
-    }
-    readout[0] = ro.As<Napi::Float64Array>()[0];
-    readout[1] = ro.As<Napi::Float64Array>()[1];
-  }
+  const bool has_readout = ReadReadout(env, o, readout);
   Napi::Value term = o.Get("terminal");
   const bool terminal = !term.IsUndefined() && !term.IsNull();
   std::vector<MeasureTarget> targets;
@@ -238,9 +242,12 @@ Napi::Value Sample(const Napi::CallbackInfo& info) {
 
 class ExpectationJob : public Job {
  public:
-  ExpectationJob(Napi::Env env, Common common, std::vector<PauliMasks> paulis, uint64_t trajectories, const uint32_t seed[4])
-      : Job(env, std::move(common)), paulis_(std::move(paulis)), trajectories_(trajectories) {
+  ExpectationJob(Napi::Env env, Common common, std::vector<PauliMasks> paulis, uint64_t trajectories, const uint32_t seed[4],
+                 bool has_readout, const double readout[2])
+      : Job(env, std::move(common)), paulis_(std::move(paulis)), trajectories_(trajectories), has_readout_(has_readout) {
     std::memcpy(seed_, seed, sizeof(seed_));
+    readout_[0] = readout[0];
+    readout_[1] = readout[1];
   }
 
  protected:
@@ -252,13 +259,20 @@ class ExpectationJob : public Job {
   template <typename T>
   void RunT(Context& ctx) {
     const ParsedProgram parsed = ParseProgram(c_.code, c_.data, c_.num_qubits, c_.num_clbits);
-    CheckStateMemory(c_.num_qubits, 2 * sizeof(T), 1, c_.memory_limit);
+    // The readout path measures on a rotated copy: a second buffer.
+    CheckStateMemory(c_.num_qubits, 2 * sizeof(T), has_readout_ ? 2 : 1, c_.memory_limit);
     const Program<T> program(parsed);
     values_.assign(paulis_.size(), 0.0);
     State<T> state(c_.num_qubits);
+    std::unique_ptr<State<T>> scratch;
+    if (has_readout_) scratch = std::make_unique<State<T>>(c_.num_qubits);
+    auto evaluate = [&](double* out) {
+      if (has_readout_) ReadoutExpectations(ctx, state, *scratch, paulis_, readout_, out);
+      else PauliExpectations(ctx, state, paulis_, out);
+    };
     if (trajectories_ == 0) {
       program.ApplyGates(ctx, state, program.instrs().size());
-      PauliExpectations(ctx, state, paulis_, values_.data());
+      evaluate(values_.data());
       return;
     }
     Xoshiro128 rng(seed_);
@@ -268,7 +282,7 @@ class ExpectationJob : public Job {
       if (t > 0) state.SetBasisZero(ctx);
       typename Program<T>::Shot shot{&rng, nullptr, record.data(), true};
       program.Execute(ctx, state, 0, shot);
-      PauliExpectations(ctx, state, paulis_, one.data());
+      evaluate(one.data());
       for (size_t i = 0; i < one.size(); ++i) values_[i] += one[i];
     }
     for (double& v : values_) v /= static_cast<double>(trajectories_);
@@ -284,6 +298,8 @@ class ExpectationJob : public Job {
   std::vector<PauliMasks> paulis_;
   uint64_t trajectories_;
   uint32_t seed_[4];
+  bool has_readout_;
+  double readout_[2];
   std::vector<double> values_;
 };
 
@@ -310,7 +326,9 @@ Napi::Value Expectation(const Napi::CallbackInfo& info) {
   const int trajectories = IntField(env, o, "trajectories", 0, 1e9, 0);
   uint32_t seed[4] = {1, 0, 0, 0};
   if (trajectories > 0) ReadSeed(env, o, seed);
-  auto* job = new ExpectationJob(env, std::move(c), std::move(paulis), static_cast<uint64_t>(trajectories), seed);
+  double readout[2] = {0, 0};
+  const bool has_readout = ReadReadout(env, o, readout);
+  auto* job = new ExpectationJob(env, std::move(c), std::move(paulis), static_cast<uint64_t>(trajectories), seed, has_readout, readout);
   Napi::Promise promise = job->Promise();
   job->Queue();
   return promise;

@@ -53,6 +53,8 @@ export interface NativeBinding {
       /** 0 = exact; otherwise the mean over this many noisy trajectories. */
       readonly trajectories?: number;
       readonly seed?: Uint32Array;
+      /** [p01, p10]: report what a readout-noisy measurement of each Pauli would average to. */
+      readonly readout?: Float64Array;
     },
   ): Promise<Float64Array>;
   statevector(code: Int32Array, data: Float64Array, options: NativeRunOptions): Promise<Float64Array>;

@@ -149,10 +149,13 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     const set = prepareObservables(observables, circuit.numQubits);
     checkNoise(evOptions.noise);
     const masks = pauliMasks(set.terms.map((t) => t.label));
+    // A readout model makes each value what a readout-noisy measurement would report (src/sim/readout.ts).
+    const ro = evOptions.noise?.readout;
+    const readout = ro === undefined ? {} : { readout: Float64Array.of(ro.p01, ro.p10) };
     if (!hasGateNoise(evOptions.noise)) {
       const program = compile(circuit, parameterValues, { fuse: true });
       const enc = encode(unitaryOnly(program.instrs), circuit.numQubits, fusion);
-      const values = await call(() => binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks }));
+      const values = await call(() => binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks, ...readout }));
       return combine(set, values);
     }
     const seed = evOptions.seed ?? 0;
@@ -162,7 +165,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     const program = compile(circuit, parameterValues, { noise: evOptions.noise });
     const enc = encode(program.instrs, circuit.numQubits, fusion);
     const values = await call(() =>
-      binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks, trajectories, seed: seedState(seed) }),
+      binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks, ...readout, trajectories, seed: seedState(seed) }),
     );
     return combine(set, values);
   };
