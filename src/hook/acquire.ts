@@ -156,7 +156,8 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   }
 }
 
-export async function acquire(request: HookRequest, deps: HookDeps): Promise<HookReply> {
+export async function acquire(request: HookRequest, baseDeps: HookDeps): Promise<HookReply> {
+  const deps = { ...baseDeps, log: baseDeps.log.child({ jobId: request.jobId }) };
   try {
     return await withJobLock(deps.paths, request.jobId, deps.lockWaitMs, () => acquireLocked(request, deps));
   } catch (error) {

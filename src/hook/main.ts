@@ -45,8 +45,8 @@ async function handle(request: HookRequest): Promise<HookReply> {
     import('./catalogue-cache.js'),
     import('./gateway.js'),
   ]);
-  // Bound here: jobId and action. Each line adds its backend (and step) itself, so no key repeats.
-  const log = createHookLogger(paths.log, { jobId: request.jobId, action: request.action });
+  // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
+  const log = createHookLogger(paths.log, { action: request.action });
   const deps = {
     paths,
     slurm,
@@ -65,7 +65,7 @@ async function handle(request: HookRequest): Promise<HookReply> {
     const { release } = await import('./release.js');
     return await release(request, deps);
   } catch (error) {
-    log.error({ err: error, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
+    log.error({ err: error, jobId: request.jobId, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
     return {
       version: 1,
       ok: false,

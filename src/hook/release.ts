@@ -55,6 +55,7 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   return { version: 1, ok: true, message: 'lease released' };
 }
 
-export async function release(request: HookRequest, deps: HookDeps): Promise<HookReply> {
+export async function release(request: HookRequest, baseDeps: HookDeps): Promise<HookReply> {
+  const deps = { ...baseDeps, log: baseDeps.log.child({ jobId: request.jobId }) };
   return withJobLock(deps.paths, request.jobId, deps.lockWaitMs, () => releaseLocked(request, deps));
 }

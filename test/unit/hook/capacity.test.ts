@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { describeCapacityProblems, missingCapacity } from '../../../src/hook/capacity.js';
+import { CATALOGUE, facts } from './fixtures.js';
+
+const want = (...aliases: string[]) =>
+  aliases.map((alias) => {
+    const entry = CATALOGUE.backends[alias];
+    if (!entry) throw new Error(alias);
+    return { alias, entry };
+  });
+
+describe('capacity check', () => {
+  it('passes when the job holds the GRES type or the license', () => {
+    expect(missingCapacity(want('sim', 'sim_shared'), facts(1))).toEqual([]);
+  });
+
+  it('fails closed without the GRES, naming the line to add', () => {
+    const problems = missingCapacity(want('sim'), facts(1, { gres: [] }));
+    expect(problems).toEqual([{ alias: 'sim', need: 'GRES qpu:sim', fix: '#SBATCH --gres=qpu:sim:1' }]);
+    expect(describeCapacityProblems(problems)).toMatch(/add `#SBATCH --gres=qpu:sim:1` to the job script/);
+  });
+
+  it('does not accept an untyped or other-typed qpu GRES for a typed backend', () => {
+    expect(missingCapacity(want('sim'), facts(1, { gres: [{ name: 'qpu', type: undefined, count: 1 }] }))).toHaveLength(1);
+    expect(missingCapacity(want('sim'), facts(1, { gres: [{ name: 'qpu', type: 'ibm', count: 1 }] }))).toHaveLength(1);
+    expect(missingCapacity(want('sim'), facts(1, { gres: [{ name: 'gpu', type: 'sim', count: 1 }] }))).toHaveLength(1);
+  });
+
+  it('fails closed without the license', () => {
+    const problems = missingCapacity(want('sim_shared'), facts(1, { licenses: [{ name: 'other', count: 1 }] }));
+    expect(problems).toEqual([{ alias: 'sim_shared', need: 'license qpu_sim_shared', fix: '#SBATCH -L qpu_sim_shared:1' }]);
+  });
+});
