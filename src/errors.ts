@@ -40,11 +40,15 @@ export const ERROR_CATALOG = {
   TASK_NOT_FOUND: { family: 'input', summary: 'The job gateway knows no task with this id.' },
   TASK_NOT_DONE: { family: 'input', summary: 'The task has not finished yet, so it has no result.' },
   CIRCUIT_UNSUPPORTED: { family: 'input', summary: 'A circuit uses an operation the chosen primitive or engine cannot run (e.g. a mid-circuit measurement in an Estimator).' },
+  PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
+  PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },
   CONFIG_INVALID: { family: 'config', summary: 'A configuration file breaks its schema; every bad field is listed.' },
   PLUGSTACK_ARG_INVALID: { family: 'config', summary: 'A plugstack.conf argument is unknown or malformed.' },
+  PLUGIN_LOAD_FAILED: { family: 'config', summary: 'A site plugin module listed in the catalogue cannot be found or imported.' },
+  PLUGIN_INVALID: { family: 'config', summary: 'A site plugin module does not export a valid step (name, version, options schema, hooks).' },
 
   FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },
   FILE_UNREADABLE: { family: 'io', summary: 'An input file cannot be read.' },
@@ -61,6 +65,7 @@ export const ERROR_CATALOG = {
   TASK_CANCELLED: { family: 'backend', summary: 'The task was cancelled (by the job, or because the allocation ended).' },
   GATEWAY_FAILED: { family: 'backend', summary: 'The job gateway could not be started or stopped.' },
   HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },
+  PIPELINE_STEP_FAILED: { family: 'backend', summary: 'A mitigation pipeline step failed; the error names the step and keeps the partial results.' },
 
   CIRCUIT_TOO_LARGE: { family: 'resource', summary: 'The circuit needs more memory than this machine allows.' },
   REQUEST_TOO_LARGE: { family: 'resource', summary: "A request to the job gateway is larger than its size limit." },
