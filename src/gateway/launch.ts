@@ -1,0 +1,346 @@
+/**
+ * Starting and stopping a job's gateway, for the root-side hook. The lifecycle library: the hook
+ * calls `startGateway` at acquire and keeps the returned record in the lease journal; `stopGateway`
+ * at release ends it (gracefully, then by force), removes its socket and directory, and returns the
+ * job's usage. Both are correct when the gateway is already gone.
+ *
+ * How the gateway is isolated:
+ * - Detached: spawned with `detached: true`, so it calls setsid() and leads a new session and
+ *   process group; the shim's kill of the handler's process group does not reach it.
+ * - Signal mask: libuv's child setup (uv_spawn) resets every signal disposition to SIG_DFL and
+ *   empties the blocked mask just before exec, so a handler started from slurmstepd (which blocks
+ *   TERM, INT, HUP...) cannot pass a blocked mask on. The gateway reports its SigBlk when ready and
+ *   the launcher refuses one that has any signal blocked.
+ * - Identity: it runs as the unprivileged service user (plugstack `service_user=`), with no
+ *   supplementary groups (libuv calls setgroups(0) when it changes uid), never as root or the job user.
+ * - Secrets: configuration and credentials go over a pipe on fd 3, never argv or env; its
+ *   environment is a fixed PATH/LC_ALL/HOME.
+ * - Reach: its socket lives in `<runtime root>/<state key>/<job id>/`, a directory owned by the
+ *   service user with group = the job's primary gid and mode 0710: the service user and members of
+ *   that group can reach the socket; the gateway then accepts only the job's uid (SO_PEERCRED) and
+ *   the job's token. Parent directories are root-owned 0711.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, lstat, mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { QrunError } from '../errors.js';
+import type { SecretValue } from '../secrets/value.js';
+import type { BackendMetadata } from '../backends/metadata.js';
+import { GATEWAY_CONFIG_VERSION, type GatewayConfigWire, type GatewayLimits } from './config.js';
+import type { Usage } from './usage.js';
+
+export const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
+/** sun_path is 108 bytes on Linux, including the terminating NUL. */
+const MAX_SOCKET_PATH = 107;
+const SOCKET_NAME = 'gateway.sock';
+const USAGE_NAME = 'usage.json';
+
+export interface LaunchBackend {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string | undefined;
+  readonly metadata: BackendMetadata;
+  /** The resolved credential when the catalogue names one; `secretRequired` then holds too. */
+  readonly secret?: SecretValue | undefined;
+  readonly secretRequired?: boolean;
+}
+
+export interface StartGatewayOptions {
+  readonly jobId: number;
+  /** The job's uid and primary gid. */
+  readonly uid: number;
+  readonly gid: number;
+  /** QRUN_TOKEN (mintToken). */
+  readonly token: string;
+  /** Epoch seconds when the allocation ends; null: none known. */
+  readonly deadline: number | null;
+  readonly backends: readonly LaunchBackend[];
+  /** plugstack `service_user=`. */
+  readonly serviceUser: string;
+  /** The hook's state_dir: names this cluster's namespace under the runtime root. */
+  readonly stateDir: string;
+  /** The gateway's log (appended, root-only); the gateway writes through an inherited descriptor. */
+  readonly logFile: string;
+  readonly runtimeRoot?: string;
+  readonly slurmConf?: string | null;
+  readonly tcp?: boolean;
+  readonly limits?: Partial<GatewayLimits>;
+  readonly logLevel?: string;
+  /** Seconds between the gateway's job-gone checks; 0 disables them. Default 30. */
+  readonly jobCheckSeconds?: number;
+  /** How long to wait for the gateway to listen. Default 10 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+/** What the lease journal keeps about a running gateway. */
+export interface GatewayRecord {
+  readonly pid: number;
+  /** Start time of the process in clock ticks since boot (/proc/<pid>/stat field 22): tells a reused pid apart. */
+  readonly procStart: number | null;
+  readonly socketPath: string;
+  readonly endpoint: string;
+  readonly tcpEndpoint: string | null;
+  readonly dir: string;
+  readonly usageFile: string;
+  readonly startedAt: string;
+}
+
+export interface StopGatewayResult {
+  readonly how: 'stopped' | 'killed' | 'already-gone';
+  /** Usage as last written by the gateway; null when it never wrote any. */
+  readonly usage: Usage | null;
+}
+
+function failed(message: string, hint: string, cause?: unknown): QrunError {
+  return new QrunError('GATEWAY_FAILED', message, { hint, cause });
+}
+
+function lookupUser(name: string): Promise<{ uid: number; gid: number }> {
+  return new Promise((resolve, reject) => {
+    execFile('getent', ['passwd', name], { timeout: 5_000, encoding: 'utf8' }, (error, stdout) => {
+      const fields = stdout.trim().split(':');
+      const uid = Number(fields[2]);
+      const gid = Number(fields[3]);
+      if (error !== null || !Number.isInteger(uid) || !Number.isInteger(gid)) {
+        reject(failed(`the service user ${JSON.stringify(name)} does not exist`, 'Create it (useradd --system --no-create-home --shell /usr/sbin/nologin NAME) or fix service_user= in plugstack.conf.'));
+        return;
+      }
+      resolve({ uid, gid });
+    });
+  });
+}
+
+/** A directory on the path to the socket must be root's and writable by no one else. */
+async function ensureRootDir(path: string): Promise<void> {
+  await mkdir(path, { mode: 0o711 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  const info = await lstat(path);
+  if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o022) !== 0) {
+    throw failed(`${path} must be a directory owned by root and writable only by root`, `Run: chown root:root ${path} && chmod 711 ${path}`);
+  }
+}
+
+function stateKey(stateDir: string): string {
+  return createHash('sha256').update(stateDir).digest('hex').slice(0, 10);
+}
+
+export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir' | 'jobId'>): string {
+  return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), String(options.jobId));
+}
+
+/** The gateway's entry: dist/gateway/main.js beside this file, or main.ts under tsx (tests). */
+function entryPoint(): { script: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return { script: here.replace(/launch\.ts$/, 'main.ts'), execArgv: ['--import', 'tsx'] };
+  return { script: here.replace(/launch\.js$/, 'main.js'), execArgv: [] };
+}
+
+/** Field 22 of /proc/<pid>/stat, or null when the process is gone. */
+export function processStart(pid: number): { start: number; zombie: boolean } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { start: Number(rest[19]), zombie: rest[0] === 'Z' || rest[0] === 'X' };
+}
+
+function isOurs(record: Pick<GatewayRecord, 'pid' | 'procStart'>): boolean {
+  const info = processStart(record.pid);
+  return info !== null && !info.zombie && (record.procStart === null || info.start === record.procStart);
+}
+
+interface ReadyMessage {
+  ready: boolean;
+  tcpPort?: number | null;
+  sigBlk?: string | null;
+  error?: { code?: string; message?: string };
+}
+
+function waitReady(lines: AsyncIterable<string>, timeoutMs: number): Promise<ReadyMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(failed(`the gateway did not report ready within ${timeoutMs} ms`, 'See the gateway log in the state directory.')), timeoutMs);
+    void (async () => {
+      for await (const line of lines) {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(line) as ReadyMessage);
+        } catch {
+          reject(failed('the gateway reported something unreadable at start', 'See the gateway log in the state directory.'));
+        }
+        return;
+      }
+      clearTimeout(timer);
+      reject(failed('the gateway exited before it was ready', 'See the gateway log in the state directory (gateway.log).'));
+    })();
+  });
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<GatewayRecord> {
+  const service = await lookupUser(options.serviceUser);
+  if (service.uid === 0 || service.uid === options.uid) {
+    throw failed(
+      `service_user ${options.serviceUser} has uid ${service.uid}: the gateway must run as neither root nor the job's user`,
+      'Set service_user= in plugstack.conf to a dedicated unprivileged account (e.g. qpu-gateway).',
+    );
+  }
+  const root = options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT;
+  const dir = gatewayDir(options);
+  const socketPath = join(dir, SOCKET_NAME);
+  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
+    throw failed(`the gateway socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes`, 'Use a shorter runtime root.');
+  }
+  await ensureRootDir(root);
+  await ensureRootDir(join(root, stateKey(options.stateDir)));
+  // A directory left by a gateway that died with its node is stale: start clean.
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { mode: 0o700 });
+  await chown(dir, service.uid, options.gid);
+  await chmod(dir, 0o710);
+
+  const config: GatewayConfigWire = {
+    version: GATEWAY_CONFIG_VERSION,
+    jobId: options.jobId,
+    uid: options.uid,
+    token: options.token,
+    deadline: options.deadline,
+    socketPath,
+    tcp: options.tcp ?? false,
+    backends: options.backends.map((b) => ({
+      name: b.name,
+      type: b.type,
+      ...(b.description === undefined ? {} : { description: b.description }),
+      metadata: b.metadata,
+      secretRequired: b.secretRequired ?? b.secret !== undefined,
+      ...(b.secret === undefined ? {} : { secret: b.secret.reveal() }),
+    })),
+    limits: { ...options.limits },
+    usageFile: join(dir, USAGE_NAME),
+    slurmConf: options.slurmConf ?? null,
+    jobCheckSeconds: options.jobCheckSeconds ?? 30,
+    logLevel: options.logLevel ?? 'info',
+  };
+
+  const log = await open(options.logFile, 'a', 0o600);
+  const { script, execArgv } = entryPoint();
+  if (!existsSync(script)) {
+    await log.close();
+    throw failed(`the gateway program ${script} is missing`, 'Build the project (npm run build).');
+  }
+  const child = spawn(process.execPath, [...execArgv, script, `--job=${options.jobId}`], {
+    detached: true,
+    uid: service.uid,
+    gid: service.gid,
+    cwd: '/',
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(process.env['TZ'] === undefined ? {} : { TZ: process.env['TZ'] }) },
+    stdio: ['ignore', log.fd, log.fd, 'pipe', 'pipe'],
+  });
+  await log.close();
+  const [configPipe, readyPipe] = [child.stdio[3], child.stdio[4]];
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) => reject(failed(`cannot start the gateway: ${error.message}`, 'Check that the service user can read and run the installation.', error)));
+  });
+  const kill = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  };
+  try {
+    await spawned;
+    if (configPipe === null || configPipe === undefined || readyPipe === null || readyPipe === undefined || child.pid === undefined) {
+      throw failed('the gateway was started without its pipes', 'This is a bug in slurm-qpu.');
+    }
+    // The one place a credential leaves this process: into the pipe, then the pipe is closed.
+    configPipe.on('error', () => undefined);
+    (configPipe as Writable).end(JSON.stringify(config));
+    const ready = await waitReady(createInterface({ input: readyPipe as Readable }), options.readyTimeoutMs ?? 10_000);
+    if (!ready.ready) {
+      throw failed(`the gateway failed to start: ${ready.error?.message ?? 'no reason given'}`, 'See the gateway log in the state directory.');
+    }
+    if (ready.sigBlk !== undefined && ready.sigBlk !== null && !/^0+$/.test(ready.sigBlk)) {
+      throw failed(`the gateway started with blocked signals (SigBlk ${ready.sigBlk}) and could not be stopped`, 'This is a bug in slurm-qpu; please report it.');
+    }
+    const pid = child.pid;
+    const tcpEndpoint = typeof ready.tcpPort === 'number' ? `http://127.0.0.1:${ready.tcpPort}` : null;
+    return {
+      pid,
+      procStart: processStart(pid)?.start ?? null,
+      socketPath,
+      endpoint: `unix:${socketPath}`,
+      tcpEndpoint,
+      dir,
+      usageFile: config.usageFile,
+      startedAt: new Date().toISOString(),
+    };
+  } catch (error) {
+    kill();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    configPipe?.destroy();
+    readyPipe?.destroy();
+    child.unref();
+  }
+}
+
+async function waitGone(record: Pick<GatewayRecord, 'pid' | 'procStart'>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isOurs(record)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return !isOurs(record);
+}
+
+async function readUsage(path: string): Promise<Usage | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Usage;
+  } catch {
+    return null;
+  }
+}
+
+export interface StopGatewayOptions {
+  /** How long SIGTERM gets before SIGKILL. Default 5 s. */
+  readonly graceMs?: number;
+}
+
+export async function stopGateway(record: GatewayRecord, options: StopGatewayOptions = {}): Promise<StopGatewayResult> {
+  let how: StopGatewayResult['how'] = 'already-gone';
+  if (isOurs(record)) {
+    how = 'stopped';
+    try {
+      process.kill(record.pid, 'SIGTERM');
+    } catch {
+      // exited meanwhile
+    }
+    if (!(await waitGone(record, options.graceMs ?? 5_000))) {
+      how = 'killed';
+      for (const target of [-record.pid, record.pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await waitGone(record, 2_000);
+    }
+  }
+  const usage = await readUsage(record.usageFile);
+  await rm(record.dir, { recursive: true, force: true });
+  // The namespace directory goes too once its last job is gone.
+  await rmdir(join(record.dir, '..')).catch(() => undefined);
+  return { how, usage };
+}

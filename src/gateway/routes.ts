@@ -1,0 +1,94 @@
+/**
+ * API v1 (docs/gateway-api.md). Every route runs after authentication (server.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QrunError } from '../errors.js';
+import { toPlain } from '../primitives/encode-plain.js';
+import { toQiskit } from '../primitives/encode-qiskit.js';
+import { readJsonBody, sendJson } from './http.js';
+import { taskRequestSchema } from './request.js';
+import type { TaskManager } from './tasks.js';
+import { outcomeToWire } from './wire.js';
+
+export interface RouteContext {
+  readonly manager: TaskManager;
+  readonly jobId: number;
+  readonly deadline: number | null;
+  readonly maxRequestBytes: number;
+}
+
+/** Longest a result call waits for its task, seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+function notFound(method: string, path: string): QrunError {
+  return new QrunError('ROUTE_NOT_FOUND', `no route ${method} ${path}`, { hint: 'See docs/gateway-api.md for the API (all paths start with /v1/).' });
+}
+
+function waitMs(url: URL): number {
+  const raw = url.searchParams.get('wait');
+  if (raw === null) return 0;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new QrunError('OPTION_INVALID', `wait must be a number of seconds, got ${JSON.stringify(raw)}`);
+  return Math.min(seconds, MAX_WAIT_SECONDS) * 1000;
+}
+
+async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+  ctx.manager.checkOpen();
+  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  const parsed = taskRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new QrunError('PAYLOAD_INVALID', `the task request is invalid: ${problems}`, { hint: 'The body is {"program_id": "sampler"|"estimator", "backend"?, "params": {...}}.' });
+  }
+  const { program_id, backend, params, options } = parsed.data;
+  const view = ctx.manager.submit({ programId: program_id, backend, params, options: options ?? {} });
+  sendJson(res, 202, view);
+}
+
+async function result(res: ServerResponse, ctx: RouteContext, id: string, url: URL): Promise<void> {
+  const { view, outcome } = await ctx.manager.result(id, waitMs(url));
+  const format = url.searchParams.get('format');
+  if (format === 'model') {
+    sendJson(res, 200, { id, status: view.status, backend: view.backend, outcome: outcomeToWire(outcome) });
+    return;
+  }
+  if (format !== null && format !== 'plain' && format !== 'qiskit') {
+    throw new QrunError('OPTION_INVALID', `format must be plain, qiskit or model, got ${JSON.stringify(format)}`);
+  }
+  const qiskit = format === 'qiskit' || (format === null && ctx.manager.supportQiskit(id));
+  sendJson(res, 200, qiskit ? toQiskit(outcome) : toPlain(outcome));
+}
+
+export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://gateway');
+  const parts = url.pathname.split('/').filter((p) => p !== '');
+  if (parts[0] !== 'v1') throw notFound(method, url.pathname);
+  const [, resource, id, action] = parts;
+
+  if (resource === 'backends' && id === undefined && method === 'GET') {
+    sendJson(res, 200, {
+      job_id: ctx.jobId,
+      deadline: ctx.deadline,
+      backends: ctx.manager.backends().map((b) => ({ name: b.name, type: b.type, description: b.description ?? null, metadata: b.metadata })),
+    });
+    return;
+  }
+  if (resource === 'usage' && id === undefined && method === 'GET') {
+    sendJson(res, 200, ctx.manager.meter.snapshot());
+    return;
+  }
+  if (resource === 'tasks') {
+    if (id === undefined) {
+      if (method === 'POST') return submit(req, res, ctx);
+      if (method === 'GET') return sendJson(res, 200, { tasks: ctx.manager.list() });
+    } else if (action === undefined && method === 'GET') {
+      return sendJson(res, 200, ctx.manager.status(id));
+    } else if (action === 'result' && method === 'GET') {
+      return result(res, ctx, id, url);
+    } else if (action === 'cancel' && method === 'POST') {
+      return sendJson(res, 200, ctx.manager.cancel(id));
+    }
+  }
+  throw notFound(method, url.pathname);
+}

@@ -1,0 +1,177 @@
+/**
+ * The gateway's HTTP server: a Unix socket (and optionally 127.0.0.1), the peer-uid check per
+ * connection, the bearer token per request, then the v1 routes. `start(config, deps) → { close }`.
+ */
+import { chmod, lstat, rename, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { asQrunError, QrunError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { GatewayConfig } from './config.js';
+import { sendError } from './http.js';
+import type { PeerUidLookup } from './peer.js';
+import { route, type RouteContext } from './routes.js';
+import { createSimRunner, type TaskRunner } from './runner.js';
+import { TaskManager } from './tasks.js';
+import { tokenClaims, tokensEqual } from './token.js';
+import type { Usage } from './usage.js';
+
+export interface GatewayServerDeps {
+  readonly logger: Logger;
+  /** Peer uid per connection; null from the lookup means unknown. */
+  readonly peerUid: PeerUidLookup;
+  readonly runners?: Readonly<Record<string, TaskRunner>>;
+}
+
+export interface GatewayServer {
+  readonly socketPath: string;
+  readonly tcpPort: number | null;
+  readonly manager: TaskManager;
+  /** Cancels all tasks, stops listening, removes the socket, writes usage; runs once. */
+  close(reason: QrunError): Promise<Usage>;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    const info = await lstat(path);
+    if (!info.isSocket()) throw new QrunError('GATEWAY_FAILED', `${path} exists and is not a socket`, { hint: 'Remove it; the gateway creates its socket itself.' });
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function listen(server: Server, target: string | { host: string; port: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = (): void => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (typeof target === 'string') server.listen(target, done);
+    else server.listen(target.port, target.host, done);
+  });
+}
+
+export async function startGatewayServer(config: GatewayConfig, deps: GatewayServerDeps): Promise<GatewayServer> {
+  const log = deps.logger;
+  let usageWrite: Promise<void> | null = null;
+  let usageDirty = false;
+  const writeUsage = async (): Promise<void> => {
+    const tmp = `${config.usageFile}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(manager.meter.snapshot())}\n`, { mode: 0o600 });
+    await rename(tmp, config.usageFile);
+  };
+  // Coalesced: at most one write in flight and one more queued behind it.
+  const scheduleUsage = (): void => {
+    if (usageWrite !== null) {
+      usageDirty = true;
+      return;
+    }
+    usageWrite = writeUsage()
+      .catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'))
+      .finally(() => {
+        usageWrite = null;
+        if (usageDirty) {
+          usageDirty = false;
+          scheduleUsage();
+        }
+      });
+  };
+
+  const manager = new TaskManager({
+    jobId: config.jobId,
+    backends: config.backends,
+    limits: config.limits,
+    deadline: config.deadline,
+    runners: deps.runners ?? { sim: createSimRunner() },
+    onUsage: scheduleUsage,
+  });
+  const ctx: RouteContext = { manager, jobId: config.jobId, deadline: config.deadline, maxRequestBytes: config.limits.maxRequestBytes };
+
+  const peers = new WeakMap<Socket, number | null>();
+  const authenticate = (req: IncomingMessage): void => {
+    const uid = peers.get(req.socket) ?? null;
+    if (uid !== null && uid !== config.uid) {
+      throw new QrunError('AUTH_FAILED', `this gateway serves job ${config.jobId} of uid ${config.uid}; the connection comes from uid ${uid}`, {
+        hint: "A job's gateway answers only processes of that job's user.",
+      });
+    }
+    const header = req.headers.authorization;
+    const presented = header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
+    if (presented === null) {
+      throw new QrunError('AUTH_FAILED', 'the request carries no bearer token', { hint: 'Send Authorization: Bearer $QRUN_TOKEN (set in every task of a QPU job).' });
+    }
+    if (!tokensEqual(presented, config.token)) {
+      const claims = tokenClaims(presented);
+      const whose = claims !== null && claims.jobId !== config.jobId ? ` (it belongs to job ${claims.jobId}; this gateway serves job ${config.jobId})` : '';
+      throw new QrunError('AUTH_FAILED', `the bearer token is not this job's${whose}`, { hint: "Use the QRUN_TOKEN of the job whose QRUN_ENDPOINT you call." });
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      authenticate(req);
+      await route(req, res, ctx);
+    } catch (error) {
+      const coded = asQrunError(error);
+      if (coded.code === 'INTERNAL') log.error({ err: error, url: req.url }, 'request failed');
+      else if (coded.code === 'AUTH_FAILED') log.warn({ url: req.url, peerUid: peers.get(req.socket) ?? null, reason: coded.message }, 'request refused');
+      if (coded.code === 'AUTH_FAILED' || coded.code === 'REQUEST_TOO_LARGE') res.setHeader('connection', 'close');
+      sendError(res, coded);
+    }
+  };
+
+  const servers: Server[] = [];
+  const makeServer = (): Server => {
+    const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => void handle(req, res));
+    server.on('connection', (socket: Socket) => {
+      try {
+        peers.set(socket, deps.peerUid(socket));
+      } catch (error) {
+        log.warn({ err: error }, 'cannot read peer credentials; closing the connection');
+        socket.destroy();
+      }
+    });
+    servers.push(server);
+    return server;
+  };
+
+  await removeStaleSocket(config.socketPath);
+  const unixServer = makeServer();
+  await listen(unixServer, config.socketPath);
+  // Who may connect is decided by the per-job directory (and the peer check): the socket itself is open.
+  await chmod(config.socketPath, 0o666);
+  let tcpPort: number | null = null;
+  if (config.tcp) {
+    const tcpServer = makeServer();
+    await listen(tcpServer, { host: '127.0.0.1', port: 0 });
+    tcpPort = (tcpServer.address() as AddressInfo).port;
+  }
+  await writeUsage();
+
+  let closing: Promise<Usage> | null = null;
+  const close = (reason: QrunError): Promise<Usage> => {
+    closing ??= (async () => {
+      await manager.close(reason);
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+      await unlink(config.socketPath).catch(() => undefined);
+      while (usageWrite !== null) await usageWrite;
+      await writeUsage().catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
+      return manager.meter.snapshot();
+    })();
+    return closing;
+  };
+
+  return { socketPath: config.socketPath, tcpPort, manager, close };
+}

@@ -1,0 +1,284 @@
+/**
+ * The job's tasks: admission (granted backend, deadline, in-flight limit), a FIFO with bounded
+ * concurrency, cancel, waiting for results, and metering. Finished tasks are kept (up to a limit) for
+ * status and result calls.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { asQrunError, QrunError } from '../errors.js';
+import type { PrimitiveOutcome } from '../primitives/result-model.js';
+import type { GatewayBackend, GatewayLimits } from './config.js';
+import type { TaskRequest } from './request.js';
+import type { PreparedTask, TaskRunner } from './runner.js';
+import { Meter } from './usage.js';
+
+/** Qiskit Runtime's job states. */
+export type TaskStatus = 'Queued' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
+
+export interface TaskView {
+  readonly id: string;
+  readonly program_id: 'sampler' | 'estimator';
+  readonly backend: string;
+  readonly status: TaskStatus;
+  readonly created: string;
+  readonly started: string | null;
+  readonly finished: string | null;
+  readonly error: ReturnType<QrunError['toJSON']> | null;
+}
+
+interface Task {
+  readonly id: string;
+  readonly request: TaskRequest;
+  readonly backend: string;
+  readonly prepared: PreparedTask;
+  readonly abort: AbortController;
+  readonly createdMs: number;
+  readonly created: string;
+  status: TaskStatus;
+  started: string | null;
+  finished: string | null;
+  error: QrunError | null;
+  outcome: PrimitiveOutcome | null;
+  readonly done: Promise<void>;
+  settle: () => void;
+}
+
+export interface TaskManagerOptions {
+  readonly jobId: number;
+  readonly backends: readonly GatewayBackend[];
+  readonly limits: GatewayLimits;
+  /** Epoch seconds; null: none. */
+  readonly deadline: number | null;
+  readonly runners: Readonly<Record<string, TaskRunner>>;
+  /** Called whenever usage changed (a task ended). */
+  readonly onUsage?: () => void;
+  readonly now?: () => number;
+}
+
+const FINAL: ReadonlySet<TaskStatus> = new Set(['Completed', 'Failed', 'Cancelled']);
+
+export class TaskManager {
+  readonly meter: Meter;
+  readonly #options: TaskManagerOptions;
+  readonly #backends: Map<string, GatewayBackend>;
+  readonly #tasks = new Map<string, Task>();
+  readonly #queue: Task[] = [];
+  #running = 0;
+  #inFlight = 0;
+  #closed: QrunError | null = null;
+
+  constructor(options: TaskManagerOptions) {
+    this.#options = options;
+    this.#backends = new Map(options.backends.map((b) => [b.name, b]));
+    this.meter = new Meter(options.jobId, options.backends.map((b) => b.name));
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  backends(): readonly GatewayBackend[] {
+    return this.#options.backends;
+  }
+
+  /** Throws ALLOCATION_EXPIRED once the deadline has passed or the gateway is shutting down. */
+  checkOpen(): void {
+    if (this.#closed !== null) throw this.#closed;
+    const deadline = this.#options.deadline;
+    if (deadline !== null && this.#now() >= deadline * 1000) {
+      throw new QrunError('ALLOCATION_EXPIRED', `the job's allocation ended at ${new Date(deadline * 1000).toISOString()}`, {
+        hint: 'Submit a new job with a longer --time to run more QPU work.',
+        details: { deadline },
+      });
+    }
+  }
+
+  submit(request: TaskRequest): TaskView {
+    this.checkOpen();
+    const name = request.backend ?? this.#options.backends[0]?.name;
+    const backend = name === undefined ? undefined : this.#backends.get(name);
+    if (backend === undefined || name === undefined) {
+      const granted = [...this.#backends.keys()];
+      throw new QrunError('BACKEND_NOT_GRANTED', `backend ${JSON.stringify(name)} was not granted to this job (granted: ${granted.join(', ')})`, {
+        hint: 'Pick one of the granted backends, or request this one with #SBATCH --q_backend.',
+        details: { backend: name, granted },
+      });
+    }
+    if (this.#inFlight >= this.#options.limits.maxTasks) {
+      throw new QrunError('TOO_MANY_TASKS', `the job already has ${this.#inFlight} tasks queued or running (limit ${this.#options.limits.maxTasks})`, {
+        hint: 'Wait for results before submitting more.',
+        details: { limit: this.#options.limits.maxTasks },
+      });
+    }
+    const runner = this.#options.runners[backend.type];
+    if (runner === undefined) throw new QrunError('BACKEND_UNAVAILABLE', `no runner for backend type ${backend.type} in this gateway`);
+    const prepared = runner.prepare(request, backend);
+
+    let settle = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const task: Task = {
+      id: randomUUID(),
+      request,
+      backend: backend.name,
+      prepared,
+      abort: new AbortController(),
+      createdMs: performance.now(),
+      created: new Date(this.#now()).toISOString(),
+      status: 'Queued',
+      started: null,
+      finished: null,
+      error: null,
+      outcome: null,
+      done,
+      settle,
+    };
+    this.#tasks.set(task.id, task);
+    this.#inFlight += 1;
+    this.meter.submitted(backend.name);
+    this.#queue.push(task);
+    this.#pump();
+    return view(task);
+  }
+
+  #pump(): void {
+    while (this.#running < this.#options.limits.concurrency && this.#queue.length > 0) {
+      const task = this.#queue.shift();
+      if (task === undefined || task.status !== 'Queued') continue;
+      this.#running += 1;
+      void this.#run(task).finally(() => {
+        this.#running -= 1;
+        this.#pump();
+      });
+    }
+  }
+
+  async #run(task: Task): Promise<void> {
+    task.status = 'Running';
+    task.started = new Date(this.#now()).toISOString();
+    const started = performance.now();
+    try {
+      const outcome = await task.prepared.run(task.abort.signal);
+      if (task.abort.signal.aborted) throw new QrunError('TASK_CANCELLED', 'the task was cancelled');
+      task.outcome = outcome;
+      this.#finish(task, 'Completed', performance.now() - started);
+    } catch (error) {
+      const coded = asQrunError(error);
+      task.error = task.abort.signal.aborted ? (task.abort.signal.reason instanceof QrunError ? task.abort.signal.reason : coded) : coded;
+      this.#finish(task, task.abort.signal.aborted ? 'Cancelled' : 'Failed', performance.now() - started);
+    }
+  }
+
+  #finish(task: Task, status: 'Completed' | 'Failed' | 'Cancelled', deviceMs: number): void {
+    if (FINAL.has(task.status)) return;
+    task.status = status;
+    task.finished = new Date(this.#now()).toISOString();
+    this.#inFlight -= 1;
+    const shots = task.outcome === null ? 0 : shotsOf(task.outcome);
+    this.meter.finished(task.backend, status === 'Completed' ? 'completed' : status === 'Failed' ? 'failed' : 'cancelled', {
+      wallMs: performance.now() - task.createdMs,
+      deviceMs,
+      shots,
+    });
+    task.settle();
+    this.#forgetOld();
+    this.#options.onUsage?.();
+  }
+
+  #forgetOld(): void {
+    const keep = this.#options.limits.keepFinished;
+    let finished = this.#tasks.size - this.#inFlight;
+    for (const [id, task] of this.#tasks) {
+      if (finished <= keep) break;
+      if (FINAL.has(task.status)) {
+        this.#tasks.delete(id);
+        finished -= 1;
+      }
+    }
+  }
+
+  #get(id: string): Task {
+    const task = this.#tasks.get(id);
+    if (task === undefined) {
+      throw new QrunError('TASK_NOT_FOUND', `no task ${JSON.stringify(id)} in this job`, { hint: 'Task ids come from POST /v1/tasks; finished tasks are kept for a while only.' });
+    }
+    return task;
+  }
+
+  /** Whether the task's payload asked for Qiskit-encoded results. */
+  supportQiskit(id: string): boolean {
+    return this.#get(id).request.params['support_qiskit'] === true;
+  }
+
+  status(id: string): TaskView {
+    return view(this.#get(id));
+  }
+
+  list(): TaskView[] {
+    return [...this.#tasks.values()].map(view);
+  }
+
+  /** Waits up to `waitMs` for the task to end; returns the outcome or throws the task's error. */
+  async result(id: string, waitMs: number): Promise<{ view: TaskView; outcome: PrimitiveOutcome }> {
+    const task = this.#get(id);
+    if (!FINAL.has(task.status) && waitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([task.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    }
+    if (task.status === 'Completed' && task.outcome !== null) return { view: view(task), outcome: task.outcome };
+    if (task.error !== null) throw task.error;
+    throw new QrunError('TASK_NOT_DONE', `task ${id} is ${task.status}`, {
+      hint: 'Ask again later (GET /v1/tasks/:id/result?wait=SECONDS waits for it).',
+      details: { status: task.status },
+    });
+  }
+
+  cancel(id: string, reason?: QrunError): TaskView {
+    const task = this.#get(id);
+    this.#cancel(task, reason ?? new QrunError('TASK_CANCELLED', 'the task was cancelled by the job'));
+    return view(task);
+  }
+
+  #cancel(task: Task, reason: QrunError): void {
+    if (FINAL.has(task.status)) return;
+    task.abort.abort(reason);
+    if (task.status === 'Queued') {
+      task.error = reason;
+      this.#finish(task, 'Cancelled', 0);
+    }
+    // A running task notices at its next progress point and ends as Cancelled.
+  }
+
+  /** Refuses new work from now on and cancels everything queued or running; resolves when all have ended. */
+  async close(reason: QrunError): Promise<void> {
+    this.#closed ??= reason;
+    const pending = [...this.#tasks.values()].filter((t) => !FINAL.has(t.status));
+    for (const task of pending) this.#cancel(task, reason);
+    await Promise.all(pending.map((t) => t.done));
+  }
+}
+
+/** Shots the task ran: per PUB, its shots times its number of elements. */
+function shotsOf(outcome: PrimitiveOutcome): number {
+  let total = 0;
+  for (const pub of outcome.pubs) {
+    const shots = 'shots' in pub ? pub.shots : Number(pub.metadata['shots'] ?? 0);
+    total += shots * pub.shape.reduce((a, b) => a * b, 1);
+  }
+  return total;
+}
+
+function view(task: Task): TaskView {
+  return {
+    id: task.id,
+    program_id: task.request.programId,
+    backend: task.backend,
+    status: task.status,
+    created: task.created,
+    started: task.started,
+    finished: task.finished,
+    error: task.error === null ? null : task.error.toJSON(),
+  };
+}
