@@ -18,13 +18,20 @@ import {
 
 const skip = clusterSkipReason() !== '';
 
-/** Polls until `count` of the jobs are RUNNING, then returns every job's state and reason. */
+/**
+ * Polls until `running` of the jobs are RUNNING and every other one is PENDING for a reason the
+ * scheduler gave after trying it (a fresh job first shows `Priority` or `None`), then returns
+ * every job's state and reason.
+ */
 async function settle(jobIds: readonly string[], running: number): Promise<Array<{ state: string; reason: string }>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const jobs = await Promise.all(jobIds.map(showJob));
     const states = jobs.map((j) => ({ state: j.JobState ?? '', reason: j.Reason ?? '' }));
-    if (states.filter((s) => s.state === 'RUNNING').length >= running || Date.now() > deadline) return states;
+    const settled =
+      states.filter((s) => s.state === 'RUNNING').length >= running &&
+      states.every((s) => s.state !== 'PENDING' || !['Priority', 'None'].includes(s.reason));
+    if (settled || Date.now() > deadline) return states;
     await sleep(200);
   }
 }
