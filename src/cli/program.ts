@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import type { CliContext } from './context.js';
 import { registerAdminCommand } from './commands/admin.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -32,5 +33,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerSampleCommand(program, ctx);
   registerEstimateCommand(program, ctx);
   registerAdminCommand(program, ctx);
+  registerDoctorCommand(program, ctx);
   return program;
 }
