@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { registerAdminCommand } from './commands/admin.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
+import { registerPluginsCommand } from './commands/plugins.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -34,5 +35,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerEstimateCommand(program, ctx);
   registerAdminCommand(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerPluginsCommand(program, ctx);
   return program;
 }

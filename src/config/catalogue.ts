@@ -123,6 +123,11 @@ export const catalogueSchema = z
     /** Backends by alias: the name users give to --q_backend (same rule as a GRES type). */
     backends: z.record(z.string(), backendSchema),
     defaults: defaultsSchema.optional(),
+    /**
+     * Site plugin modules with extra mitigation steps, loaded by name at start: an absolute path, a
+     * path relative to this file, or an installed package name (docs/plugins.md).
+     */
+    plugins: z.array(z.string().min(1)).optional(),
   })
   .strict()
   .superRefine(
