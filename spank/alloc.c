@@ -5,19 +5,19 @@
 #include "contexts.h"
 
 static struct qpu_config config;
+static char config_error[QPU_MESSAGE_MAX];
 
 int qpu_alloc_init(spank_t sp, int ac, char **av)
 {
-	char err[QPU_MESSAGE_MAX];
 	const struct qpu_config *valid = &config;
 
 	/*
 	 * A bad plugstack line must not stop jobs that do not use a QPU; the option callback reports it
-	 * when a job asks for one (config NULL → submit-time checks are skipped, the node refuses).
+	 * when a job asks for one, with the reason.
 	 */
-	if (qpu_config_parse(&config, ac, av, err, sizeof(err)) < 0) {
-		qpu_verbose("init", "plugstack.conf: %s", err);
+	if (qpu_config_parse(&config, ac, av, config_error, sizeof(config_error)) < 0) {
+		qpu_verbose("init", "plugstack.conf: %s", config_error);
 		valid = NULL;
 	}
-	return (qpu_args_register(sp, valid));
+	return (qpu_args_register(sp, valid, config_error));
 }

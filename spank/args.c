@@ -16,6 +16,7 @@ struct option_value {
 
 static struct option_value values[2];
 static const struct qpu_config *active_config;
+static const char *config_problem; /* why the plugstack line is unusable, or NULL */
 
 static int option_cb(int val, const char *optarg, int remote);
 
@@ -121,9 +122,15 @@ static int option_cb(int val, const char *optarg, int remote)
 		return (0);
 
 	/*
-	 * Submit time (sbatch, salloc, srun): reject names the catalogue does not know, so nothing is
-	 * queued that cannot run. In slurmstepd (remote) the handler validates against the full schema.
+	 * Submit time (sbatch, salloc, srun): a job asking for a QPU on a misconfigured plugin, or for a
+	 * name the catalogue does not know, is refused here, so nothing is queued that cannot run. In
+	 * slurmstepd (remote) nothing fails here: the handler decides and task_init reports.
 	 */
+	if (!remote && config_problem != NULL) {
+		qpu_error("option", "--%s: the QPU plugin is misconfigured (plugstack.conf: %s); ask your admin", name,
+			  config_problem);
+		return (-1);
+	}
 	if (!remote && active_config != NULL) {
 		switch (qpu_catalogue_check(active_config->catalogue, list, err, sizeof(err))) {
 		case CATALOGUE_OK:
@@ -142,11 +149,12 @@ static int option_cb(int val, const char *optarg, int remote)
 	return (0);
 }
 
-int qpu_args_register(spank_t sp, const struct qpu_config *config)
+int qpu_args_register(spank_t sp, const struct qpu_config *config, const char *problem)
 {
 	spank_err_t rc;
 
 	active_config = config;
+	config_problem = config == NULL ? problem : NULL;
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); ++i) {
 		rc = spank_option_register(sp, &options[i]);
 		if (rc != ESPANK_SUCCESS) {

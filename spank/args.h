@@ -17,10 +17,10 @@
 
 /*
  * Registers the options (must run in slurm_spank_init of every context). `config` is the parsed
- * plugstack configuration, or NULL when it was invalid (the submit-time catalogue check is then
- * skipped).
+ * plugstack configuration, or NULL when it was invalid; then `problem` says why, and at submit time
+ * a job that asks for a QPU is refused with it (jobs without a QPU are not affected).
  */
-int qpu_args_register(spank_t sp, const struct qpu_config *config);
+int qpu_args_register(spank_t sp, const struct qpu_config *config, const char *problem);
 
 /*
  * The backends the job asked for, normalised ("a,b"), or NULL when it asked for none. This is the

@@ -91,7 +91,9 @@ static bool allowed_env_name(const char *name)
 /* First line of s, trimmed, into buf. */
 static void first_line(const char *s, char *buf, size_t len)
 {
-	size_t n = strcspn(s, "\n");
+	size_t n;
+
+	n = strcspn(s, "\n");
 
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' '))
 		n--;
@@ -99,6 +101,22 @@ static void first_line(const char *s, char *buf, size_t len)
 		n = len - 1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+}
+
+/* The line of a handler's stderr that says most: Node's "...Error: ..." line if any, else the first. */
+static void telling_line(const char *s, char *buf, size_t len)
+{
+	const char *p = s, *eol, *hit = NULL, *err;
+
+	while (p != NULL && *p != '\0' && hit == NULL) {
+		eol = strchr(p, '\n');
+		err = strstr(p, "Error:");
+		if (strncmp(p, "qpu-hook:", 9) == 0 || strncmp(p, "spank_qpu:", 10) == 0 ||
+		    (err != NULL && (eol == NULL || err < eol) && strncmp(p, "    at ", 7) != 0))
+			hit = p;
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	first_line(hit != NULL ? hit : s, buf, len);
 }
 
 static int parse_reply(const char *text, size_t len, struct qpu_reply *reply, char *err, size_t errlen)
@@ -177,6 +195,13 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	bool status_ok;
 
 	memset(reply, 0, sizeof(*reply));
+	if (access(config->handler, R_OK) < 0) {
+		qpu_snprintf(reply->message, sizeof(reply->message),
+			     "the QPU hook handler %s is missing on this node (%s); ask your admin to check handler= in plugstack.conf",
+			     config->handler, strerror(errno));
+		slurm_error(QPU_LOG_PREFIX "%s: %s", action, reply->message);
+		return (0);
+	}
 	if (build_request(config, action, job, request, sizeof(request)) < 0) {
 		qpu_snprintf(reply->message, sizeof(reply->message), "internal error: the hook request does not fit");
 		slurm_error(QPU_LOG_PREFIX "%s: %s", action, reply->message);
@@ -206,7 +231,7 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	log_output(action, "stdout", result.out);
 	log_output(action, "stderr", result.err);
 	if (result.err != NULL)
-		first_line(result.err, line, sizeof(line));
+		telling_line(result.err, line, sizeof(line));
 	qpu_snprintf(reply->message, sizeof(reply->message),
 		     "the QPU hook handler %s while trying to %s the job's QPU%s%s; the node log (spank_qpu) has details",
 		     how, action, line[0] ? ": " : "", line);

@@ -31,7 +31,7 @@ int qpu_slurmstepd_init(spank_t sp, int ac, char **av)
 	if (!config_valid)
 		qpu_error("init", "plugstack.conf: %s", config_error);
 	/* Never fail here: a broken plugstack line must not stop jobs that do not use a QPU. */
-	if (qpu_args_register(sp, config_valid ? &config : NULL) < 0)
+	if (qpu_args_register(sp, config_valid ? &config : NULL, config_error) < 0)
 		qpu_error("init", "options not registered; QPU jobs on this node will not get a QPU");
 	return (0);
 }
