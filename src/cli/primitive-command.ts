@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { QrunError } from '../errors.js';
+import { parseMitigationFlag } from '../pipeline/select.js';
 import { toPlain } from '../primitives/encode-plain.js';
 import { toQiskit } from '../primitives/encode-qiskit.js';
 import { parseEstimatorParams, parseSamplerParams, type PrimitiveKind } from '../primitives/payload.js';
@@ -20,6 +21,7 @@ interface PrimitiveOptions {
   precision?: string;
   seed?: string;
   backend?: string;
+  mitigation?: string;
 }
 
 function parseNumber(name: string, raw: string | undefined, integer: boolean): number | undefined {
@@ -47,7 +49,8 @@ function parseJson(text: string, path: string): unknown {
 export function addPrimitiveOptions(command: Command, kind: PrimitiveKind): Command {
   command
     .option('--backend <name>', 'granted backend to run on (default: the first granted; `sim` outside a QPU job)')
-    .option('--seed <n>', 'base seed for the simulator (default: random, reported in the result metadata)');
+    .option('--seed <n>', 'base seed for the simulator (default: random, reported in the result metadata)')
+    .option('--mitigation <steps>', 'error-mitigation steps to run, in order, e.g. zne,readout (see `qrun plugins`)');
   if (kind === 'sampler') command.option('--shots <n>', "shots for PUBs that set none (overrides the payload's shots; default 1024)");
   else command.option('--precision <p>', "target precision for PUBs that set none (overrides the payload's; default 1/64)");
   return command;
@@ -60,6 +63,7 @@ export async function runPrimitiveCommand(kind: PrimitiveKind, ctx: CliContext, 
     env: ctx.env,
     backend: opts.backend,
     seed: parseNumber('seed', opts.seed, true),
+    mitigation: opts.mitigation === undefined ? undefined : parseMitigationFlag(opts.mitigation),
     ...(kind === 'sampler' ? { shots: parseNumber('shots', opts.shots, true) } : { precision: parseNumber('precision', opts.precision, false) }),
   };
   checkRunOptions(runOptions);

@@ -3,11 +3,12 @@
  * Sampler/Estimator: params in, result model out, wherever the backend is.
  */
 import { QrunError } from '../errors.js';
+import { preparePipeline } from '../pipeline/index.js';
+import { runEstimatorPipeline, runSamplerPipeline } from '../pipeline/primitives.js';
 import { parseQasm } from '../qasm/index.js';
 import type { EstimatorParams, SamplerParams } from './payload.js';
 import { prepareEstimatorPubs, prepareSamplerPubs, type ParseCircuit } from './prepare.js';
 import type { EstimatorOutcome, SamplerOutcome } from './result-model.js';
-import { runEstimatorLocal, runSamplerLocal } from './run-local.js';
 import { MAX_SEED, randomSeed } from './seeds.js';
 import { selectBackend, type Env, type SelectedBackend } from './select-backend.js';
 import { toNoiseModel } from './noise.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   readonly selected?: SelectedBackend;
   /** Circuit parser; default: the OpenQASM 3/2 front end. */
   readonly parse?: ParseCircuit;
+  /** Mitigation steps by name (`--mitigation`); overrides the payload's pipeline and resilience options. */
+  readonly mitigation?: readonly string[] | undefined;
 }
 
 export function checkRunOptions(options: RunOptions): void {
@@ -44,9 +47,10 @@ export function checkRunOptions(options: RunOptions): void {
 export async function runSampler(params: SamplerParams, options: RunOptions = {}): Promise<SamplerOutcome> {
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
+  const steps = preparePipeline({ kind: 'sampler', options: params.options, mitigation: options.mitigation });
   const pubs = prepareSamplerPubs(params, options.parse ?? parseQasm, { shots: options.shots });
   const seed = options.seed ?? params.options.simulator?.seed_simulator ?? randomSeed();
-  return runSamplerLocal(pubs, {
+  return runSamplerPipeline(steps, pubs, {
     engine: backend.engine,
     backendName: backend.name,
     metadata: backend.metadata,
@@ -59,9 +63,10 @@ export async function runSampler(params: SamplerParams, options: RunOptions = {}
 export async function runEstimator(params: EstimatorParams, options: RunOptions = {}): Promise<EstimatorOutcome> {
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
+  const steps = preparePipeline({ kind: 'estimator', options: params.options, resilienceLevel: params.resilienceLevel, mitigation: options.mitigation });
   const pubs = prepareEstimatorPubs(params, options.parse ?? parseQasm, { precision: options.precision });
   const seed = options.seed ?? params.options.seed_estimator ?? params.options.simulator?.seed_simulator ?? randomSeed();
-  const outcome = await runEstimatorLocal(pubs, {
+  const outcome = await runEstimatorPipeline(steps, pubs, {
     engine: backend.engine,
     backendName: backend.name,
     metadata: backend.metadata,
@@ -70,6 +75,6 @@ export async function runEstimator(params: EstimatorParams, options: RunOptions 
     onProgress: options.onProgress,
   });
   if (params.resilienceLevel === undefined) return outcome;
-  // The simulator has no mitigation to apply; say what was asked so a result is not mistaken for mitigated.
-  return { ...outcome, metadata: { ...outcome.metadata, resilience_level: params.resilienceLevel, mitigation: 'none (simulator)' } };
+  // Say what was asked; `pipeline` in the metadata lists what ran, and its absence means nothing did.
+  return { ...outcome, metadata: { ...outcome.metadata, resilience_level: params.resilienceLevel, ...(steps.length === 0 ? { mitigation: 'none' } : {}) } };
 }

@@ -119,8 +119,11 @@ describe('estimator on the built-in simulator', () => {
     expect(typeof estimatorToPlain(await estimate([[BELL_STATE, 'ZZ']])).results[0]?.data.evs).toBe('number');
   });
 
-  it('records resilience_level without pretending to mitigate', async () => {
+  it('records resilience_level and the mitigation pipeline it selected (none at level 0)', async () => {
+    const none = await estimate([[BELL_STATE, 'ZZ']], { resilience_level: 0 });
+    expect(none.metadata).toMatchObject({ resilience_level: 0, mitigation: 'none' });
     const outcome = await estimate([[BELL_STATE, 'ZZ']], { resilience_level: 1 });
-    expect(outcome.metadata).toMatchObject({ resilience_level: 1, mitigation: 'none (simulator)' });
+    expect(outcome.metadata).toMatchObject({ resilience_level: 1, pipeline: [{ name: 'readout' }, { name: 'twirling' }] });
+    expect(outcome.pubs[0]?.evs[0]).toBeCloseTo(1, 1);
   });
 });
