@@ -24,10 +24,11 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
 import type { BackendMetadata } from '../backends/metadata.js';
@@ -124,6 +125,8 @@ async function ensureRootDir(path: string): Promise<void> {
   if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o022) !== 0) {
     throw failed(`${path} must be a directory owned by root and writable only by root`, `Run: chown root:root ${path} && chmod 711 ${path}`);
   }
+  // Traversable by all (the service user and the job's user pass through), listable by none.
+  if ((info.mode & 0o777) !== 0o711) await chmod(path, 0o711);
 }
 
 function stateKey(stateDir: string): string {
@@ -137,8 +140,10 @@ export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 's
 /** The gateway's entry: dist/gateway/main.js beside this file, or main.ts under tsx (tests). */
 function entryPoint(): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { script: here.replace(/launch\.ts$/, 'main.ts'), execArgv: ['--import', 'tsx'] };
-  return { script: here.replace(/launch\.js$/, 'main.js'), execArgv: [] };
+  if (!here.endsWith('.ts')) return { script: here.replace(/launch\.js$/, 'main.js'), execArgv: [] };
+  // Running from the sources (tests): load tsx by absolute path, the gateway's cwd is /.
+  const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
+  return { script: here.replace(/launch\.ts$/, 'main.ts'), execArgv: ['--import', pathToFileURL(tsx).href] };
 }
 
 /** Field 22 of /proc/<pid>/stat, or null when the process is gone. */
@@ -244,12 +249,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(process.env['TZ'] === undefined ? {} : { TZ: process.env['TZ'] }) },
     stdio: ['ignore', log.fd, log.fd, 'pipe', 'pipe'],
   });
-  await log.close();
   const [configPipe, readyPipe] = [child.stdio[3], child.stdio[4]];
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error) => reject(failed(`cannot start the gateway: ${error.message}`, 'Check that the service user can read and run the installation.', error)));
   });
+  await log.close();
   const kill = (): void => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');

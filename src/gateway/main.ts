@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ name: 'gateway', level: config.logLevel }).child({ jobId: config.jobId });
   try {
-    const native = await loadPeerCredentials();
+    const native = loadPeerCredentials();
     const server = await startGatewayServer(config, { logger: log, peerUid: createPeerLookup(native) });
     const shutdown = installShutdown(server, log);
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

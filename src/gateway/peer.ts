@@ -1,12 +1,13 @@
 /**
  * Who is on the other end of a connection. For the Unix socket this is SO_PEERCRED, which Node
- * cannot read: it comes from the native addon (src/native) when that exports `peerCredentials(fd)`.
+ * cannot read: it comes from the native addon (src/native).
  * For loopback TCP the kernel's socket table (/proc/net/tcp) names the uid that owns the client's
  * socket. `null` means "unknown": the gateway then relies on the directory permissions and the token,
  * and says so in its log at start.
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { fromNativeError, loadBinding } from '../native/binding.js';
 
 export interface PeerCredentials {
   readonly pid: number;
@@ -19,24 +20,21 @@ export type PeerCredentialsFn = (fd: number) => PeerCredentials;
 /** The uid of a connection's peer, or null when it cannot be known. */
 export type PeerUidLookup = (socket: Socket) => number | null;
 
-const NATIVE_MODULE = '../native/index.js';
-
-function isPeerFn(value: unknown): value is PeerCredentialsFn {
-  return typeof value === 'function';
-}
-
-/** The native SO_PEERCRED reader, or null while the addon does not provide one. */
-export async function loadPeerCredentials(): Promise<PeerCredentialsFn | null> {
-  let mod: unknown;
-  try {
-    mod = await import(new URL(NATIVE_MODULE, import.meta.url).href);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
-  const fn = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>)['peerCredentials'] : undefined;
-  return isPeerFn(fn) ? fn : null;
+/**
+ * The native SO_PEERCRED reader, or null when no addon is built or shipped. An addon that exists but
+ * cannot be loaded is an error (NATIVE_LOAD_FAILED): the gateway then refuses to start rather than
+ * silently drop a check.
+ */
+export function loadPeerCredentials(): PeerCredentialsFn | null {
+  const found = loadBinding();
+  if (found.status === 'absent') return null;
+  return (fd) => {
+    try {
+      return found.binding.peerCredentials(fd);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
+  };
 }
 
 /** The file descriptor behind a net.Socket (libuv keeps it on the handle). */
