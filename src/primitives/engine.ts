@@ -1,11 +1,10 @@
 /**
- * The one place that chooses the statevector engine for local runs. Today it is always the
- * TypeScript engine; the native engine (src/native/) extends this with QRUN_NATIVE=0|1 and the
- * "binary present" rule, without touching the callers.
+ * The one place that chooses the statevector engine for local runs: src/native/select.ts decides
+ * (QRUN_NATIVE=0|1, otherwise native whenever its binary exists; a broken binary is an error).
  */
 import type { Engine } from '../sim/api.js';
-import { createTsEngine } from '../sim/index.js';
+import { selectEngine } from '../native/select.js';
 
-export function getEngine(_env: Readonly<Record<string, string | undefined>> = {}): Engine {
-  return createTsEngine();
+export function getEngine(env: Readonly<Record<string, string | undefined>> = {}): Engine {
+  return selectEngine(env).engine;
 }

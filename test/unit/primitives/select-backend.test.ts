@@ -18,7 +18,8 @@ describe('selectBackend', () => {
     const env = { QRUN_ENDPOINT: 'local:', QRUN_BACKENDS: 'sim_shared, sim' };
     expect(selectBackend(env).name).toBe('sim_shared');
     expect(selectBackend(env, 'sim').name).toBe('sim');
-    expect(selectBackend(env).engine.name).toBe('ts');
+    expect(selectBackend({ ...env, QRUN_NATIVE: '0' }).engine.name).toBe('ts');
+    expect(selectBackend({ ...env, QRUN_NATIVE: '1' }).engine.name).toBe('native');
   });
 
   it('refuses backends that do not exist or were not granted', () => {
