@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// What the SPANK shim costs, measured on the dev cluster:
+//
+//   1. a job that does not ask for a QPU: `srun true` with spank_qpu.so loaded vs an empty
+//      plugstack, interleaved in the same run (goal: ratio <= 1.05);
+//   2. a QPU job: `srun --gres=qpu:sim:1 --q_backend=sim true` minus `srun true` (the added ms:
+//      one handler start, acquire, and the epilog's release off the critical path) vs one
+//      `node -e 0` (goal: <= 1.25x one Node start).
+//
+// Reproduce:  npm run dev-cluster -- up && node bench/spank-overhead.mjs [--runs 30]
+// (QPU_DEV_CLUSTER_ENV=<env file> points it at another dev cluster.) Needs root, like the cluster.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const runsIndex = args.indexOf('--runs');
+const runs = runsIndex >= 0 ? Number(args[runsIndex + 1]) : 30;
+if (!Number.isInteger(runs) || runs < 3) {
+  console.error('usage: node bench/spank-overhead.mjs [--runs N>=3]');
+  process.exit(2);
+}
+
+const envFile = process.env.QPU_DEV_CLUSTER_ENV ?? join(root, '.dev-cluster', 'env');
+if (!existsSync(envFile)) {
+  console.error(`no dev cluster: ${envFile} is missing. Start one with: npm run dev-cluster -- up`);
+  process.exit(1);
+}
+const vars = {};
+for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+  const m = /^export (\w+)=(.*)$/.exec(line);
+  if (m) vars[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
+}
+const env = { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', HOME: '/root', SLURM_CONF: vars.SLURM_CONF };
+const plugstack = join(vars.QPU_DEV_CLUSTER_RUNTIME, 'etc', 'plugstack.conf');
+const original = readFileSync(plugstack, 'utf8');
+if (!/spank_qpu\.so/.test(original)) {
+  console.error(`${plugstack} does not load spank_qpu.so; build the shim and restart the dev cluster`);
+  process.exit(1);
+}
+
+function writePlugstack(text) {
+  const tmp = `${plugstack}.bench-${process.pid}`;
+  writeFileSync(tmp, text, { mode: 0o644 });
+  renameSync(tmp, plugstack);
+}
+const restore = () => writePlugstack(original);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    restore();
+    process.exit(130);
+  });
+}
+
+function timed(command, argv) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { env, cwd: vars.QPU_DEV_CLUSTER_JOBS, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    restore();
+    console.error(`${command} ${argv.join(' ')} failed (exit ${result.status}):\n${result.stderr}`);
+    process.exit(1);
+  }
+  return ms;
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), min: s[0] };
+};
+
+const plain = ['-Q', '-N1', 'true'];
+const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
+const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], node: [], release: [] };
+const leaseDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'leases');
+
+/** ms until the QPU job's lease is gone (job_epilog ran the release), so it cannot slow the next sample. */
+function waitReleased(startedAt) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const held = existsSync(leaseDir) ? readdirSync(leaseDir).filter((n) => n.endsWith('.json')) : [];
+    if (held.length === 0) return Number(process.hrtime.bigint() - startedAt) / 1e6;
+    if (Date.now() > deadline) {
+      restore();
+      console.error(`leases still held after 30 s: ${held.join(' ')}`);
+      process.exit(1);
+    }
+    spawnSync('sleep', ['0.005']);
+  }
+}
+
+try {
+  // Warm-up: page cache, munge, slurmctld's first scheduling pass, the catalogue cache.
+  for (let i = 0; i < 3; i++) {
+    timed('srun', plain);
+    timed('srun', qpu);
+    waitReleased(process.hrtime.bigint());
+    timed(process.execPath, ['-e', '0']);
+  }
+  // 1. Non-QPU jobs, plugin loaded vs empty plugstack, interleaved so drift hits both alike.
+  for (let i = 0; i < runs; i++) {
+    writePlugstack(original);
+    samples.loaded.push(timed('srun', plain));
+    writePlugstack('# empty plugstack (bench/spank-overhead.mjs)\n');
+    samples.empty.push(timed('srun', plain));
+  }
+  writePlugstack(original);
+  // 2. QPU jobs vs plain jobs with the plugin loaded, and one Node start.
+  for (let i = 0; i < runs; i++) {
+    samples.qpu.push(timed('srun', qpu));
+    samples.release.push(waitReleased(process.hrtime.bigint()));
+    samples.plainLoaded.push(timed('srun', plain));
+    samples.node.push(timed(process.execPath, ['-e', '0']));
+  }
+} finally {
+  restore();
+}
+
+const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
+const added = s.qpu.median - s.plainLoaded.median;
+const fmt = (x) => x.toFixed(1).padStart(8);
+const rows = [
+  ['srun true, empty plugstack', s.empty],
+  ['srun true, spank_qpu.so loaded', s.loaded],
+  ['srun true (loaded, phase 2)', s.plainLoaded],
+  ['srun --gres=qpu:sim:1 --q_backend=sim true', s.qpu],
+  ['node -e 0', s.node],
+  ['  release done after the QPU srun returned', s.release],
+];
+console.log(`spank_qpu overhead, ${runs} runs each, interleaved (ms)\n`);
+console.log(`${'what'.padEnd(44)}${'median'.padStart(8)}${'p90'.padStart(8)}${'min'.padStart(8)}`);
+for (const [name, st] of rows) console.log(`${name.padEnd(44)}${fmt(st.median)}${fmt(st.p90)}${fmt(st.min)}`);
+console.log('');
+const ratio = s.loaded.median / s.empty.median;
+console.log(`non-QPU srun, loaded / empty plugstack:  ${ratio.toFixed(3)}x   (goal <= 1.05x)`);
+console.log(
+  `QPU srun added over plain srun:          ${added.toFixed(1)} ms = ${(added / s.node.median).toFixed(2)}x node -e 0   (goal <= 1.25x)`,
+);
+console.log('\nThe shim defines job_epilog (release), so slurmd execs `slurmstepd spank epilog` once per job; that');
+console.log('runs after srun has returned and is not in these latencies. Swapping plugstack.conf does not change');
+console.log("slurmd's own copy, so the epilog exec happens in both columns of phase 1.");
+console.log(`\nReproduce: npm run dev-cluster -- up && node bench/spank-overhead.mjs --runs ${runs}`);
