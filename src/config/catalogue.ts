@@ -70,7 +70,7 @@ export const backendSchema = z
     capacity: capacitySchema,
     /** What the device offers (qubits, basis gates, coupling map, limits). */
     metadata: backendMetadataSchema,
-    /** Credential reference for vendor backends. */
+    /** Credential reference (vendor backends; a `sim` backend given one requires it, as a vendor would). */
     secret: secretRefSchema.optional(),
     /** One line shown to users (e.g. by `qrun backends`). */
     description: z.string().max(500).optional(),
@@ -94,9 +94,6 @@ export const backendSchema = z
             }
           });
         });
-      }
-      if (backend.type === 'sim' && backend.secret !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a sim backend takes no secret' });
       }
     },
     { when: () => true },

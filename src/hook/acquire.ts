@@ -103,7 +103,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     uid: request.uid,
     gid: request.gid,
     hostname: request.hostname,
-    token: existing?.token ?? deps.newToken(),
+    token: existing?.token ?? deps.newToken(request.jobId, request.uid),
     deadline: facts.endTime,
     acquiredAt: deps.now().toISOString(),
     acquiredBy: stepName(request.stepId),
@@ -131,8 +131,11 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       token: base.token,
       deadline: base.deadline,
       serviceUser: request.serviceUser,
+      gid: request.gid,
+      stateDir: paths.root,
+      backends: requested,
     });
-    const lease: Lease = { ...base, state: 'held', backends: held, endpoint: gateway.endpoint, gatewayPid: gateway.pid };
+    const lease: Lease = { ...base, state: 'held', backends: held, endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null };
     await writeLease(paths, lease);
     for (const b of held) {
       log.info(

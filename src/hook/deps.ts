@@ -11,8 +11,8 @@ export interface HookDeps {
   readonly log: Logger;
   readonly loadCatalogue: (path: string) => Promise<Catalogue>;
   readonly gatewayFor: (types: readonly string[]) => JobGateway;
-  /** 256 random bits as text. */
-  readonly newToken: () => string;
+  /** The job's bearer token: 256 random bits, bound to the job id and uid (src/gateway/token.ts). */
+  readonly newToken: (jobId: number, uid: number) => string;
   readonly now: () => Date;
   /** How long to wait for another step of the same job holding its lock. */
   readonly lockWaitMs: number;

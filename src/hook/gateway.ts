@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackendEntry } from '../config/catalogue.js';
+import type { GatewayRecord } from '../gateway/launch.js';
 
 /**
  * The seam for the per-job gateway (src/gateway/, a later piece of work). At acquire the hook starts
@@ -14,6 +16,11 @@ export interface GatewayStart {
   readonly token: string;
   readonly deadline: number | null;
   readonly serviceUser: string;
+  /** The job's primary gid: group of the gateway's socket directory. */
+  readonly gid: number;
+  readonly stateDir: string;
+  /** The granted backends' catalogue entries (metadata, secret reference). */
+  readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry }[];
 }
 
 export interface GatewayHandle {
@@ -21,11 +28,20 @@ export interface GatewayHandle {
   readonly endpoint: string;
   /** The gateway process, or null when none runs. */
   readonly pid: number | null;
+  /** What src/gateway/launch.ts needs to stop it (socket, directory, process start time). */
+  readonly record?: GatewayRecord | null | undefined;
+}
+
+/** What stopping a gateway found: how it ended and the job's usage (src/gateway/job-gateway.ts). */
+export interface GatewayStopReport {
+  readonly how: string;
+  readonly usage: { readonly backends: Readonly<Record<string, unknown>> } | null;
+  readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string } | null;
 }
 
 export interface JobGateway {
   start(request: GatewayStart): Promise<GatewayHandle>;
-  stop(handle: GatewayHandle): Promise<void>;
+  stop(handle: GatewayHandle): Promise<GatewayStopReport | undefined | void>;
 }
 
 export const LOCAL_ENDPOINT = 'local:';

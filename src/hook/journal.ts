@@ -1,4 +1,5 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
+import type { GatewayRecord } from '../gateway/launch.js';
 import { ensurePrivateDir, isErrno, syncDir, writeFileAtomic } from './fsutil.js';
 import { leaseFile, type StatePaths } from './paths.js';
 
@@ -36,6 +37,8 @@ export interface Lease {
   readonly deadline: number | null;
   /** The job gateway's pid, or null when none runs (sim backends run in-process: `local:`). */
   readonly gatewayPid: number | null;
+  /** The running gateway: pid, process start time, socket, directory, start time (src/gateway/launch.ts). */
+  readonly gateway?: GatewayRecord | null;
   readonly acquiredAt: string;
   /** Step that acquired, e.g. `batch` or `0`. */
   readonly acquiredBy: string;

@@ -5,7 +5,6 @@
  * our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
  * (pino, zod) load lazily, and scontrol starts before they do.
  */
-import { randomBytes } from 'node:crypto';
 import { ensurePrivateDir } from './fsutil.js';
 import { statePaths } from './paths.js';
 import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
@@ -40,11 +39,14 @@ async function handle(request: HookRequest): Promise<HookReply> {
       message: `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}); ask your admin`,
     };
   }
-  const [{ createHookLogger }, { loadCatalogue }, { gatewayFor }] = await Promise.all([
+  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }] = await Promise.all([
     import('./logger.js'),
     import('./catalogue-cache.js'),
-    import('./gateway.js'),
+    import('../gateway/job-gateway.js'),
+    import('../gateway/token.js'),
   ]);
+  // One gateway process per QPU job (src/gateway/), whatever the backend types.
+  const gateway = processGateway({ env: process.env });
   // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
   const log = createHookLogger(paths.log, { action: request.action });
   const deps = {
@@ -52,8 +54,8 @@ async function handle(request: HookRequest): Promise<HookReply> {
     slurm,
     log,
     loadCatalogue: (path: string) => loadCatalogue(path, paths),
-    gatewayFor,
-    newToken: () => randomBytes(32).toString('hex'),
+    gatewayFor: () => gateway,
+    newToken: mintToken,
     now: () => new Date(),
     lockWaitMs: Math.max(1000, (request.timeoutSeconds - 2) * 1000),
   };

@@ -32,7 +32,11 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     }
     if (lease.gatewayPid !== null) {
       try {
-        await deps.gatewayFor(lease.backends.map((b) => b.type)).stop({ endpoint: lease.endpoint, pid: lease.gatewayPid });
+        const report = await deps.gatewayFor(lease.backends.map((b) => b.type)).stop({ endpoint: lease.endpoint, pid: lease.gatewayPid, record: lease.gateway ?? null });
+        if (report) {
+          log.info({ backend: lease.backends.map((b) => b.alias).join(','), pid: lease.gatewayPid, how: report.how, usage: report.usage?.backends ?? null }, 'gateway stopped');
+          if (report.slurm !== null && !report.slurm.ok) log.warn({ backend: lease.backends.map((b) => b.alias).join(','), error: report.slurm.error }, 'cannot write usage to Slurm');
+        }
       } catch (error) {
         log.error({ err: error, backend: lease.backends.map((b) => b.alias).join(','), pid: lease.gatewayPid }, 'gateway stop failed');
       }

@@ -1,0 +1,74 @@
+/**
+ * The hook's view of the gateway (the seam in src/hook/gateway.ts): start one gateway process per
+ * QPU job at acquire, with the granted backends' catalogue entries and their resolved credentials;
+ * stop it at release and hand its usage to Slurm.
+ */
+import { join } from 'node:path';
+import type { BackendEntry } from '../config/catalogue.js';
+import { resolveSecret } from '../secrets/resolve.js';
+import type { SecretValue } from '../secrets/value.js';
+import { startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
+import { writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
+
+export interface ProcessGatewayStart {
+  readonly jobId: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly token: string;
+  readonly deadline: number | null;
+  readonly serviceUser: string;
+  readonly stateDir: string;
+  readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry }[];
+}
+
+export interface ProcessGatewayHandle {
+  readonly endpoint: string;
+  readonly pid: number | null;
+  readonly record?: GatewayRecord | null | undefined;
+}
+
+export interface ProcessGatewayStopReport extends StopGatewayResult {
+  readonly slurm: SlurmUsageResult | null;
+}
+
+export interface ProcessGatewayOptions {
+  /** The handler's own environment (fixed by the shim): SLURM_CONF, PATH, and env: secrets. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly runtimeRoot?: string;
+}
+
+export const GATEWAY_LOG = 'gateway.log';
+
+export function processGateway(options: ProcessGatewayOptions) {
+  return {
+    async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
+      const backends = [];
+      for (const { alias, entry } of request.backends) {
+        const secret: SecretValue | undefined = entry.secret === undefined ? undefined : await resolveSecret(entry.secret, { env: options.env });
+        backends.push({ name: alias, type: entry.type, description: entry.description, metadata: entry.metadata, secret, secretRequired: entry.secret !== undefined });
+      }
+      const record = await startGateway({
+        jobId: request.jobId,
+        uid: request.uid,
+        gid: request.gid,
+        token: request.token,
+        deadline: request.deadline,
+        backends,
+        serviceUser: request.serviceUser,
+        stateDir: request.stateDir,
+        logFile: join(request.stateDir, GATEWAY_LOG),
+        slurmConf: options.env['SLURM_CONF'] ?? null,
+        ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }),
+      });
+      return { endpoint: record.endpoint, pid: record.pid, record };
+    },
+
+    async stop(handle: ProcessGatewayHandle): Promise<ProcessGatewayStopReport | undefined> {
+      const record = handle.record;
+      if (record === null || record === undefined) return undefined;
+      const stopped = await stopGateway(record);
+      const slurm = stopped.usage === null ? null : await writeUsageToSlurm(stopped.usage.job_id, stopped.usage, options.env);
+      return { ...stopped, slurm };
+    },
+  };
+}
