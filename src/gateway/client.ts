@@ -23,7 +23,7 @@ export interface SubmitTask {
   readonly program_id: 'sampler' | 'estimator';
   readonly backend?: string | undefined;
   readonly params: Record<string, unknown>;
-  readonly options?: { shots?: number | undefined; precision?: number | undefined; seed?: number | undefined };
+  readonly options?: { shots?: number | undefined; precision?: number | undefined; seed?: number | undefined; mitigation?: string[] | undefined };
 }
 
 export interface GatewayClientOptions {

@@ -14,6 +14,8 @@ export const taskRequestSchema = z
         shots: z.number().int().positive().optional(),
         precision: z.number().positive().optional(),
         seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+        /** Mitigation steps by name, as `qrun --mitigation`. */
+        mitigation: z.array(z.string().min(1)).max(32).optional(),
       })
       .strict()
       .optional(),
@@ -24,5 +26,10 @@ export interface TaskRequest {
   readonly programId: 'sampler' | 'estimator';
   readonly backend: string | undefined;
   readonly params: Record<string, unknown>;
-  readonly options: { readonly shots?: number | undefined; readonly precision?: number | undefined; readonly seed?: number | undefined };
+  readonly options: {
+    readonly shots?: number | undefined;
+    readonly precision?: number | undefined;
+    readonly seed?: number | undefined;
+    readonly mitigation?: readonly string[] | undefined;
+  };
 }

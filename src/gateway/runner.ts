@@ -44,6 +44,7 @@ export function createSimRunner(engine: Engine = getEngine({})): TaskRunner {
             seed: request.options.seed,
             shots: request.options.shots,
             precision: request.options.precision,
+            mitigation: request.options.mitigation,
             onProgress: () => {
               if (signal.aborted) throw cancelled();
             },

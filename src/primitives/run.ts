@@ -11,6 +11,7 @@ import { prepareEstimatorPubs, prepareSamplerPubs, type ParseCircuit } from './p
 import type { EstimatorOutcome, SamplerOutcome } from './result-model.js';
 import { MAX_SEED, randomSeed } from './seeds.js';
 import { selectBackend, type Env, type SelectedBackend } from './select-backend.js';
+import { runEstimatorOnGateway, runSamplerOnGateway } from '../gateway/remote.js';
 import { toNoiseModel } from './noise.js';
 
 export interface RunOptions {
@@ -47,6 +48,7 @@ export function checkRunOptions(options: RunOptions): void {
 export async function runSampler(params: SamplerParams, options: RunOptions = {}): Promise<SamplerOutcome> {
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
+  if (backend.kind === 'gateway') return runSamplerOnGateway(params, backend, options);
   const steps = preparePipeline({ kind: 'sampler', options: params.options, mitigation: options.mitigation });
   const pubs = prepareSamplerPubs(params, options.parse ?? parseQasm, { shots: options.shots });
   const seed = options.seed ?? params.options.simulator?.seed_simulator ?? randomSeed();
@@ -63,6 +65,7 @@ export async function runSampler(params: SamplerParams, options: RunOptions = {}
 export async function runEstimator(params: EstimatorParams, options: RunOptions = {}): Promise<EstimatorOutcome> {
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
+  if (backend.kind === 'gateway') return runEstimatorOnGateway(params, backend, options);
   const steps = preparePipeline({ kind: 'estimator', options: params.options, resilienceLevel: params.resilienceLevel, mitigation: options.mitigation });
   const pubs = prepareEstimatorPubs(params, options.parse ?? parseQasm, { precision: options.precision });
   const seed = options.seed ?? params.options.seed_estimator ?? params.options.simulator?.seed_simulator ?? randomSeed();

@@ -2,7 +2,7 @@
  * The seam between "where does this run": the one place that reads QRUN_ENDPOINT and QRUN_BACKENDS.
  *
  * - QRUN_ENDPOINT unset (outside a QPU job) or `local:` → in this process, on the built-in engine.
- * - QRUN_ENDPOINT `unix:PATH` or `http(s)://...` → the job gateway (not built yet).
+ * - QRUN_ENDPOINT `unix:PATH` or `http(s)://...` → the job gateway (src/gateway/), with QRUN_TOKEN.
  *
  * `backend` picks among the granted backends (QRUN_BACKENDS, comma-separated, first is the default);
  * outside a job only `sim` exists.
@@ -22,8 +22,15 @@ export interface LocalBackend {
   readonly engine: Engine;
 }
 
-/** Only `local` exists today; a `gateway` variant joins this union with the job gateway. */
-export type SelectedBackend = LocalBackend;
+/** The job's gateway: runs go there (src/gateway/remote.ts), which checks the grant itself. */
+export interface GatewayBackend {
+  readonly kind: 'gateway';
+  readonly name: string;
+  readonly endpoint: string;
+  readonly token: string;
+}
+
+export type SelectedBackend = LocalBackend | GatewayBackend;
 
 function granted(env: Env): string[] | null {
   const list = env['QRUN_BACKENDS'];
@@ -61,10 +68,14 @@ export function selectBackend(env: Env, requested?: string): SelectedBackend {
     return { kind: 'local', name, metadata: simMetadata(), engine: getEngine(env) };
   }
   if (endpoint.startsWith('unix:') || endpoint.startsWith('http://') || endpoint.startsWith('https://')) {
-    throw new QrunError('NOT_IMPLEMENTED', `running through the job gateway at ${endpoint} is not implemented yet`, {
-      hint: 'Unset QRUN_ENDPOINT (or set it to local:) to run on the built-in simulator.',
-      details: { endpoint, backend: name },
-    });
+    const token = env['QRUN_TOKEN'];
+    if (token === undefined || token === '') {
+      throw new QrunError('AUTH_FAILED', `QRUN_ENDPOINT is set (${endpoint}) but QRUN_TOKEN is not`, {
+        hint: 'Both are set by the QPU job hook in every task of the job; run qrun inside the job step.',
+        details: { endpoint },
+      });
+    }
+    return { kind: 'gateway', name, endpoint, token };
   }
   throw new QrunError('BACKEND_UNAVAILABLE', `QRUN_ENDPOINT ${JSON.stringify(endpoint)} is not an endpoint qrun understands`, {
     hint: 'Expected local:, unix:/path/to/socket or http://host:port; it is set by the QPU job hook.',

@@ -107,7 +107,7 @@ describe('qrun sample', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('selects backends: only sim outside a job, granted ones inside, the gateway not built yet', async () => {
+  it('selects backends: only sim outside a job, granted ones inside, through the job gateway', async () => {
     const outside = await qrun(['sample', 'examples/bell.json', '--backend', 'ibm_fez']);
     expect(outside.code).toBe(6);
     expect(outside.stderr).toMatch(/BACKEND_UNKNOWN.*only the built-in simulator "sim"/);
@@ -115,9 +115,12 @@ describe('qrun sample', () => {
     const notGranted = await qrun(['sample', 'examples/bell.json', '--backend', 'ibm_torino'], { env });
     expect(notGranted.code).toBe(6);
     expect(notGranted.stderr).toMatch(/BACKEND_NOT_GRANTED.*granted: ibm_fez, sim/);
-    const gateway = await qrun(['sample', 'examples/bell.json'], { env });
-    expect(gateway.code).toBe(11);
-    expect(gateway.stderr).toMatch(/NOT_IMPLEMENTED.*job gateway at unix:\/run\/qpu\/42\.sock/);
+    const noToken = await qrun(['sample', 'examples/bell.json'], { env });
+    expect(noToken.code).toBe(9);
+    expect(noToken.stderr).toMatch(/AUTH_FAILED.*QRUN_TOKEN/);
+    const gateway = await qrun(['sample', 'examples/bell.json'], { env: { ...env, QRUN_TOKEN: 'token' } });
+    expect(gateway.code).toBe(7);
+    expect(gateway.stderr).toMatch(/BACKEND_UNAVAILABLE.*job gateway at unix:\/run\/qpu\/42\.sock is not running/);
     const local = await qrun(['sample', 'examples/bell.json', '--backend', 'sim', '--shots', '3'], { env: { ...env, QRUN_ENDPOINT: 'local:' } });
     expect(local.code).toBe(0);
     expect(JSON.parse(local.stdout)).toMatchObject({ metadata: { backend: 'sim' } });

@@ -188,6 +188,18 @@ describe('gateway enforcement', () => {
   });
 });
 
+describe('the primitives seam', () => {
+  it('runs Sampler and Estimator params through the gateway when QRUN_ENDPOINT names it', async () => {
+    gateway = await startTestGateway();
+    const env = { QRUN_ENDPOINT: gateway.endpoint, QRUN_TOKEN: gateway.token, QRUN_BACKENDS: 'sim' };
+    const sampler = parseSamplerParams(example('bell.json'));
+    expect(toPlain(await runSampler(sampler, { env, seed: 11, shots: 64 }))).toEqual(toPlain(await runSampler(sampler, { seed: 11, shots: 64 })));
+    const estimator = parseEstimatorParams(example('estimator.json'));
+    expect(toPlain(await runEstimator(estimator, { env, seed: 2 })).results).toEqual(toPlain(await runEstimator(estimator, { seed: 2 })).results);
+    expect((await client(gateway).usage()).backends['sim']).toMatchObject({ tasks: 2, completed: 2 });
+  });
+});
+
 describe('gateway client', () => {
   it('reports a gateway that is not running as BACKEND_UNAVAILABLE with a hint', async () => {
     gateway = await startTestGateway();

@@ -18,8 +18,8 @@ describe('selectBackend', () => {
     const env = { QRUN_ENDPOINT: 'local:', QRUN_BACKENDS: 'sim_shared, sim' };
     expect(selectBackend(env).name).toBe('sim_shared');
     expect(selectBackend(env, 'sim').name).toBe('sim');
-    expect(selectBackend({ ...env, QRUN_NATIVE: '0' }).engine.name).toBe('ts');
-    expect(selectBackend({ ...env, QRUN_NATIVE: '1' }).engine.name).toBe('native');
+    expect(selectBackend({ ...env, QRUN_NATIVE: '0' })).toMatchObject({ engine: { name: 'ts' } });
+    expect(selectBackend({ ...env, QRUN_NATIVE: '1' })).toMatchObject({ engine: { name: 'native' } });
   });
 
   it('refuses backends that do not exist or were not granted', () => {
@@ -27,10 +27,10 @@ describe('selectBackend', () => {
     expect(code(() => selectBackend({ QRUN_ENDPOINT: 'local:', QRUN_BACKENDS: 'sim' }, 'ibm_fez'))).toBe('BACKEND_NOT_GRANTED');
   });
 
-  it('names the gateway endpoint it cannot use yet, and refuses unknown endpoint forms', () => {
+  it('selects the job gateway for unix:/http: endpoints (with the token), and refuses unknown endpoint forms', () => {
     for (const endpoint of ['unix:/run/qpu.sock', 'http://127.0.0.1:8080', 'https://gw:443']) {
-      expect(() => selectBackend({ QRUN_ENDPOINT: endpoint, QRUN_BACKENDS: 'ibm_fez' })).toThrow(endpoint);
-      expect(code(() => selectBackend({ QRUN_ENDPOINT: endpoint, QRUN_BACKENDS: 'ibm_fez' }))).toBe('NOT_IMPLEMENTED');
+      expect(selectBackend({ QRUN_ENDPOINT: endpoint, QRUN_BACKENDS: 'ibm_fez', QRUN_TOKEN: 't' })).toEqual({ kind: 'gateway', name: 'ibm_fez', endpoint, token: 't' });
+      expect(code(() => selectBackend({ QRUN_ENDPOINT: endpoint, QRUN_BACKENDS: 'ibm_fez' }))).toBe('AUTH_FAILED');
     }
     expect(code(() => selectBackend({ QRUN_ENDPOINT: 'ftp://x' }))).toBe('BACKEND_UNAVAILABLE');
   });
