@@ -35,19 +35,18 @@ struct DenseHigh {
   const T* mi;  // imaginary parts
 };
 
-// Any gate (dense, permutation, diagonal) that may touch low qubits, written as a sparse list of
-// terms per output vector: y[r] = sum_t C_t (.) lanes_xor(x[src_t], shift_t), where C_t is a
-// per-lane complex coefficient and lanes_xor permutes the complex lanes l -> l ^ shift.
+// A gate (dense or permutation) touching low qubits. With L of its qubits below LB, the output
+// vector r is sum over the 2^nh input vectors h and the S = 2^L lane shifts s of
+// C[r][h][s] (.) lanes_xor(x_h, shifts[s]), where lanes_xor moves complex lane l to l ^ shift and C
+// is a per-lane complex coefficient stored as two vectors: real parts and imaginary parts, each
+// duplicated over a lane's (re, im) pair.
 template <typename T>
-struct Terms {
-  int nh;                      // number of high qubits
-  int hq[kMaxGateQubits];      // high qubits minus LB, ascending
-  int nshift;                  // number of distinct lane shifts
-  int shifts[8];               // the shifts (subsets of the gate's low-qubit mask)
-  const int32_t* start;        // 2^nh + 1 offsets into the term arrays, per output vector
-  const int32_t* src;          // input vector (0..2^nh-1) of each term
-  const int32_t* shift_index;  // index into shifts of each term
-  const T* coef;               // per term two vectors: re lanes, then signed im lanes (-im, +im)
+struct DenseLow {
+  int nh;                  // number of high qubits
+  int hq[kMaxGateQubits];  // high qubits minus LB, ascending
+  int nshift;              // S = 2^L
+  int shifts[8];           // every subset of the gate's low-qubit lane mask
+  const T* coef;           // [(r * 2^nh + h) * S + s] -> 2 vectors
 };
 
 // A diagonal: every amplitude is multiplied by d[index bits at the gate's qubits]. Stored per
@@ -66,14 +65,14 @@ struct PauliMasks {
   int ny;
 };
 
-// One instruction set's kernels. `nv` is log2(number of vectors); ranges are in groups (dense,
-// terms: 2^(nv - k) groups) or vectors (diag, pauli, norm).
+// One instruction set's kernels. `nv` is log2(number of vectors); ranges are in groups (dense:
+// 2^(nv - number of high qubits) groups) or vectors (diag, pauli, norm).
 struct KernelTable {
   const char* isa;
   void (*dense_high_f64)(double* psi, const DenseHigh<double>& g, uint64_t begin, uint64_t end);
   void (*dense_high_f32)(float* psi, const DenseHigh<float>& g, uint64_t begin, uint64_t end);
-  void (*terms_f64)(double* psi, const Terms<double>& g, uint64_t begin, uint64_t end);
-  void (*terms_f32)(float* psi, const Terms<float>& g, uint64_t begin, uint64_t end);
+  void (*dense_low_f64)(double* psi, const DenseLow<double>& g, uint64_t begin, uint64_t end);
+  void (*dense_low_f32)(float* psi, const DenseLow<float>& g, uint64_t begin, uint64_t end);
   void (*diag_f64)(double* psi, const Diag<double>& g, uint64_t begin, uint64_t end);
   void (*diag_f32)(float* psi, const Diag<float>& g, uint64_t begin, uint64_t end);
   // Returns sum_i s_i conj(psi[i ^ x]) psi[i] over vectors [begin, end) as (re, im).

@@ -11,8 +11,10 @@
 #pragma GCC target("avx2,fma,bmi,bmi2,popcnt")
 #endif
 
+#define QRUN_PEXT 1
 #define QRUN_KNS avx2
 #include "kernels_impl.h"
+#undef QRUN_PEXT
 
 #if defined(__clang__)
 #pragma clang attribute pop
@@ -23,7 +25,7 @@
 namespace qrun {
 
 static const KernelTable kTable = {
-    "avx2",           avx2::DenseHighF64, avx2::DenseHighF32, avx2::TermsF64, avx2::TermsF32,
+    "avx2",           avx2::DenseHighF64, avx2::DenseHighF32, avx2::DenseLowF64, avx2::DenseLowF32,
     avx2::DiagF64,    avx2::DiagF32,      avx2::PauliF64,     avx2::PauliF32, avx2::NormF64,
     avx2::NormF32,
 };

@@ -11,8 +11,10 @@
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma,bmi,bmi2,popcnt")
 #endif
 
+#define QRUN_PEXT 1
 #define QRUN_KNS avx512
 #include "kernels_impl.h"
+#undef QRUN_PEXT
 
 #if defined(__clang__)
 #pragma clang attribute pop
@@ -23,7 +25,7 @@
 namespace qrun {
 
 static const KernelTable kTable = {
-    "avx512",           avx512::DenseHighF64, avx512::DenseHighF32, avx512::TermsF64, avx512::TermsF32,
+    "avx512",           avx512::DenseHighF64, avx512::DenseHighF32, avx512::DenseLowF64, avx512::DenseLowF32,
     avx512::DiagF64,    avx512::DiagF32,      avx512::PauliF64,     avx512::PauliF32, avx512::NormF64,
     avx512::NormF32,
 };

@@ -119,12 +119,17 @@ static inline uint64_t InsertZerosN(uint64_t g, const int* q, int k) {
 }
 
 // ---- dense gate on high qubits -------------------------------------------------------------------
+//
+// y_r = sum_c (mr[r][c] + i mi[r][c]) x_c over whole vectors. Rows are done RB at a time with two
+// accumulators each (real and imaginary coefficient parts), so 2 * RB independent FMA chains hide the
+// FMA latency; the imaginary part is folded in once per row: y = accR + [-1, 1] * swap(accI).
 
 template <typename T, int K>
 static void DenseHighK(T* __restrict psi, const DenseHigh<T>& gate, uint64_t begin, uint64_t end) {
   typedef typename VT<T>::V V;
   constexpr int L = VT<T>::kLanes;
   constexpr int D = 1 << K;
+  constexpr int RB = D < 4 ? D : 4;
   uint64_t off[D];
   for (int c = 0; c < D; ++c) {
     uint64_t o = 0;
@@ -137,17 +142,21 @@ static void DenseHighK(T* __restrict psi, const DenseHigh<T>& gate, uint64_t beg
   const T* __restrict mi = gate.mi;
   for (uint64_t g = begin; g < end; ++g) {
     T* base = psi + InsertZeros<K>(g, gate.hq) * L;
-    V x[D], xs[D];
-    for (int c = 0; c < D; ++c) {
-      x[c] = Load<T>(base + off[c]);
-      xs[c] = SwapReIm<T>(x[c]) * sign;
-    }
-    for (int r = 0; r < D; ++r) {
-      const T* rr = mr + r * D;
-      const T* ri = mi + r * D;
-      V acc = x[0] * rr[0] + xs[0] * ri[0];
-      for (int c = 1; c < D; ++c) acc += x[c] * rr[c] + xs[c] * ri[c];
-      Store<T>(base + off[r], acc);
+    V x[D];
+    for (int c = 0; c < D; ++c) x[c] = Load<T>(base + off[c]);
+    for (int r0 = 0; r0 < D; r0 += RB) {
+      V ar[RB], ai[RB];
+      for (int j = 0; j < RB; ++j) {
+        ar[j] = x[0] * mr[(r0 + j) * D];
+        ai[j] = x[0] * mi[(r0 + j) * D];
+      }
+      for (int c = 1; c < D; ++c) {
+        for (int j = 0; j < RB; ++j) {
+          ar[j] += x[c] * mr[(r0 + j) * D + c];
+          ai[j] += x[c] * mi[(r0 + j) * D + c];
+        }
+      }
+      for (int j = 0; j < RB; ++j) Store<T>(base + off[r0 + j], ar[j] + SwapReIm<T>(ai[j]) * sign);
     }
   }
 }
@@ -165,13 +174,19 @@ static void DenseHighAny(T* psi, const DenseHigh<T>& gate, uint64_t begin, uint6
   }
 }
 
-// ---- sparse terms: gates touching low qubits, permutations ---------------------------------------
+// ---- dense gate touching low qubits --------------------------------------------------------------
+//
+// With L of the gate's qubits inside a vector, output vector r is sum over input vectors h and the
+// S = 2^L lane shifts s of C[r][h][s] (.) lanes_xor(x_h, shift_s), C a per-lane complex coefficient.
+// The shifted inputs are formed once per group; the products use the same two-accumulator scheme.
 
-template <typename T, int H>
-static void TermsH(T* __restrict psi, const Terms<T>& gate, uint64_t begin, uint64_t end) {
+template <typename T, int H, int S>
+static void DenseLowHS(T* __restrict psi, const DenseLow<T>& gate, uint64_t begin, uint64_t end) {
   typedef typename VT<T>::V V;
   constexpr int L = VT<T>::kLanes;
   constexpr int D = 1 << H;
+  constexpr int RB = D < 4 ? D : 4;
+  constexpr int N = D * S;  // terms per output row
   uint64_t off[D];
   for (int c = 0; c < D; ++c) {
     uint64_t o = 0;
@@ -179,44 +194,52 @@ static void TermsH(T* __restrict psi, const Terms<T>& gate, uint64_t begin, uint
       if (c >> b & 1) o |= uint64_t{1} << gate.hq[b];
     off[c] = o * L;
   }
-  const int ns = gate.nshift;
-  const int32_t* __restrict start = gate.start;
-  const int32_t* __restrict src = gate.src;
-  const int32_t* __restrict si = gate.shift_index;
+  int shifts[S];
+  for (int s = 0; s < S; ++s) shifts[s] = gate.shifts[s];
+  const V sign = SignReIm<T>();
   const T* __restrict coef = gate.coef;
   for (uint64_t g = begin; g < end; ++g) {
     T* base = psi + InsertZeros<H>(g, gate.hq) * L;
-    // p[(c * ns + s) * 2 + 0/1]: input c with lanes shifted by shifts[s], plain and re/im-swapped.
-    V p[128];  // 2^H inputs x shifts <= 2^(H+L) <= 64, times plain and swapped
-    for (int c = 0; c < D; ++c) {
-      const V x = Load<T>(base + off[c]);
-      const V xs = SwapReIm<T>(x);
-      for (int s = 0; s < ns; ++s) {
-        p[(c * ns + s) * 2] = LaneXorRuntime<T>(x, gate.shifts[s]);
-        p[(c * ns + s) * 2 + 1] = LaneXorRuntime<T>(xs, gate.shifts[s]);
-      }
+    V p[N];
+    for (int h = 0; h < D; ++h) {
+      const V x = Load<T>(base + off[h]);
+      p[h * S] = x;
+      for (int s = 1; s < S; ++s) p[h * S + s] = LaneXorRuntime<T>(x, shifts[s]);
     }
-    for (int r = 0; r < D; ++r) {
-      V acc = {};
-      for (int32_t t = start[r]; t < start[r + 1]; ++t) {
-        const V* in = &p[(src[t] * ns + si[t]) * 2];
-        acc += Load<T>(coef + (2 * t) * L) * in[0] + Load<T>(coef + (2 * t + 1) * L) * in[1];
+    for (int r0 = 0; r0 < D; r0 += RB) {
+      V ar[RB] = {}, ai[RB] = {};
+      for (int t = 0; t < N; ++t) {
+        for (int j = 0; j < RB; ++j) {
+          const T* c = coef + ((r0 + j) * N + t) * 2 * L;
+          ar[j] += Load<T>(c) * p[t];
+          ai[j] += Load<T>(c + L) * p[t];
+        }
       }
-      Store<T>(base + off[r], acc);
+      for (int j = 0; j < RB; ++j) Store<T>(base + off[r0 + j], ar[j] + SwapReIm<T>(ai[j]) * sign);
     }
   }
 }
 
-template <typename T>
-static void TermsAny(T* psi, const Terms<T>& gate, uint64_t begin, uint64_t end) {
+template <typename T, int S>
+static void DenseLowS(T* psi, const DenseLow<T>& gate, uint64_t begin, uint64_t end) {
+  constexpr int LS = S == 2 ? 1 : S == 4 ? 2 : 3;
   switch (gate.nh) {
-    case 0: return TermsH<T, 0>(psi, gate, begin, end);
-    case 1: return TermsH<T, 1>(psi, gate, begin, end);
-    case 2: return TermsH<T, 2>(psi, gate, begin, end);
-    case 3: return TermsH<T, 3>(psi, gate, begin, end);
-    case 4: return TermsH<T, 4>(psi, gate, begin, end);
-    case 5: return TermsH<T, 5>(psi, gate, begin, end);
-    case 6: return TermsH<T, 6>(psi, gate, begin, end);
+    case 0: return DenseLowHS<T, 0, S>(psi, gate, begin, end);
+    case 1: return DenseLowHS<T, 1, S>(psi, gate, begin, end);
+    case 2: return DenseLowHS<T, 2, S>(psi, gate, begin, end);
+    case 3: return DenseLowHS<T, 3, S>(psi, gate, begin, end);
+    case 4: if constexpr (LS + 4 <= kMaxGateQubits) return DenseLowHS<T, 4, S>(psi, gate, begin, end); else return;
+    case 5: if constexpr (LS + 5 <= kMaxGateQubits) return DenseLowHS<T, 5, S>(psi, gate, begin, end); else return;
+    default: return;
+  }
+}
+
+template <typename T>
+static void DenseLowAny(T* psi, const DenseLow<T>& gate, uint64_t begin, uint64_t end) {
+  switch (gate.nshift) {
+    case 2: return DenseLowS<T, 2>(psi, gate, begin, end);
+    case 4: return DenseLowS<T, 4>(psi, gate, begin, end);
+    case 8: if constexpr (sizeof(T) == 4) return DenseLowS<T, 8>(psi, gate, begin, end); else return;
     default: return;
   }
 }
@@ -232,9 +255,16 @@ static void DiagAny(T* __restrict psi, const Diag<T>& gate, uint64_t begin, uint
   // Vectors inside a run of 2^hq[0] share the same high-qubit combination.
   const uint64_t run = nh > 0 ? uint64_t{1} << gate.hq[0] : ~uint64_t{0};
   uint64_t v = begin;
+  uint64_t mask = 0;
+  for (int b = 0; b < nh; ++b) mask |= uint64_t{1} << gate.hq[b];
+  (void)mask;
   while (v < end) {
+#if defined(QRUN_PEXT)
+    const uint64_t h = __builtin_ia32_pext_di(v, mask);
+#else
     uint64_t h = 0;
     for (int b = 0; b < nh; ++b) h |= ((v >> gate.hq[b]) & 1) << b;
+#endif
     const uint64_t stop = nh > 0 ? ((v / run) + 1) * run : end;
     const uint64_t e = stop < end ? stop : end;
     const V cr = Load<T>(coef + (2 * h) * L);
@@ -327,8 +357,8 @@ static double NormAny(const T* __restrict psi, uint64_t begin, uint64_t end) {
 
 static void DenseHighF64(double* psi, const DenseHigh<double>& g, uint64_t b, uint64_t e) { DenseHighAny<double>(psi, g, b, e); }
 static void DenseHighF32(float* psi, const DenseHigh<float>& g, uint64_t b, uint64_t e) { DenseHighAny<float>(psi, g, b, e); }
-static void TermsF64(double* psi, const Terms<double>& g, uint64_t b, uint64_t e) { TermsAny<double>(psi, g, b, e); }
-static void TermsF32(float* psi, const Terms<float>& g, uint64_t b, uint64_t e) { TermsAny<float>(psi, g, b, e); }
+static void DenseLowF64(double* psi, const DenseLow<double>& g, uint64_t b, uint64_t e) { DenseLowAny<double>(psi, g, b, e); }
+static void DenseLowF32(float* psi, const DenseLow<float>& g, uint64_t b, uint64_t e) { DenseLowAny<float>(psi, g, b, e); }
 static void DiagF64(double* psi, const Diag<double>& g, uint64_t b, uint64_t e) { DiagAny<double>(psi, g, b, e); }
 static void DiagF32(float* psi, const Diag<float>& g, uint64_t b, uint64_t e) { DiagAny<float>(psi, g, b, e); }
 static void PauliF64(const double* psi, const PauliMasks& p, uint64_t b, uint64_t e, double out[2]) { PauliAny<double>(psi, p, b, e, out); }

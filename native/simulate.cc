@@ -172,7 +172,7 @@ class SampleJob : public Job {
     memory_.assign(shots_ * bytes_per_shot_, 0);
     if (c_.num_clbits == 0) return;  // nothing observable; the circuit was validated above
     const double* readout = has_readout_ ? readout_ : nullptr;
-    State<T> state(c_.num_qubits);
+    State<T> state(ctx, c_.num_qubits);
     if (terminal_) {
       program.ApplyGates(ctx, state, program.instrs().size());
       SampleTerminal(ctx, state, targets_, seed_, readout, shots_, bytes_per_shot_, memory_.data());
@@ -180,7 +180,7 @@ class SampleJob : public Job {
     }
     const size_t prefix = program.UnitaryPrefix();
     program.ApplyGates(ctx, state, prefix);
-    State<T> work(c_.num_qubits);
+    State<T> work(ctx, c_.num_qubits);
     Xoshiro128 rng(seed_);
     for (uint64_t s = 0; s < shots_; ++s) {
       work.CopyFrom(ctx, state);
@@ -263,9 +263,9 @@ class ExpectationJob : public Job {
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T), has_readout_ ? 2 : 1, c_.memory_limit);
     const Program<T> program(parsed);
     values_.assign(paulis_.size(), 0.0);
-    State<T> state(c_.num_qubits);
+    State<T> state(ctx, c_.num_qubits);
     std::unique_ptr<State<T>> scratch;
-    if (has_readout_) scratch = std::make_unique<State<T>>(c_.num_qubits);
+    if (has_readout_) scratch = std::make_unique<State<T>>(ctx, c_.num_qubits);
     auto evaluate = [&](double* out) {
       if (has_readout_) ReadoutExpectations(ctx, state, *scratch, paulis_, readout_, out);
       else PauliExpectations(ctx, state, paulis_, out);
@@ -352,7 +352,7 @@ class StatevectorJob : public Job {
     // The state plus the float64 copy handed back.
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T) + 16, 1, c_.memory_limit);
     const Program<T> program(parsed);
-    State<T> state(c_.num_qubits);
+    State<T> state(ctx, c_.num_qubits);
     program.ApplyGates(ctx, state, program.instrs().size());
     out_.resize(2 * state.size());
     const T* psi = state.data();

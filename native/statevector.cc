@@ -44,12 +44,12 @@ inline std::vector<uint64_t> FixedChunks(uint64_t n, uint64_t grain) {
 // ---- State -----------------------------------------------------------------------------------------
 
 template <typename T>
-State<T>::State(int n)
+State<T>::State(Context& ctx, int n)
     : n_(n),
       nv_(std::max(n, LowBits<T>()) - LowBits<T>()),
       stored_(uint64_t{1} << std::max(n, LowBits<T>())),
       buffer_(stored_ * 2 * sizeof(T)) {
-  data()[0] = T(1);
+  SetBasisZero(ctx);
 }
 
 template <typename T>
@@ -154,13 +154,10 @@ void PreparedGate<T>::BuildMatrix(const std::vector<int>& sorted, const std::vec
   int L = 0;
   while (L < k && sorted[L] < LB) ++L;
   const int H = k - L;
-  uint64_t nnz = 0;
-  for (uint64_t i = 0; i < dim * dim; ++i) nnz += (m[2 * i] != 0 || m[2 * i + 1] != 0);
-
-  if (L == 0 && 2 * nnz > dim * dim) {
+  if (L == 0) {
     kind_ = kDenseHigh;
     dense_.k = k;
-    for (int b = 0; b < k; ++b) dense_.hq[b] = sorted[b] - LB;
+    for (int j = 0; j < k; ++j) dense_.hq[j] = sorted[j] - LB;
     coef_ = AlignedBuffer(2 * dim * dim * sizeof(T));
     T* mr = static_cast<T*>(coef_.data());
     T* mi = mr + dim * dim;
@@ -173,16 +170,16 @@ void PreparedGate<T>::BuildMatrix(const std::vector<int>& sorted, const std::vec
     return;
   }
 
-  kind_ = kTerms;
-  terms_.nh = H;
-  for (int b = 0; b < H; ++b) terms_.hq[b] = sorted[L + b] - LB;
+  kind_ = kDenseLow;
+  low_.nh = H;
+  for (int j = 0; j < H; ++j) low_.hq[j] = sorted[L + j] - LB;
   int lane_mask = 0;
   for (int j = 0; j < L; ++j) lane_mask |= 1 << sorted[j];
-  // Every subset of the low-qubit lane mask is a possible lane shift.
-  terms_.nshift = 0;
+  // Every subset of the low-qubit lane mask is a lane shift; shift 0 comes first.
+  low_.nshift = 0;
   int s = 0;
   do {
-    terms_.shifts[terms_.nshift++] = s;
+    low_.shifts[low_.nshift++] = s;
     s = (s - lane_mask) & lane_mask;
   } while (s != 0);
   auto lowidx = [&](int lane) {
@@ -191,46 +188,31 @@ void PreparedGate<T>::BuildMatrix(const std::vector<int>& sorted, const std::vec
     return low;
   };
   const uint64_t nh = uint64_t{1} << H;
-  std::vector<T> coefs;
-  start_.assign(1, 0);
+  const uint64_t S = static_cast<uint64_t>(low_.nshift);
+  coef_ = AlignedBuffer(nh * nh * S * 2 * VL * sizeof(T));
+  T* coef = static_cast<T*>(coef_.data());
   for (uint64_t r = 0; r < nh; ++r) {
     for (uint64_t h = 0; h < nh; ++h) {
-      for (int si = 0; si < terms_.nshift; ++si) {
-        const int shift = terms_.shifts[si];
-        T cr[VL], ci[VL];
-        bool any = false;
+      for (uint64_t si = 0; si < S; ++si) {
+        T* cr = coef + ((r * nh + h) * S + si) * 2 * VL;
+        T* ci = cr + VL;
         for (int l = 0; l < CL; ++l) {
           const uint64_t row = (r << L) | lowidx(l);
-          const uint64_t col = (h << L) | lowidx(l ^ shift);
-          const double re = m[2 * (row * dim + col)];
-          const double im = m[2 * (row * dim + col) + 1];
-          any = any || re != 0 || im != 0;
-          cr[2 * l] = cr[2 * l + 1] = T(re);
-          ci[2 * l] = T(-im);
-          ci[2 * l + 1] = T(im);
+          const uint64_t col = (h << L) | lowidx(l ^ low_.shifts[si]);
+          cr[2 * l] = cr[2 * l + 1] = T(m[2 * (row * dim + col)]);
+          ci[2 * l] = ci[2 * l + 1] = T(m[2 * (row * dim + col) + 1]);
         }
-        if (!any) continue;
-        coefs.insert(coefs.end(), cr, cr + VL);
-        coefs.insert(coefs.end(), ci, ci + VL);
-        src_.push_back(static_cast<int32_t>(h));
-        shift_index_.push_back(si);
       }
     }
-    start_.push_back(static_cast<int32_t>(src_.size()));
   }
-  coef_ = AlignedBuffer(std::max<size_t>(coefs.size(), 1) * sizeof(T));
-  std::memcpy(coef_.data(), coefs.data(), coefs.size() * sizeof(T));
-  terms_.start = start_.data();
-  terms_.src = src_.data();
-  terms_.shift_index = shift_index_.data();
-  terms_.coef = static_cast<const T*>(coef_.data());
+  low_.coef = coef;
 }
 
 template <typename T>
 const char* PreparedGate<T>::kernel() const {
   switch (kind_) {
     case kDenseHigh: return "dense";
-    case kTerms: return "terms";
+    case kDenseLow: return "dense-low";
     case kDiag: return "diagonal";
   }
   return "?";
@@ -242,9 +224,9 @@ static void CallKernel(const KernelTable& kt, T* psi, const DenseHigh<T>& g, uin
   else kt.dense_high_f32(psi, g, b, e);
 }
 template <typename T>
-static void CallKernel(const KernelTable& kt, T* psi, const Terms<T>& g, uint64_t b, uint64_t e) {
-  if constexpr (sizeof(T) == 8) kt.terms_f64(psi, g, b, e);
-  else kt.terms_f32(psi, g, b, e);
+static void CallKernel(const KernelTable& kt, T* psi, const DenseLow<T>& g, uint64_t b, uint64_t e) {
+  if constexpr (sizeof(T) == 8) kt.dense_low_f64(psi, g, b, e);
+  else kt.dense_low_f32(psi, g, b, e);
 }
 template <typename T>
 static void CallKernel(const KernelTable& kt, T* psi, const Diag<T>& g, uint64_t b, uint64_t e) {
@@ -263,10 +245,10 @@ void PreparedGate<T>::Apply(Context& ctx, State<T>& state) const {
                    [&](uint64_t b, uint64_t e) { CallKernel<T>(kt, psi, dense_, b, e); });
       return;
     }
-    case kTerms: {
-      const uint64_t groups = uint64_t{1} << (state.nv() - terms_.nh);
-      ctx.pool.For(groups, std::max<uint64_t>(1, kGrainVectors >> terms_.nh),
-                   [&](uint64_t b, uint64_t e) { CallKernel<T>(kt, psi, terms_, b, e); });
+    case kDenseLow: {
+      const uint64_t groups = uint64_t{1} << (state.nv() - low_.nh);
+      ctx.pool.For(groups, std::max<uint64_t>(1, kGrainVectors >> low_.nh),
+                   [&](uint64_t b, uint64_t e) { CallKernel<T>(kt, psi, low_, b, e); });
       return;
     }
     case kDiag: {

@@ -32,7 +32,9 @@ struct GateSpec {
 template <typename T>
 class State {
  public:
-  explicit State(int n);
+  // Allocates |0...0>, touching every page from the pool's threads so the page faults are taken in
+  // parallel now rather than one by one inside the first gate.
+  State(Context& ctx, int n);
   int n() const { return n_; }
   int nv() const { return nv_; }                     // log2 of the number of 64-byte vectors
   uint64_t size() const { return uint64_t{1} << n_; }  // amplitudes of the n-qubit state
@@ -59,12 +61,11 @@ class PreparedGate {
   void BuildDiag(const std::vector<int>& sorted, const std::vector<double>& diag);
   void BuildMatrix(const std::vector<int>& sorted, const std::vector<double>& m);
 
-  enum { kDenseHigh, kTerms, kDiag } kind_;
+  enum { kDenseHigh, kDenseLow, kDiag } kind_;
   DenseHigh<T> dense_{};
-  Terms<T> terms_{};
+  DenseLow<T> low_{};
   Diag<T> diag_{};
   AlignedBuffer coef_;
-  std::vector<int32_t> start_, src_, shift_index_;
 };
 
 // [P(q = 0), P(q = 1)], summed in a fixed order so the result does not depend on the thread count.

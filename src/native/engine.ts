@@ -124,7 +124,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     const bytesPerShot = (circuit.numClbits + 7) >> 3;
     const terminal = terminalMeasurements(circuit);
     const perShot = terminal === null || hasGateNoise(noise);
-    const program = compile(circuit, parameterValues, { noise });
+    const program = compile(circuit, parameterValues, { noise, fuse: false });
     const readout = noise?.readout === undefined ? undefined : Float64Array.of(noise.readout.p01, noise.readout.p10);
     const common = { ...base(circuit), shots, seed: seedState(sampleOptions.seed), ...(readout ? { readout } : {}) };
     let memory: Uint8Array;
@@ -153,7 +153,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     const ro = evOptions.noise?.readout;
     const readout = ro === undefined ? {} : { readout: Float64Array.of(ro.p01, ro.p10) };
     if (!hasGateNoise(evOptions.noise)) {
-      const program = compile(circuit, parameterValues, { fuse: true });
+      const program = compile(circuit, parameterValues, { fuse: false });
       const enc = encode(unitaryOnly(program.instrs), circuit.numQubits, fusion);
       const values = await call(() => binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks, ...readout }));
       return combine(set, values);
@@ -172,7 +172,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
 
   const statevector = async (circuit: Circuit, parameterValues: readonly number[]): Promise<Float64Array> => {
     rejectDynamic(circuit, 'a statevector');
-    const program = compile(circuit, parameterValues, { fuse: true });
+    const program = compile(circuit, parameterValues, { fuse: false });
     const enc = encode(unitaryOnly(program.instrs), circuit.numQubits, fusion);
     return call(() => binding.statevector(enc.code, enc.data, base(circuit)));
   };
