@@ -5,10 +5,11 @@
  */
 import { join } from 'node:path';
 import type { BackendEntry } from '../config/catalogue.js';
+import { QrunError } from '../errors.js';
 import { resolveSecret } from '../secrets/resolve.js';
 import type { SecretValue } from '../secrets/value.js';
 import { startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
-import { writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
+import { writeUsageRecord, writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
 
 export interface ProcessGatewayStart {
   readonly jobId: number;
@@ -29,6 +30,8 @@ export interface ProcessGatewayHandle {
 
 export interface ProcessGatewayStopReport extends StopGatewayResult {
   readonly slurm: SlurmUsageResult | null;
+  /** Where the usage record was written, or null. */
+  readonly record: string | null;
 }
 
 export interface ProcessGatewayOptions {
@@ -39,12 +42,26 @@ export interface ProcessGatewayOptions {
 
 export const GATEWAY_LOG = 'gateway.log';
 
+/**
+ * The hook shows an acquire failure's message (not its hint) to the user, so the fix goes into the
+ * message: "backend sim: secret file ... has mode 0644 ...; fix: chmod 600 ...".
+ */
+async function secretFor(alias: string, reference: string, env: Readonly<Record<string, string | undefined>>): Promise<SecretValue> {
+  try {
+    return await resolveSecret(reference, { env });
+  } catch (error) {
+    if (!(error instanceof QrunError)) throw error;
+    const fix = error.hint === undefined ? '' : `; fix: ${error.hint}`;
+    throw new QrunError(error.code, `backend ${alias}: ${error.message}${fix}`, { cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+  }
+}
+
 export function processGateway(options: ProcessGatewayOptions) {
   return {
     async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
       const backends = [];
       for (const { alias, entry } of request.backends) {
-        const secret: SecretValue | undefined = entry.secret === undefined ? undefined : await resolveSecret(entry.secret, { env: options.env });
+        const secret = entry.secret === undefined ? undefined : await secretFor(alias, entry.secret, options.env);
         backends.push({ name: alias, type: entry.type, description: entry.description, metadata: entry.metadata, secret, secretRequired: entry.secret !== undefined });
       }
       const record = await startGateway({
@@ -67,8 +84,9 @@ export function processGateway(options: ProcessGatewayOptions) {
       const record = handle.record;
       if (record === null || record === undefined) return undefined;
       const stopped = await stopGateway(record);
-      const slurm = stopped.usage === null ? null : await writeUsageToSlurm(stopped.usage.job_id, stopped.usage, options.env);
-      return { ...stopped, slurm };
+      if (stopped.usage === null) return { ...stopped, slurm: null, record: null };
+      const [written, slurm] = await Promise.all([writeUsageRecord(record.stateDir, stopped.usage), writeUsageToSlurm(record.jobId, stopped.usage, options.env)]);
+      return { ...stopped, slurm, record: written };
     },
   };
 }

@@ -80,6 +80,9 @@ export interface StartGatewayOptions {
 
 /** What the lease journal keeps about a running gateway. */
 export interface GatewayRecord {
+  readonly jobId: number;
+  /** The hook's state_dir, where the usage record is kept at release. */
+  readonly stateDir: string;
   readonly pid: number;
   /** Start time of the process in clock ticks since boot (/proc/<pid>/stat field 22): tells a reused pid apart. */
   readonly procStart: number | null;
@@ -280,6 +283,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     const pid = child.pid;
     const tcpEndpoint = typeof ready.tcpPort === 'number' ? `http://127.0.0.1:${ready.tcpPort}` : null;
     return {
+      jobId: options.jobId,
+      stateDir: options.stateDir,
       pid,
       procStart: processStart(pid)?.start ?? null,
       socketPath,

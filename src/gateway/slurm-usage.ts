@@ -1,17 +1,35 @@
 /**
- * At release the job's QPU usage goes to Slurm, where accounting and admins look: the job's
- * AdminComment (`scontrol update JobId=<id> AdminComment=qpu_usage={...}`), which only root or a
- * Slurm operator can set and which the job's user can read but not change. With slurmdbd it is kept
- * in the job's accounting record (`sacct -o AdminComment`).
+ * At release the job's QPU usage is recorded where accounting and admins look:
+ * - `<state_dir>/usage/<job id>.json` (root-only), always: the node's usage journal, for the site's
+ *   accounting scripts;
+ * - the job's AdminComment (`scontrol update JobId=<id> AdminComment=qpu_usage={...}`), which only
+ *   root or a Slurm operator can set and the job's user can read but not change. Slurm (22.05)
+ *   refuses any update to a job that has finished, and release runs in job_epilog, after the job
+ *   ended: so this lands only when release runs while the job is still alive; otherwise the refusal
+ *   is logged and the journal and the hook's log keep the figures.
  */
 import { execFile } from 'node:child_process';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { usageComment, type Usage } from './usage.js';
+
+/** Writes the usage record of a job under the state directory (root-only, atomic). */
+export async function writeUsageRecord(stateDir: string, usage: Usage): Promise<string> {
+  const dir = join(stateDir, 'usage');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${usage.job_id}.json`);
+  await writeFile(`${path}.tmp`, `${JSON.stringify({ ...usage, recorded: new Date().toISOString() })}\n`, { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+  return path;
+}
 
 export interface SlurmUsageResult {
   readonly ok: boolean;
   readonly comment: string;
   /** scontrol's complaint when it refused. */
   readonly error?: string;
+  /** True when Slurm refused because the job has already finished (the usual case at job_epilog). */
+  readonly finished?: boolean;
 }
 
 export function writeUsageToSlurm(jobId: number, usage: Usage, env: Readonly<Record<string, string | undefined>>): Promise<SlurmUsageResult> {
@@ -22,7 +40,8 @@ export function writeUsageToSlurm(jobId: number, usage: Usage, env: Readonly<Rec
       ['update', `JobId=${jobId}`, `AdminComment=${comment}`],
       { env: { PATH: env['PATH'] ?? '/usr/bin:/bin', ...(env['SLURM_CONF'] === undefined ? {} : { SLURM_CONF: env['SLURM_CONF'] }) }, timeout: 10_000, encoding: 'utf8' },
       (error, _stdout, stderr) => {
-        resolve(error === null ? { ok: true, comment } : { ok: false, comment, error: stderr.trim() || error.message });
+        const said = stderr.trim() || (error?.message ?? '');
+        resolve(error === null ? { ok: true, comment } : { ok: false, comment, error: said, finished: /already finished/i.test(said) });
       },
     );
   });

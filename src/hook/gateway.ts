@@ -36,7 +36,9 @@ export interface GatewayHandle {
 export interface GatewayStopReport {
   readonly how: string;
   readonly usage: { readonly backends: Readonly<Record<string, unknown>> } | null;
-  readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string } | null;
+  readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string; readonly finished?: boolean } | null;
+  /** The usage record under state_dir, or null. */
+  readonly record?: string | null;
 }
 
 export interface JobGateway {

@@ -34,8 +34,10 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       try {
         const report = await deps.gatewayFor(lease.backends.map((b) => b.type)).stop({ endpoint: lease.endpoint, pid: lease.gatewayPid, record: lease.gateway ?? null });
         if (report) {
-          log.info({ backend: lease.backends.map((b) => b.alias).join(','), pid: lease.gatewayPid, how: report.how, usage: report.usage?.backends ?? null }, 'gateway stopped');
-          if (report.slurm !== null && !report.slurm.ok) log.warn({ backend: lease.backends.map((b) => b.alias).join(','), error: report.slurm.error }, 'cannot write usage to Slurm');
+          const backend = lease.backends.map((b) => b.alias).join(',');
+          log.info({ backend, pid: lease.gatewayPid, how: report.how, usage: report.usage?.backends ?? null, record: report.record ?? null, adminComment: report.slurm?.ok ?? false }, 'gateway stopped');
+          // Slurm refuses updates to a finished job (the usual case in job_epilog): only other refusals are news.
+          if (report.slurm !== null && !report.slurm.ok && report.slurm.finished !== true) log.warn({ backend, error: report.slurm.error }, 'cannot write usage to Slurm');
         }
       } catch (error) {
         log.error({ err: error, backend: lease.backends.map((b) => b.alias).join(','), pid: lease.gatewayPid }, 'gateway stop failed');
