@@ -152,10 +152,11 @@ export class GatewayClient {
     }
   }
 
-  /** Submit and wait: one task, one outcome. */
+  /** Submit and wait: one task, one outcome (one round trip when the task ends within the wait). */
   async run(task: SubmitTask): Promise<PrimitiveOutcome> {
-    const submitted = await this.submit(task);
-    return this.result(submitted.id);
+    const reply = await this.#call<TaskView | { outcome: unknown }>('POST', `/v1/tasks?format=model&wait=${RESULT_WAIT_SECONDS}`, task);
+    if ('outcome' in reply) return outcomeFromWire(reply.outcome);
+    return this.result(reply.id);
   }
 
   async close(): Promise<void> {

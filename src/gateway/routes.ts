@@ -32,7 +32,11 @@ function waitMs(url: URL): number {
   return Math.min(seconds, MAX_WAIT_SECONDS) * 1000;
 }
 
-async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+/**
+ * `POST /v1/tasks[?wait=S&format=F]`: 202 with the task; with `wait`, a task that ends within S
+ * seconds is answered at once as `GET /v1/tasks/:id/result` would (one round trip for small tasks).
+ */
+async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, url: URL): Promise<void> {
   ctx.manager.checkOpen();
   const body = await readJsonBody(req, ctx.maxRequestBytes);
   const parsed = taskRequestSchema.safeParse(body);
@@ -42,6 +46,16 @@ async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
   }
   const { program_id, backend, params, options } = parsed.data;
   const view = ctx.manager.submit({ programId: program_id, backend, params, options: options ?? {} });
+  if (url.searchParams.has('wait')) {
+    try {
+      await result(res, ctx, view.id, url);
+      return;
+    } catch (error) {
+      if (!(error instanceof QrunError && error.code === 'TASK_NOT_DONE')) throw error;
+      sendJson(res, 202, ctx.manager.status(view.id));
+      return;
+    }
+  }
   sendJson(res, 202, view);
 }
 
@@ -80,7 +94,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   }
   if (resource === 'tasks') {
     if (id === undefined) {
-      if (method === 'POST') return submit(req, res, ctx);
+      if (method === 'POST') return submit(req, res, ctx, url);
       if (method === 'GET') return sendJson(res, 200, { tasks: ctx.manager.list() });
     } else if (action === undefined && method === 'GET') {
       return sendJson(res, 200, ctx.manager.status(id));

@@ -32,6 +32,8 @@ export interface GatewayServer {
 }
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+/** Longest the usage file lags behind the gateway's meter. */
+const USAGE_WRITE_MS = 1_000;
 
 async function removeStaleSocket(path: string): Promise<void> {
   try {
@@ -64,8 +66,11 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     await writeFile(tmp, `${JSON.stringify(manager.meter.snapshot())}\n`, { mode: 0o600 });
     await rename(tmp, config.usageFile);
   };
-  // Coalesced: at most one write in flight and one more queued behind it.
-  const scheduleUsage = (): void => {
+  // At most one write per USAGE_WRITE_MS: a gateway that is killed loses at most that much metering,
+  // and a busy one does not spend its time rewriting a file.
+  let usageTimer: NodeJS.Timeout | null = null;
+  const flushUsage = (): void => {
+    usageTimer = null;
     if (usageWrite !== null) {
       usageDirty = true;
       return;
@@ -79,6 +84,9 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
           scheduleUsage();
         }
       });
+  };
+  const scheduleUsage = (): void => {
+    usageTimer ??= setTimeout(flushUsage, USAGE_WRITE_MS);
   };
 
   const manager = new TaskManager({
@@ -166,6 +174,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
         ),
       );
       await unlink(config.socketPath).catch(() => undefined);
+      if (usageTimer !== null) clearTimeout(usageTimer);
       while (usageWrite !== null) await usageWrite;
       await writeUsage().catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
       return manager.meter.snapshot();

@@ -77,6 +77,19 @@ describe('gateway API v1', () => {
     expect(written.backends['sim']?.shots).toBe(1024);
   });
 
+  it('answers POST /v1/tasks?wait with the result when the task ends in time, else 202 with the task', async () => {
+    gateway = await startTestGateway();
+    const body = JSON.stringify({ program_id: 'sampler', params: example('bell.json') });
+    const quick = await raw(gateway, 'POST', '/v1/tasks?wait=10', { body });
+    expect(quick.status).toBe(200);
+    expect(quick.body['results']).toHaveLength(1);
+    await gateway.stop();
+    const held = heldRunner();
+    gateway = await startTestGateway({ runners: { sim: held.runner } });
+    const slow = await raw(gateway, 'POST', '/v1/tasks?wait=0.05', { body });
+    expect(slow).toMatchObject({ status: 202, body: { status: 'Running' } });
+  });
+
   it('answers JSON errors with code, message and hint', async () => {
     gateway = await startTestGateway();
     const missing = await raw(gateway, 'GET', '/v1/nothing');
