@@ -99,7 +99,7 @@ try {
     ['path', 'p50', 'p99', 'added p50', 'added p99'],
     [
       ['in-process (runSampler, local engine)', fmt.ms(inProcess.p50), fmt.ms(inProcess.p99), '-', '-'],
-      ['gateway, kept-alive client (submit + result)', fmt.ms(viaGateway.p50), fmt.ms(viaGateway.p99), fmt.ms(viaGateway.p50 - inProcess.p50), fmt.ms(viaGateway.p99 - inProcess.p99)],
+      ['gateway, kept-alive client (POST /v1/tasks?wait)', fmt.ms(viaGateway.p50), fmt.ms(viaGateway.p99), fmt.ms(viaGateway.p50 - inProcess.p50), fmt.ms(viaGateway.p99 - inProcess.p99)],
       ['gateway via QRUN_ENDPOINT seam (client per call)', fmt.ms(viaSeam.p50), fmt.ms(viaSeam.p99), fmt.ms(viaSeam.p50 - inProcess.p50), fmt.ms(viaSeam.p99 - inProcess.p99)],
     ],
   );

@@ -1,89 +1,162 @@
 /**
  * What a gateway process is told at start, over the pipe on fd 3 (never argv or env): its job, the
  * token, the granted backends with their metadata and resolved credentials, and its limits. The
- * launcher (src/gateway/launch.ts, in the root-side hook) writes it; main.ts parses it with this
- * schema.
+ * launcher (src/gateway/launch.ts, in the root-side hook) writes it; main.ts parses it here.
+ *
+ * Checked by hand rather than with zod: the gateway's start-up is on every QPU job's launch path, and
+ * the input comes from the launcher, whose catalogue entries the catalogue schema already checked.
  */
-import { z } from 'zod';
-import { backendMetadataSchema } from '../backends/metadata.js';
+import type { BackendMetadata } from '../backends/metadata.js';
 import { SecretValue } from '../secrets/value.js';
 
 export const GATEWAY_CONFIG_VERSION = 1;
 
-export const limitsSchema = z
-  .object({
-    /** Largest request body, bytes. */
-    maxRequestBytes: z.number().int().positive().default(16 * 1024 * 1024),
-    /** Tasks queued or running at once for this job; more are refused (429). */
-    maxTasks: z.number().int().positive().default(32),
-    /** Tasks that run at the same time. */
-    concurrency: z.number().int().positive().default(1),
-    /** Finished tasks kept for status/result before the oldest are forgotten. */
-    keepFinished: z.number().int().positive().default(256),
-  })
-  .strict();
+export interface GatewayLimits {
+  /** Largest request body, bytes. */
+  readonly maxRequestBytes: number;
+  /** Tasks queued or running at once for this job; more are refused (429). */
+  readonly maxTasks: number;
+  /** Tasks that run at the same time. */
+  readonly concurrency: number;
+  /** Finished tasks kept for status/result before the oldest are forgotten. */
+  readonly keepFinished: number;
+}
 
-export type GatewayLimits = z.infer<typeof limitsSchema>;
+export const DEFAULT_LIMITS: GatewayLimits = { maxRequestBytes: 16 * 1024 * 1024, maxTasks: 32, concurrency: 1, keepFinished: 256 };
 
-export const DEFAULT_LIMITS: GatewayLimits = limitsSchema.parse({});
+/** A backend as it travels on the pipe. */
+export interface GatewayBackendWire {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string | undefined;
+  readonly metadata: BackendMetadata;
+  /** True when the catalogue names a credential for it: the backend then refuses to run without one. */
+  readonly secretRequired?: boolean;
+  /** The resolved credential, present only on the pipe. */
+  readonly secret?: string;
+}
 
-const backendWireSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.string().min(1),
-    description: z.string().optional(),
-    metadata: backendMetadataSchema,
-    /** True when the catalogue names a credential for it: the backend then refuses to run without one. */
-    secretRequired: z.boolean().default(false),
-    /** The resolved credential, present only on the pipe. */
-    secret: z.string().optional(),
-  })
-  .strict();
-
-export const gatewayConfigSchema = z
-  .object({
-    version: z.literal(GATEWAY_CONFIG_VERSION),
-    jobId: z.number().int().positive(),
-    /** The job's uid: the only peer uid accepted. */
-    uid: z.number().int().nonnegative(),
-    token: z.string().min(32),
-    /** Epoch seconds when the allocation ends; null: no end known. */
-    deadline: z.number().int().positive().nullable(),
-    socketPath: z.string().startsWith('/'),
-    /** Also listen on 127.0.0.1 (a random port). */
-    tcp: z.boolean().default(false),
-    backends: z.array(backendWireSchema).min(1),
-    limits: limitsSchema.default(DEFAULT_LIMITS),
-    /** Usage is written here (atomically) after each task and at exit. */
-    usageFile: z.string().startsWith('/'),
-    /** For the job-gone check (`scontrol show job`). */
-    slurmConf: z.string().nullable().default(null),
-    /** Seconds between job-gone checks; 0 disables them. */
-    jobCheckSeconds: z.number().int().nonnegative().default(30),
-    logLevel: z.string().default('info'),
-  })
-  .strict();
-
-export type GatewayConfigWire = z.input<typeof gatewayConfigSchema>;
+/** The configuration as written on the pipe; fields with defaults may be left out. */
+export interface GatewayConfigWire {
+  readonly version: number;
+  readonly jobId: number;
+  /** The job's uid: the only peer uid accepted. */
+  readonly uid: number;
+  readonly token: string;
+  /** Epoch seconds when the allocation ends; null: no end known. */
+  readonly deadline: number | null;
+  readonly socketPath: string;
+  /** Also listen on 127.0.0.1 (a random port). Default false. */
+  readonly tcp?: boolean;
+  readonly backends: readonly GatewayBackendWire[];
+  readonly limits?: Partial<GatewayLimits>;
+  /** Usage is written here (atomically) after tasks end and at exit. */
+  readonly usageFile: string;
+  /** For the job-gone check (`scontrol show job`). Default null. */
+  readonly slurmConf?: string | null;
+  /** Seconds between job-gone checks; 0 disables them. Default 30. */
+  readonly jobCheckSeconds?: number;
+  /** pino level. Default info. */
+  readonly logLevel?: string;
+}
 
 export interface GatewayBackend {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
-  readonly metadata: z.infer<typeof backendMetadataSchema>;
+  readonly metadata: BackendMetadata;
   readonly secretRequired: boolean;
   readonly secret: SecretValue | undefined;
 }
 
 /** The parsed configuration; secrets are wrapped again as soon as they leave the pipe. */
-export interface GatewayConfig extends Omit<z.infer<typeof gatewayConfigSchema>, 'backends'> {
+export interface GatewayConfig {
+  readonly version: number;
+  readonly jobId: number;
+  readonly uid: number;
+  readonly token: string;
+  readonly deadline: number | null;
+  readonly socketPath: string;
+  readonly tcp: boolean;
   readonly backends: readonly GatewayBackend[];
+  readonly limits: GatewayLimits;
+  readonly usageFile: string;
+  readonly slurmConf: string | null;
+  readonly jobCheckSeconds: number;
+  readonly logLevel: string;
+}
+
+export class GatewayConfigError extends Error {
+  override readonly name = 'GatewayConfigError';
+}
+
+type Fields = Record<string, unknown>;
+
+function record(value: unknown, where: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayConfigError(`${where} must be an object`);
+  return value as Fields;
+}
+
+function int(obj: Fields, key: string, min: number, fallback?: number): number {
+  const value = obj[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new GatewayConfigError(`${key} must be an integer >= ${min}`);
+  return value;
+}
+
+function text(obj: Fields, key: string, options: { absolute?: boolean; min?: number; fallback?: string } = {}): string {
+  const value = obj[key] ?? options.fallback;
+  if (typeof value !== 'string' || value.length < (options.min ?? 1)) throw new GatewayConfigError(`${key} must be a string of at least ${options.min ?? 1} characters`);
+  if (options.absolute === true && !value.startsWith('/')) throw new GatewayConfigError(`${key} must be an absolute path`);
+  return value;
+}
+
+function backend(value: unknown, index: number): GatewayBackend {
+  const b = record(value, `backends[${index}]`);
+  const metadata = record(b['metadata'], `backends[${index}].metadata`);
+  int(metadata, 'num_qubits', 1);
+  const secret = b['secret'];
+  if (secret !== undefined && typeof secret !== 'string') throw new GatewayConfigError(`backends[${index}].secret must be a string`);
+  const description = b['description'];
+  return {
+    name: text(b, 'name'),
+    type: text(b, 'type'),
+    description: typeof description === 'string' ? description : undefined,
+    metadata: metadata as unknown as BackendMetadata,
+    secretRequired: b['secretRequired'] === true,
+    secret: secret === undefined ? undefined : new SecretValue(secret),
+  };
 }
 
 export function parseGatewayConfig(data: unknown): GatewayConfig {
-  const parsed = gatewayConfigSchema.parse(data);
+  const c = record(data, 'configuration');
+  if (c['version'] !== GATEWAY_CONFIG_VERSION) throw new GatewayConfigError(`version must be ${GATEWAY_CONFIG_VERSION}`);
+  const deadline = c['deadline'] ?? null;
+  if (deadline !== null && (typeof deadline !== 'number' || !Number.isSafeInteger(deadline) || deadline <= 0)) {
+    throw new GatewayConfigError('deadline must be epoch seconds or null');
+  }
+  const backends = c['backends'];
+  if (!Array.isArray(backends) || backends.length === 0) throw new GatewayConfigError('backends must be a non-empty array');
+  const limits = record(c['limits'] ?? {}, 'limits');
+  const slurmConf = c['slurmConf'] ?? null;
+  if (slurmConf !== null && typeof slurmConf !== 'string') throw new GatewayConfigError('slurmConf must be a path or null');
   return {
-    ...parsed,
-    backends: parsed.backends.map(({ secret, ...rest }) => ({ ...rest, secret: secret === undefined ? undefined : new SecretValue(secret) })),
+    version: GATEWAY_CONFIG_VERSION,
+    jobId: int(c, 'jobId', 1),
+    uid: int(c, 'uid', 0),
+    token: text(c, 'token', { min: 32 }),
+    deadline,
+    socketPath: text(c, 'socketPath', { absolute: true }),
+    tcp: c['tcp'] === true,
+    backends: backends.map(backend),
+    limits: {
+      maxRequestBytes: int(limits, 'maxRequestBytes', 1, DEFAULT_LIMITS.maxRequestBytes),
+      maxTasks: int(limits, 'maxTasks', 1, DEFAULT_LIMITS.maxTasks),
+      concurrency: int(limits, 'concurrency', 1, DEFAULT_LIMITS.concurrency),
+      keepFinished: int(limits, 'keepFinished', 1, DEFAULT_LIMITS.keepFinished),
+    },
+    usageFile: text(c, 'usageFile', { absolute: true }),
+    slurmConf,
+    jobCheckSeconds: int(c, 'jobCheckSeconds', 0, 30),
+    logLevel: text(c, 'logLevel', { fallback: 'info' }),
   };
 }

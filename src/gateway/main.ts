@@ -111,6 +111,8 @@ async function main(): Promise<void> {
       'gateway started',
     );
     report({ ready: true, socketPath: server.socketPath, tcpPort: server.tcpPort, pid: process.pid, sigBlk: blockedSignals() });
+    // Load the simulator now, after the launcher (and so the job) stopped waiting for us.
+    void server.warm().catch((error: unknown) => log.error({ err: error }, 'cannot load the simulator runner'));
   } catch (error) {
     const coded = asQrunError(error);
     log.error({ err: error }, 'gateway failed to start');

@@ -1,35 +1,64 @@
-/** The body of `POST /v1/tasks`. */
-import { z } from 'zod';
-
-export const taskRequestSchema = z
-  .object({
-    program_id: z.enum(['sampler', 'estimator']),
-    /** A granted backend; default: the job's first. */
-    backend: z.string().min(1).optional(),
-    /** Sampler/Estimator V2 params (the `params` of a Qiskit Runtime job). */
-    params: z.record(z.string(), z.unknown()),
-    /** What `qrun --shots/--precision/--seed` override. */
-    options: z
-      .object({
-        shots: z.number().int().positive().optional(),
-        precision: z.number().positive().optional(),
-        seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
-        /** Mitigation steps by name, as `qrun --mitigation`. */
-        mitigation: z.array(z.string().min(1)).max(32).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/**
+ * The body of `POST /v1/tasks`, checked by hand (zod would load on the gateway's start-up path; the
+ * params inside are checked by the primitives' own schemas when the task is prepared).
+ */
+import { QrunError } from '../errors.js';
 
 export interface TaskRequest {
   readonly programId: 'sampler' | 'estimator';
+  /** A granted backend; default: the job's first. */
   readonly backend: string | undefined;
+  /** Sampler/Estimator V2 params (the `params` of a Qiskit Runtime job). */
   readonly params: Record<string, unknown>;
+  /** What `qrun --shots/--precision/--seed/--mitigation` override. */
   readonly options: {
     readonly shots?: number | undefined;
     readonly precision?: number | undefined;
     readonly seed?: number | undefined;
     readonly mitigation?: readonly string[] | undefined;
+  };
+}
+
+const FORM = 'The body is {"program_id": "sampler"|"estimator", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}}.';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(problem: string): QrunError {
+  return new QrunError('PAYLOAD_INVALID', `the task request is invalid: ${problem}`, { hint: FORM });
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[], where: string): void {
+  const extra = Object.keys(obj).filter((k) => !known.includes(k));
+  if (extra.length > 0) throw invalid(`${where}: unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`);
+}
+
+export function parseTaskRequest(body: unknown): TaskRequest {
+  if (!isRecord(body)) throw invalid('body: expected a JSON object');
+  unknownKeys(body, ['program_id', 'backend', 'params', 'options'], 'body');
+  const programId = body['program_id'];
+  if (programId !== 'sampler' && programId !== 'estimator') throw invalid('program_id: expected "sampler" or "estimator"');
+  const backend = body['backend'];
+  if (backend !== undefined && (typeof backend !== 'string' || backend === '')) throw invalid('backend: expected a backend name');
+  const params = body['params'];
+  if (!isRecord(params)) throw invalid('params: expected an object (Sampler/Estimator V2 params)');
+  const options = body['options'] ?? {};
+  if (!isRecord(options)) throw invalid('options: expected an object');
+  unknownKeys(options, ['shots', 'precision', 'seed', 'mitigation'], 'options');
+  const { shots, precision, seed, mitigation } = options;
+  if (shots !== undefined && !(typeof shots === 'number' && Number.isSafeInteger(shots) && shots > 0)) throw invalid('options.shots: expected a positive integer');
+  if (precision !== undefined && !(typeof precision === 'number' && Number.isFinite(precision) && precision > 0)) throw invalid('options.precision: expected a positive number');
+  if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0 && seed <= 2 ** 32 - 1)) {
+    throw invalid('options.seed: expected an integer from 0 to 2^32-1');
+  }
+  if (mitigation !== undefined && !(Array.isArray(mitigation) && mitigation.length <= 32 && mitigation.every((m) => typeof m === 'string' && m !== ''))) {
+    throw invalid('options.mitigation: expected a list of step names');
+  }
+  return {
+    programId,
+    backend: backend as string | undefined,
+    params,
+    options: { shots: shots as number | undefined, precision: precision as number | undefined, seed: seed as number | undefined, mitigation: mitigation as string[] | undefined },
   };
 }

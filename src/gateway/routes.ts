@@ -6,7 +6,7 @@ import { QrunError } from '../errors.js';
 import { toPlain } from '../primitives/encode-plain.js';
 import { toQiskit } from '../primitives/encode-qiskit.js';
 import { readJsonBody, sendJson } from './http.js';
-import { taskRequestSchema } from './request.js';
+import { parseTaskRequest } from './request.js';
 import type { TaskManager } from './tasks.js';
 import { outcomeToWire } from './wire.js';
 
@@ -39,13 +39,7 @@ function waitMs(url: URL): number {
 async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, url: URL): Promise<void> {
   ctx.manager.checkOpen();
   const body = await readJsonBody(req, ctx.maxRequestBytes);
-  const parsed = taskRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-    throw new QrunError('PAYLOAD_INVALID', `the task request is invalid: ${problems}`, { hint: 'The body is {"program_id": "sampler"|"estimator", "backend"?, "params": {...}}.' });
-  }
-  const { program_id, backend, params, options } = parsed.data;
-  const view = ctx.manager.submit({ programId: program_id, backend, params, options: options ?? {} });
+  const view = await ctx.manager.submit(parseTaskRequest(body));
   if (url.searchParams.has('wait')) {
     try {
       await result(res, ctx, view.id, url);

@@ -19,7 +19,7 @@ export interface PreparedTask {
 
 export interface TaskRunner {
   /** Checks the payload and the backend's preconditions; throws a coded error (HTTP 4xx/5xx) now, not later. */
-  prepare(request: TaskRequest, backend: GatewayBackend): PreparedTask;
+  prepare(request: TaskRequest, backend: GatewayBackend): PreparedTask | Promise<PreparedTask>;
 }
 
 function cancelled(): QrunError {

@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { sendError } from './http.js';
 import type { PeerUidLookup } from './peer.js';
 import { route, type RouteContext } from './routes.js';
-import { createSimRunner, type TaskRunner } from './runner.js';
+import type { PreparedTask, TaskRunner } from './runner.js';
 import { TaskManager } from './tasks.js';
 import { tokenClaims, tokensEqual } from './token.js';
 import type { Usage } from './usage.js';
@@ -25,6 +25,8 @@ export interface GatewayServerDeps {
 
 export interface GatewayServer {
   readonly socketPath: string;
+  /** Loads the runners' modules ahead of the first task. */
+  warm(): Promise<unknown>;
   readonly tcpPort: number | null;
   readonly manager: TaskManager;
   /** Cancels all tasks, stops listening, removes the socket, writes usage; runs once. */
@@ -55,6 +57,22 @@ function listen(server: Server, target: string | { host: string; port: number })
     if (typeof target === 'string') server.listen(target, done);
     else server.listen(target.port, target.host, done);
   });
+}
+
+/**
+ * The simulator runner loads the primitives, the OpenQASM front end and the engine: most of the
+ * gateway's start-up time. It loads after the gateway is listening (main.ts warms it), so a job's
+ * launch does not wait for it; the first task does, if it comes first.
+ */
+export function lazySimRunner(): TaskRunner & { warm(): Promise<unknown> } {
+  let loading: Promise<TaskRunner> | null = null;
+  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createSimRunner()));
+  return {
+    warm: load,
+    async prepare(request, backend): Promise<PreparedTask> {
+      return (await load()).prepare(request, backend);
+    },
+  };
 }
 
 export async function startGatewayServer(config: GatewayConfig, deps: GatewayServerDeps): Promise<GatewayServer> {
@@ -89,12 +107,14 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     usageTimer ??= setTimeout(flushUsage, USAGE_WRITE_MS);
   };
 
+  const simRunner = lazySimRunner();
+  const runners = deps.runners ?? { sim: simRunner };
   const manager = new TaskManager({
     jobId: config.jobId,
     backends: config.backends,
     limits: config.limits,
     deadline: config.deadline,
-    runners: deps.runners ?? { sim: createSimRunner() },
+    runners,
     onUsage: scheduleUsage,
   });
   const ctx: RouteContext = { manager, jobId: config.jobId, deadline: config.deadline, maxRequestBytes: config.limits.maxRequestBytes };
@@ -182,5 +202,6 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     return closing;
   };
 
-  return { socketPath: config.socketPath, tcpPort, manager, close };
+  const warm = (): Promise<unknown> => (deps.runners === undefined ? simRunner.warm() : Promise.resolve());
+  return { socketPath: config.socketPath, tcpPort, manager, close, warm };
 }

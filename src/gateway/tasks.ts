@@ -57,6 +57,13 @@ export interface TaskManagerOptions {
 
 const FINAL: ReadonlySet<TaskStatus> = new Set(['Completed', 'Failed', 'Cancelled']);
 
+function tooMany(limit: number, inFlight: number): QrunError {
+  return new QrunError('TOO_MANY_TASKS', `the job already has ${inFlight} tasks queued or running (limit ${limit})`, {
+    hint: 'Wait for results before submitting more.',
+    details: { limit },
+  });
+}
+
 export class TaskManager {
   readonly meter: Meter;
   readonly #options: TaskManagerOptions;
@@ -93,7 +100,7 @@ export class TaskManager {
     }
   }
 
-  submit(request: TaskRequest): TaskView {
+  async submit(request: TaskRequest): Promise<TaskView> {
     this.checkOpen();
     const name = request.backend ?? this.#options.backends[0]?.name;
     const backend = name === undefined ? undefined : this.#backends.get(name);
@@ -104,15 +111,12 @@ export class TaskManager {
         details: { backend: name, granted },
       });
     }
-    if (this.#inFlight >= this.#options.limits.maxTasks) {
-      throw new QrunError('TOO_MANY_TASKS', `the job already has ${this.#inFlight} tasks queued or running (limit ${this.#options.limits.maxTasks})`, {
-        hint: 'Wait for results before submitting more.',
-        details: { limit: this.#options.limits.maxTasks },
-      });
-    }
+    if (this.#inFlight >= this.#options.limits.maxTasks) throw tooMany(this.#options.limits.maxTasks, this.#inFlight);
     const runner = this.#options.runners[backend.type];
     if (runner === undefined) throw new QrunError('BACKEND_UNAVAILABLE', `no runner for backend type ${backend.type} in this gateway`);
-    const prepared = runner.prepare(request, backend);
+    const prepared = await runner.prepare(request, backend);
+    this.checkOpen();
+    if (this.#inFlight >= this.#options.limits.maxTasks) throw tooMany(this.#options.limits.maxTasks, this.#inFlight);
 
     let settle = (): void => undefined;
     const done = new Promise<void>((resolve) => {
