@@ -75,6 +75,7 @@ export function processGateway(options: ProcessGatewayOptions) {
         stateDir: request.stateDir,
         logFile: join(request.stateDir, GATEWAY_LOG),
         slurmConf: options.env['SLURM_CONF'] ?? null,
+        timeZone: options.env['TZ'],
         ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }),
       });
       return { endpoint: record.endpoint, pid: record.pid, record };

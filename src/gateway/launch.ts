@@ -76,6 +76,8 @@ export interface StartGatewayOptions {
   readonly jobCheckSeconds?: number;
   /** How long to wait for the gateway to listen. Default 10 s. */
   readonly readyTimeoutMs?: number;
+  /** TZ for the gateway's log timestamps (the handler's own TZ), if any. */
+  readonly timeZone?: string | undefined;
 }
 
 /** What the lease journal keeps about a running gateway. */
@@ -249,7 +251,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     uid: service.uid,
     gid: service.gid,
     cwd: '/',
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(process.env['TZ'] === undefined ? {} : { TZ: process.env['TZ'] }) },
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(options.timeZone === undefined ? {} : { TZ: options.timeZone }) },
     stdio: ['ignore', log.fd, log.fd, 'pipe', 'pipe'],
   });
   const [configPipe, readyPipe] = [child.stdio[3], child.stdio[4]];

@@ -55,19 +55,22 @@ function blockedSignals(): string | null {
   }
 }
 
-function installShutdown(server: GatewayServer, log: Logger): (reason: QrunError) => void {
+function installShutdown(server: GatewayServer, log: Logger, onStop: () => void): (reason: QrunError) => void {
   let started = false;
   return (reason) => {
     if (started) return;
     started = true;
+    onStop();
     log.info({ reason: reason.code }, 'gateway stopping');
     setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
+      // Nothing else ends a gateway whose job is gone: it must not outlive a stuck shutdown.
+      log.error('shutdown took too long; killing myself');
+      process.kill(process.pid, 'SIGKILL');
     }, SHUTDOWN_MS).unref();
     void server.close(reason).then((usage) => {
       log.info({ usage: usage.backends, comment: usageComment(usage) }, 'gateway stopped');
-      process.exit(0);
+      // Listeners, connections and timers are closed: the process ends with the event loop.
+      process.exitCode = 0;
     });
   };
 }
@@ -86,16 +89,19 @@ async function main(): Promise<void> {
   try {
     const native = loadPeerCredentials();
     const server = await startGatewayServer(config, { logger: log, peerUid: createPeerLookup(native) });
-    const shutdown = installShutdown(server, log);
+    const watchers: (() => void)[] = [];
+    const shutdown = installShutdown(server, log, () => watchers.forEach((stop) => stop()));
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       process.on(signal, () => shutdown(new QrunError('TASK_CANCELLED', `the job's gateway was stopped (${signal}): the job was released`)));
     }
     if (config.deadline !== null) {
-      atDeadline(config.deadline, () => shutdown(new QrunError('ALLOCATION_EXPIRED', "the job's allocation ended (QRUN_DEADLINE passed)")));
+      watchers.push(atDeadline(config.deadline, () => shutdown(new QrunError('ALLOCATION_EXPIRED', "the job's allocation ended (QRUN_DEADLINE passed)"))));
     }
     if (config.jobCheckSeconds > 0) {
-      whileJobRuns(config.jobId, config.slurmConf, config.jobCheckSeconds, () =>
-        shutdown(new QrunError('ALLOCATION_EXPIRED', `job ${config.jobId} is no longer running`)),
+      watchers.push(
+        whileJobRuns(config.jobId, config.slurmConf, config.jobCheckSeconds, () =>
+          shutdown(new QrunError('ALLOCATION_EXPIRED', `job ${config.jobId} is no longer running`)),
+        ),
       );
     }
     log.info(

@@ -7,8 +7,8 @@ import { SecretValue, trimSecret } from './value.js';
 
 export interface ResolveOptions {
   /**
-   * Where `env:` reads from: the resolving process's own environment (the hook handler, whose
-   * environment the shim fixes), never a job's.
+   * Where `env:` reads from: the resolving process's own environment, passed down from its entry
+   * point (the hook handler, whose environment the shim fixes), never a job's. Default: empty.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Timeout for `exec:` helpers. */
@@ -24,7 +24,7 @@ export async function resolveSecret(reference: string | SecretRef, options: Reso
     case 'file':
       return readSecretFile(ref.path);
     case 'env': {
-      const value = (options.env ?? process.env)[ref.name];
+      const value = (options.env ?? {})[ref.name];
       if (value === undefined || value === '') {
         throw new QrunError('SECRET_UNAVAILABLE', `env:${ref.name} is not set in the handler's environment`, {
           hint: 'The handler runs with a fixed environment (set by the SPANK shim); prefer a file: or exec: reference on cluster nodes.',
