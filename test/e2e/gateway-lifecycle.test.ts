@@ -5,6 +5,9 @@
  * error and release still cleans up.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { sleep } from '../../src/devcluster/exec.js';
+import { startGateway, stopGateway } from '../../src/gateway/launch.js';
+import { mintToken } from '../../src/gateway/token.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/devcluster/exec.js';
@@ -77,5 +80,31 @@ describe.skipIf(qpuSkipReason() !== '')('job gateway lifecycle', () => {
     await waitReleased(id);
     expect((await hookEvents(id)).find((e) => e.msg === 'gateway stopped')).toMatchObject({ how: 'already-gone' });
     expect(existsSync(lease.gateway.dir)).toBe(false);
+  });
+
+  it('a gateway whose job Slurm no longer knows (epilog missed) exits by itself', async () => {
+    const cluster = qpuCluster();
+    const jobId = 999_999;
+    const record = await startGateway({
+      jobId,
+      uid: await uidOf(cluster.testUser),
+      gid: 0,
+      token: mintToken(jobId, 0),
+      deadline: null,
+      backends: [{ name: 'sim', type: 'sim', metadata: { num_qubits: 4 } }],
+      serviceUser: cluster.env['QPU_DEV_CLUSTER_SERVICE_USER'] ?? 'qpu-gateway',
+      stateDir: cluster.stateDir,
+      logFile: join(cluster.stateDir, 'gateway.log'),
+      slurmConf: cluster.slurmConf,
+      jobCheckSeconds: 1,
+    });
+    try {
+      const until = Date.now() + 15_000;
+      while (alive(record.pid) && Date.now() < until) await sleep(100);
+      expect(alive(record.pid)).toBe(false);
+      expect(existsSync(record.socketPath)).toBe(false);
+    } finally {
+      await stopGateway(record);
+    }
   });
 });
