@@ -77,34 +77,20 @@ export function lazySimRunner(): TaskRunner & { warm(): Promise<unknown> } {
 
 export async function startGatewayServer(config: GatewayConfig, deps: GatewayServerDeps): Promise<GatewayServer> {
   const log = deps.logger;
-  let usageWrite: Promise<void> | null = null;
-  let usageDirty = false;
   const writeUsage = async (): Promise<void> => {
     const tmp = `${config.usageFile}.tmp`;
     await writeFile(tmp, `${JSON.stringify(manager.meter.snapshot())}\n`, { mode: 0o600 });
     await rename(tmp, config.usageFile);
   };
-  // At most one write per USAGE_WRITE_MS: a gateway that is killed loses at most that much metering,
-  // and a busy one does not spend its time rewriting a file.
+  // At most one write per USAGE_WRITE_MS, one after the other: a gateway that is killed loses at
+  // most that much metering, and a busy one does not spend its time rewriting a file.
   let usageTimer: NodeJS.Timeout | null = null;
-  const flushUsage = (): void => {
-    usageTimer = null;
-    if (usageWrite !== null) {
-      usageDirty = true;
-      return;
-    }
-    usageWrite = writeUsage()
-      .catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'))
-      .finally(() => {
-        usageWrite = null;
-        if (usageDirty) {
-          usageDirty = false;
-          scheduleUsage();
-        }
-      });
-  };
+  let usageWrites: Promise<void> = Promise.resolve();
   const scheduleUsage = (): void => {
-    usageTimer ??= setTimeout(flushUsage, USAGE_WRITE_MS);
+    usageTimer ??= setTimeout(() => {
+      usageTimer = null;
+      usageWrites = usageWrites.then(writeUsage).catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
+    }, USAGE_WRITE_MS);
   };
 
   const simRunner = lazySimRunner();
@@ -195,7 +181,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
       );
       await unlink(config.socketPath).catch(() => undefined);
       if (usageTimer !== null) clearTimeout(usageTimer);
-      while (usageWrite !== null) await usageWrite;
+      await usageWrites;
       await writeUsage().catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
       return manager.meter.snapshot();
     })();
