@@ -12,8 +12,10 @@
 #endif
 
 #define QRUN_PEXT 1
+#define QRUN_NATIVE_BYTES 32
 #define QRUN_KNS avx2
 #include "kernels_impl.h"
+#undef QRUN_NATIVE_BYTES
 #undef QRUN_PEXT
 
 #if defined(__clang__)

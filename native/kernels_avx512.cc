@@ -14,6 +14,7 @@
 #define QRUN_PEXT 1
 #define QRUN_KNS avx512
 #include "kernels_impl.h"
+#undef QRUN_NATIVE_BYTES
 #undef QRUN_PEXT
 
 #if defined(__clang__)

@@ -1,8 +1,10 @@
 // The kernels for the baseline instruction set of the target (SSE2 on x86-64): always runnable.
 #include "kernels.h"
 
+#define QRUN_NATIVE_BYTES 16
 #define QRUN_KNS generic
 #include "kernels_impl.h"
+#undef QRUN_NATIVE_BYTES
 
 namespace qrun {
 

@@ -15,49 +15,132 @@
 namespace qrun {
 namespace QRUN_KNS {
 
+// A logical vector is always 64 bytes (4 complex128 or 8 complex64 amplitudes), whatever the
+// instruction set, so gate tables and the state layout do not depend on it. It is made of
+// 64 / QRUN_NATIVE_BYTES native vectors (1 for AVX-512, 2 for AVX2, 4 for SSE2): GCC's own lowering
+// of 64-byte vector types on narrower targets spills through general registers and runs 10x slower,
+// so the split is done here, explicitly.
+#ifndef QRUN_NATIVE_BYTES
+#define QRUN_NATIVE_BYTES 64
+#endif
+constexpr int kNativeBytes = QRUN_NATIVE_BYTES;
+constexpr int kParts = 64 / kNativeBytes;
+
 template <typename T>
-struct VT;
+struct NV;
 template <>
-struct VT<double> {
-  typedef double V __attribute__((vector_size(64)));
-  typedef long long I __attribute__((vector_size(64)));
-  static constexpr int kLanes = 8;
+struct NV<double> {
+  typedef double N __attribute__((vector_size(kNativeBytes)));
+  typedef long long I __attribute__((vector_size(kNativeBytes)));
+  static constexpr int kLanes = kNativeBytes / 8;
 };
 template <>
-struct VT<float> {
-  typedef float V __attribute__((vector_size(64)));
-  typedef int I __attribute__((vector_size(64)));
-  static constexpr int kLanes = 16;
+struct NV<float> {
+  typedef float N __attribute__((vector_size(kNativeBytes)));
+  typedef int I __attribute__((vector_size(kNativeBytes)));
+  static constexpr int kLanes = kNativeBytes / 4;
 };
 
-// Element e of a vector holds complex lane e/2, part e%2; XOR-ing the complex lane by S moves it.
-template <typename T, int S>
-static inline __attribute__((always_inline)) typename VT<T>::V LaneXor(typename VT<T>::V x) {
-  typedef typename VT<T>::I I;
-  if constexpr (S == 0) {
-    return x;
-  } else if constexpr (sizeof(T) == 8) {
-#define E(e) ((((e) >> 1) ^ S) * 2 + ((e) & 1))
-    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7)});
-  } else {
-    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7), E(8), E(9), E(10), E(11),
-                                  E(12), E(13), E(14), E(15)});
-#undef E
-  }
+template <typename T>
+struct Pack {
+  typename NV<T>::N p[kParts];
+};
+
+#define QRUN_AI static inline __attribute__((always_inline))
+template <typename T>
+QRUN_AI Pack<T> operator+(Pack<T> a, Pack<T> b) {
+  for (int i = 0; i < kParts; ++i) a.p[i] += b.p[i];
+  return a;
+}
+template <typename T>
+QRUN_AI Pack<T> operator*(Pack<T> a, Pack<T> b) {
+  for (int i = 0; i < kParts; ++i) a.p[i] *= b.p[i];
+  return a;
+}
+template <typename T>
+QRUN_AI Pack<T> operator*(Pack<T> a, T s) {
+  for (int i = 0; i < kParts; ++i) a.p[i] *= s;
+  return a;
+}
+template <typename T>
+QRUN_AI Pack<T>& operator+=(Pack<T>& a, Pack<T> b) {
+  for (int i = 0; i < kParts; ++i) a.p[i] += b.p[i];
+  return a;
+}
+template <typename T>
+QRUN_AI Pack<T>& operator*=(Pack<T>& a, Pack<T> b) {
+  for (int i = 0; i < kParts; ++i) a.p[i] *= b.p[i];
+  return a;
 }
 
 template <typename T>
-static inline __attribute__((always_inline)) typename VT<T>::V SwapReIm(typename VT<T>::V x) {
-  typedef typename VT<T>::I I;
-  if constexpr (sizeof(T) == 8) {
+struct VT {
+  typedef Pack<T> V;
+  static constexpr int kLanes = 64 / sizeof(T);
+};
+
+template <typename T>
+QRUN_AI T Get(const Pack<T>& v, int e) {
+  return v.p[e / NV<T>::kLanes][e % NV<T>::kLanes];
+}
+template <typename T>
+QRUN_AI void Set(Pack<T>& v, int e, T x) {
+  v.p[e / NV<T>::kLanes][e % NV<T>::kLanes] = x;
+}
+
+// Inside one native vector: element e holds complex lane e/2, part e%2; complex lane l -> l ^ W.
+template <typename T, int W>
+QRUN_AI typename NV<T>::N NativeLaneXor(typename NV<T>::N x) {
+  typedef typename NV<T>::I I;
+  constexpr int L = NV<T>::kLanes;
+#define E(e) ((((e) >> 1) ^ W) * 2 + ((e) & 1))
+  if constexpr (W == 0 || L == 2) {
+    return x;
+  } else if constexpr (L == 4) {
+    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3)});
+  } else if constexpr (L == 8) {
+    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7)});
+  } else {
+    return __builtin_shuffle(x, I{E(0), E(1), E(2), E(3), E(4), E(5), E(6), E(7), E(8), E(9), E(10), E(11), E(12), E(13), E(14), E(15)});
+  }
+#undef E
+}
+
+template <typename T>
+QRUN_AI typename NV<T>::N NativeSwapReIm(typename NV<T>::N x) {
+  typedef typename NV<T>::I I;
+  constexpr int L = NV<T>::kLanes;
+  if constexpr (L == 2) {
+    return __builtin_shuffle(x, I{1, 0});
+  } else if constexpr (L == 4) {
+    return __builtin_shuffle(x, I{1, 0, 3, 2});
+  } else if constexpr (L == 8) {
     return __builtin_shuffle(x, I{1, 0, 3, 2, 5, 4, 7, 6});
   } else {
     return __builtin_shuffle(x, I{1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14});
   }
 }
 
+// Moves complex lane l of the 64-byte vector to l ^ S: the bits of S below log2(complex lanes per
+// native vector) shuffle inside each native vector, the others pick which native vector.
+template <typename T, int S>
+QRUN_AI Pack<T> LaneXor(Pack<T> x) {
+  constexpr int C = NV<T>::kLanes / 2;
+  constexpr int within = S & (C - 1);
+  constexpr int across = S / C;
+  Pack<T> out;
+  for (int i = 0; i < kParts; ++i) out.p[i] = NativeLaneXor<T, within>(x.p[i ^ across]);
+  return out;
+}
+
 template <typename T>
-static inline typename VT<T>::V LaneXorRuntime(typename VT<T>::V x, int s) {
+QRUN_AI Pack<T> SwapReIm(Pack<T> x) {
+  for (int i = 0; i < kParts; ++i) x.p[i] = NativeSwapReIm<T>(x.p[i]);
+  return x;
+}
+
+template <typename T>
+QRUN_AI Pack<T> LaneXorRuntime(Pack<T> x, int s) {
   switch (s) {
     case 0: return x;
     case 1: return LaneXor<T, 1>(x);
@@ -78,25 +161,21 @@ static inline typename VT<T>::V LaneXorRuntime(typename VT<T>::V x, int s) {
 }
 
 template <typename T>
-static inline __attribute__((always_inline)) typename VT<T>::V Load(const T* p) {
-  return *reinterpret_cast<const typename VT<T>::V*>(p);
+QRUN_AI Pack<T> Load(const T* p) {
+  Pack<T> v;
+  for (int i = 0; i < kParts; ++i) v.p[i] = *reinterpret_cast<const typename NV<T>::N*>(p + i * NV<T>::kLanes);
+  return v;
 }
 template <typename T>
-static inline __attribute__((always_inline)) void Store(T* p, typename VT<T>::V v) {
-  *reinterpret_cast<typename VT<T>::V*>(p) = v;
-}
-
-template <typename T>
-static inline __attribute__((always_inline)) typename VT<T>::V Splat(T a) {
-  typename VT<T>::V v = {};
-  return v + a;
+QRUN_AI void Store(T* p, Pack<T> v) {
+  for (int i = 0; i < kParts; ++i) *reinterpret_cast<typename NV<T>::N*>(p + i * NV<T>::kLanes) = v.p[i];
 }
 
 template <typename T>
-static inline __attribute__((always_inline)) typename VT<T>::V SignReIm() {
+QRUN_AI Pack<T> SignReIm() {
   // [-1, +1, -1, +1, ...]: multiplies swap_re_im(x) so that b * it is the imaginary term.
-  typename VT<T>::V v;
-  for (int e = 0; e < VT<T>::kLanes; ++e) v[e] = (e & 1) ? T(1) : T(-1);
+  Pack<T> v;
+  for (int e = 0; e < VT<T>::kLanes; ++e) Set<T>(v, e, (e & 1) ? T(1) : T(-1));
   return v;
 }
 
@@ -117,6 +196,12 @@ static inline uint64_t InsertZerosN(uint64_t g, const int* q, int k) {
   }
   return g;
 }
+
+// Software prefetch distance, in groups. With the 2^k streams of a gate on qubits 3..8 (partners
+// 512 B to 16 KiB apart) the hardware prefetchers fall behind and a sweep runs at half the bandwidth;
+// prefetching each stream 128 groups (8 KiB) ahead restores it (measured: bench/kernel-probe.cc).
+// Prefetches past the end of the state are harmless: they never fault.
+constexpr uint64_t kPrefetchGroups = 128;
 
 // ---- dense gate on high qubits -------------------------------------------------------------------
 //
@@ -142,6 +227,10 @@ static void DenseHighK(T* __restrict psi, const DenseHigh<T>& gate, uint64_t beg
   const T* __restrict mi = gate.mi;
   for (uint64_t g = begin; g < end; ++g) {
     T* base = psi + InsertZeros<K>(g, gate.hq) * L;
+    {
+      T* ahead = psi + InsertZeros<K>(g + kPrefetchGroups, gate.hq) * L;
+      for (int c = 0; c < D; ++c) __builtin_prefetch(ahead + off[c], 1, 3);
+    }
     V x[D];
     for (int c = 0; c < D; ++c) x[c] = Load<T>(base + off[c]);
     for (int r0 = 0; r0 < D; r0 += RB) {
@@ -200,6 +289,10 @@ static void DenseLowHS(T* __restrict psi, const DenseLow<T>& gate, uint64_t begi
   const T* __restrict coef = gate.coef;
   for (uint64_t g = begin; g < end; ++g) {
     T* base = psi + InsertZeros<H>(g, gate.hq) * L;
+    {
+      T* ahead = psi + InsertZeros<H>(g + kPrefetchGroups, gate.hq) * L;
+      for (int c = 0; c < D; ++c) __builtin_prefetch(ahead + off[c], 1, 3);
+    }
     V p[N];
     for (int h = 0; h < D; ++h) {
       const V x = Load<T>(base + off[h]);
@@ -291,7 +384,7 @@ static void PauliXL(const T* __restrict psi, const PauliMasks& p, uint64_t begin
   const uint64_t zv = p.z >> LB;
   const unsigned zl = static_cast<unsigned>(p.z & ((1u << LB) - 1));
   V lane_sign;
-  for (int e = 0; e < L; ++e) lane_sign[e] = (__builtin_popcount(static_cast<unsigned>(e >> 1) & zl) & 1) ? T(-1) : T(1);
+  for (int e = 0; e < L; ++e) Set<T>(lane_sign, e, (__builtin_popcount(static_cast<unsigned>(e >> 1) & zl) & 1) ? T(-1) : T(1));
   double re = 0, im = 0;
   // Accumulate blocks in T, then in double, so complex64 sums keep their precision.
   constexpr uint64_t kBlock = 256;
@@ -299,6 +392,7 @@ static void PauliXL(const T* __restrict psi, const PauliMasks& p, uint64_t begin
     const uint64_t b1 = b0 + kBlock < end ? b0 + kBlock : end;
     V ar = {}, ai = {};
     for (uint64_t v = b0; v < b1; ++v) {
+      __builtin_prefetch(psi + ((v + kPrefetchGroups) ^ xv) * L, 0, 3);
       const V a = Load<T>(psi + v * L);
       const V b = LaneXor<T, XL>(Load<T>(psi + (v ^ xv) * L));
       const T s = T(1) - T(2) * T(__builtin_parityll(v & zv));
@@ -308,8 +402,8 @@ static void PauliXL(const T* __restrict psi, const PauliMasks& p, uint64_t begin
     ar *= lane_sign;
     ai *= lane_sign;
     for (int e = 0; e < L; ++e) {
-      re += ar[e];
-      im += (e & 1) ? ai[e] : -ai[e];
+      re += Get<T>(ar, e);
+      im += (e & 1) ? Get<T>(ai, e) : -Get<T>(ai, e);
     }
   }
   out[0] += re;
@@ -350,7 +444,7 @@ static double NormAny(const T* __restrict psi, uint64_t begin, uint64_t end) {
       const V a = Load<T>(psi + v * L);
       acc += a * a;
     }
-    for (int e = 0; e < L; ++e) total += acc[e];
+    for (int e = 0; e < L; ++e) total += Get<T>(acc, e);
   }
   return total;
 }

@@ -66,9 +66,14 @@ export function hCxRz(n, depth = 1) {
   return circuit(n, ops);
 }
 
-/** The textbook QFT: H and controlled phases, then the qubit-reversing swaps. */
+/**
+ * The textbook QFT (H and controlled phases, then the qubit-reversing swaps) applied to a prepared
+ * product state (H and a distinct RZ on every qubit), so that neither input nor output is a basis
+ * state and sparse simulators get no shortcut.
+ */
 export function qft(n) {
   const ops = [];
+  for (let q = 0; q < n; q++) ops.push(gate('h', [q]), gate('rz', [q], 0.1 + 0.01 * q));
   for (let j = n - 1; j >= 0; j--) {
     ops.push(gate('h', [j]));
     for (let k = j - 1; k >= 0; k--) ops.push(gate('cp', [k, j], Math.PI / 2 ** (j - k)));
@@ -84,4 +89,9 @@ export function withMeasurements(c) {
 
 export function gateCount(c) {
   return c.ops.filter((o) => o.kind === 'gate').length;
+}
+
+/** <I...I>: the cheapest observable; evaluating it is one read pass over the final state. */
+export function identityObservable(n) {
+  return { terms: [{ label: 'I'.repeat(n), coeff: 1 }] };
 }

@@ -104,11 +104,12 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     throw new QrunError('OPTION_INVALID', `memoryLimitBytes must be a positive number, got ${String(limit)}`);
   }
   const fusion = options.fusion ?? DEFAULT_FUSION;
+  const memoryLimitBytes = limit ?? defaultMemoryLimit();
   const base = (circuit: Circuit) => ({
     numQubits: circuit.numQubits,
     numClbits: circuit.numClbits,
     precision,
-    memoryLimitBytes: limit ?? defaultMemoryLimit(),
+    memoryLimitBytes,
   });
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {

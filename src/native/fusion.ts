@@ -38,7 +38,18 @@ interface Block {
   readonly seq: number;
 }
 
-/** Complex interleaved dense matrix of a block: applies each gate to the 2^k columns of M. */
+/** For each local index i of a block, the index of the gate's own bits (gate qubit b = bit b). */
+function gateIndexTable(local: readonly number[], dim: number): Int32Array {
+  const table = new Int32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    let j = 0;
+    for (let b = 0; b < local.length; b++) j |= ((i >> local[b]!) & 1) << b;
+    table[i] = j;
+  }
+  return table;
+}
+
+/** The block's matrix (or diagonal): the product of its gates, computed in the block's local basis. */
 function blockMatrix(block: Block): Structured {
   const k = block.qubits.length;
   const dim = 1 << k;
@@ -49,12 +60,9 @@ function blockMatrix(block: Block): Structured {
     for (const g of block.gates) {
       if (g.structured.kind !== 'diagonal') throw new Error('non-diagonal gate in a diagonal block');
       const d = g.structured.diag;
-      const local = g.qubits.map((q) => pos.get(q)!);
+      const idx = gateIndexTable(g.qubits.map((q) => pos.get(q)!), dim);
       for (let i = 0; i < dim; i++) {
-        let j = 0;
-        local.forEach((p, b) => {
-          j |= ((i >> p) & 1) << b;
-        });
+        const j = idx[i]!;
         const ar = diag[2 * i]!;
         const ai = diag[2 * i + 1]!;
         const br = d[2 * j]!;
@@ -65,10 +73,10 @@ function blockMatrix(block: Block): Structured {
     }
     return { kind: 'diagonal', diag };
   }
-  // Column c of m is U|c>; start from the identity and apply every gate to every column.
-  const m = new Float64Array(2 * dim * dim);
-  for (let i = 0; i < dim; i++) m[2 * (i * dim + i)] = 1;
-  const col = new Float64Array(2 * dim);
+  // Column c of the block's matrix is U|c>: every gate acts on every column as on a statevector.
+  // Work on the transpose t (t[c][i] = m[i][c]) so that a column is contiguous.
+  const t = new Float64Array(2 * dim * dim);
+  for (let i = 0; i < dim; i++) t[2 * (i * dim + i)] = 1;
   const out = new Float64Array(2 * dim);
   for (const g of block.gates) {
     const local = g.qubits.map((q) => pos.get(q)!);
@@ -76,36 +84,31 @@ function blockMatrix(block: Block): Structured {
     const gdim = 1 << kg;
     let mask = 0;
     for (const p of local) mask |= 1 << p;
-    const spread = (j: number): number => {
+    const idx = gateIndexTable(local, dim);
+    // spread[j]: the local index with the gate's bits set to j and the others zero.
+    const spread = new Int32Array(gdim);
+    for (let j = 0; j < gdim; j++) {
       let i = 0;
       for (let b = 0; b < kg; b++) i |= ((j >> b) & 1) << local[b]!;
-      return i;
-    };
-    const gather = (i: number): number => {
-      let j = 0;
-      for (let b = 0; b < kg; b++) j |= ((i >> local[b]!) & 1) << b;
-      return j;
-    };
+      spread[j] = i;
+    }
     const s = g.structured;
     for (let c = 0; c < dim; c++) {
-      for (let i = 0; i < dim; i++) {
-        col[2 * i] = m[2 * (i * dim + c)]!;
-        col[2 * i + 1] = m[2 * (i * dim + c) + 1]!;
-      }
+      const base = 2 * c * dim;
       out.fill(0);
       for (let i = 0; i < dim; i++) {
-        const xr = col[2 * i]!;
-        const xi = col[2 * i + 1]!;
+        const xr = t[base + 2 * i]!;
+        const xi = t[base + 2 * i + 1]!;
         if (xr === 0 && xi === 0) continue;
         const rest = i & ~mask;
-        const gc = gather(i);
+        const gc = idx[i]!;
         if (s.kind === 'diagonal') {
           const dr = s.diag[2 * gc]!;
           const di = s.diag[2 * gc + 1]!;
           out[2 * i] = out[2 * i]! + dr * xr - di * xi;
           out[2 * i + 1] = out[2 * i + 1]! + dr * xi + di * xr;
         } else if (s.kind === 'permutation') {
-          const row = rest | spread(s.perm[gc]!);
+          const row = rest | spread[s.perm[gc]!]!;
           const pr = s.phases[2 * gc]!;
           const pi = s.phases[2 * gc + 1]!;
           out[2 * row] = out[2 * row]! + pr * xr - pi * xi;
@@ -117,16 +120,20 @@ function blockMatrix(block: Block): Structured {
             const ar = gm[e]!;
             const ai = gm[e + 1]!;
             if (ar === 0 && ai === 0) continue;
-            const row = rest | spread(gr);
+            const row = rest | spread[gr]!;
             out[2 * row] = out[2 * row]! + ar * xr - ai * xi;
             out[2 * row + 1] = out[2 * row + 1]! + ar * xi + ai * xr;
           }
         }
       }
-      for (let i = 0; i < dim; i++) {
-        m[2 * (i * dim + c)] = out[2 * i]!;
-        m[2 * (i * dim + c) + 1] = out[2 * i + 1]!;
-      }
+      t.set(out, base);
+    }
+  }
+  const m = new Float64Array(2 * dim * dim);
+  for (let r = 0; r < dim; r++) {
+    for (let c = 0; c < dim; c++) {
+      m[2 * (r * dim + c)] = t[2 * (c * dim + r)]!;
+      m[2 * (r * dim + c) + 1] = t[2 * (c * dim + r) + 1]!;
     }
   }
   return structureOf({ dim, data: m });
