@@ -56,9 +56,21 @@ async function secretFor(alias: string, reference: string, env: Readonly<Record<
   }
 }
 
+/** Where a job runs without a gateway: in its own process, on the built-in simulator. */
+export const LOCAL_ENDPOINT = 'local:';
+
 export function processGateway(options: ProcessGatewayOptions) {
   return {
     async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
+      if (request.serviceUser === '') {
+        // No service_user= in plugstack.conf: nothing may hold a credential for the job. Simulators
+        // without one are harmless in the job's own process; anything else fails closed.
+        const needGateway = request.backends.filter(({ entry }) => entry.type !== 'sim' || entry.secret !== undefined).map(({ alias }) => alias);
+        if (needGateway.length === 0) return { endpoint: LOCAL_ENDPOINT, pid: null, record: null };
+        throw new QrunError('GATEWAY_FAILED', `backend ${needGateway.join(', ')} needs the job gateway, and plugstack.conf sets no service_user= for it to run as`, {
+          hint: 'Add service_user=qpu-gateway (an unprivileged account) to the spank_qpu.so line of plugstack.conf.',
+        });
+      }
       const backends = [];
       for (const { alias, entry } of request.backends) {
         const secret = entry.secret === undefined ? undefined : await secretFor(alias, entry.secret, options.env);

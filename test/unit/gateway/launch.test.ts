@@ -24,7 +24,16 @@ function serviceUid(): number | null {
   }
 }
 const svcUid = serviceUid();
-const runnable = process.getuid?.() === 0 && svcUid !== null;
+/** The gateway runs as the service user: it must be able to read this checkout (the dev cluster opens it). */
+function serviceUserReadsCheckout(): boolean {
+  try {
+    execFileSync('runuser', ['-u', SERVICE_USER, '--', 'test', '-r', new URL('../../../src/gateway/main.ts', import.meta.url).pathname]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const runnable = process.getuid?.() === 0 && svcUid !== null && serviceUserReadsCheckout();
 
 const CANARY = 'canary-7b3e9f0d-secret';
 let base: string;

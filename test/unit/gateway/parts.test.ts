@@ -1,6 +1,7 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../src/gateway/client.js';
+import { processGateway } from '../../../src/gateway/job-gateway.js';
 import { parseGatewayConfig } from '../../../src/gateway/config.js';
 import { estimatorPayload, samplerPayload } from '../../../src/gateway/encode-params.js';
 import { createPeerLookup, loadPeerCredentials, tcpPeerUid } from '../../../src/gateway/peer.js';
@@ -168,5 +169,21 @@ describe('loopback TCP', () => {
       await refused.close();
       await strict.stop();
     }
+  });
+});
+
+describe('the hook-facing gateway without a service user', () => {
+  const entry = { type: 'sim' as const, capacity: { gres: 'sim', lanes: 1 }, metadata: { num_qubits: 2 } };
+  const request = { jobId: 3, uid: 1000, gid: 1000, token: mintToken(3, 1000), deadline: null, serviceUser: '', stateDir: '/nonexistent' };
+  it('runs a simulator without a secret in the job itself (local:)', async () => {
+    const handle = await processGateway({ env: {} }).start({ ...request, backends: [{ alias: 'sim', entry }] });
+    expect(handle).toEqual({ endpoint: 'local:', pid: null, record: null });
+  });
+  it('fails closed for anything that needs a credential, saying what to add', async () => {
+    await expect(processGateway({ env: {} }).start({ ...request, backends: [{ alias: 'vault_sim', entry: { ...entry, secret: 'env:X' } }] })).rejects.toMatchObject({
+      code: 'GATEWAY_FAILED',
+      message: expect.stringContaining('vault_sim'),
+      hint: expect.stringContaining('service_user='),
+    });
   });
 });

@@ -36,8 +36,6 @@ async function fixture(jobGres = 'qpu:sim:1') {
   await writeFile(
     join(bin, 'scontrol'),
     '#!/bin/sh\n' +
-      // Release writes the job's QPU usage into its AdminComment (src/gateway/slurm-usage.ts).
-      '[ "$1" = update ] && exit 0\n' +
       '[ "$SLURM_TIME_FORMAT" = "%s" ] || { echo "SLURM_TIME_FORMAT not set" >&2; exit 1; }\n' +
       `echo "JobId=$5 JobName=wrap UserId=u(1000) JobState=RUNNING EndTime=1900000000 JOB_GRES=${jobGres} Licenses=(null) WorkDir=/tmp"\n`,
   );
@@ -60,7 +58,7 @@ async function fixture(jobGres = 'qpu:sim:1') {
       backends: action === 'acquire' ? ['sim'] : [],
       config: catalogue,
       state_dir: join(dir, 'state'),
-      service_user: 'qpu-gateway',
+      service_user: '',
       timeout: 10,
       hostname: 'node1',
       ...extra,
@@ -75,11 +73,12 @@ describe('qpu-hook process contract', () => {
     expect(acquired.code, acquired.stderr).toBe(0);
     const reply = JSON.parse(acquired.stdout) as { ok: boolean; env: Record<string, string> };
     expect(reply.ok).toBe(true);
-    expect(reply.env).toMatchObject({ QRUN_BACKENDS: 'sim', QRUN_ENDPOINT: expect.stringMatching(/^unix:\/.*\/77\/gateway\.sock$/), QRUN_DEADLINE: '1900000000' });
+    // No service_user here: a sim-only job then runs in-process (the gateway path is in test/unit/gateway and test/e2e).
+    expect(reply.env).toMatchObject({ QRUN_BACKENDS: 'sim', QRUN_ENDPOINT: 'local:', QRUN_DEADLINE: '1900000000' });
     const released = await runHandler(['release'], f.body('release'), f.env);
     expect(JSON.parse(released.stdout)).toMatchObject({ ok: true, message: 'lease released' });
     const log = (await readFile(join(f.dir, 'state', 'hook.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(log.map((l) => l.msg)).toEqual(['lease acquired', 'gateway stopped', 'lease released']);
+    expect(log.map((l) => l.msg)).toEqual(['lease acquired', 'lease released']);
     expect(log.every((l) => l.jobId === 77 && l.backend === 'sim')).toBe(true);
     expect(JSON.stringify(log)).not.toContain(reply.env.QRUN_TOKEN);
   }, 30_000);
