@@ -46,7 +46,7 @@ const families = [
 ];
 for (const [label, key, make] of families) {
   const rows = [];
-  const compileOnly = await bestOf(() => runQsharp(qsharpSource(key, 2)), { reps: opts.reps });
+  const compileOnly = await bestOf(() => runQsharp(qsharpSource(key, 2)), { reps: 5, warmup: 2 });
   for (let n = opts.min; n <= opts.max; n += 2) {
     const total = await bestOf(() => runQsharp(qsharpSource(key, n)), { reps: n >= 20 ? 1 : opts.reps, warmup: 0 });
     const tn = await bestOf(() => simulate(native, make(n)), { reps: opts.reps });

@@ -28,7 +28,7 @@ export interface FusionOptions {
 }
 
 /** Chosen by measurement (bench/fusion-width.mjs; docs/performance.md). */
-export const DEFAULT_FUSION: FusionOptions = { maxQubits: 4, maxDiagonalQubits: 10 };
+export const DEFAULT_FUSION: FusionOptions = { maxQubits: 3, maxDiagonalQubits: 10 };
 
 interface Block {
   qubits: number[];

@@ -1,0 +1,41 @@
+// Runs every benchmark, one after the other, each in its own process (npm run bench). The sizes are
+// bounded for this 2-core, 24 GiB machine; `--quick` runs small sizes only (a smoke test, minutes).
+// Each script prints its own table and the exact command that reproduces it.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const quick = process.argv.includes('--quick');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const runs = quick
+  ? [
+      ['kernel-probe.mjs'],
+      ['fusion-width.mjs', '--qubits', '18'],
+      ['native-vs-ts.mjs', '--min', '14', '--max', '18', '--native-max', '20'],
+      ['bandwidth.mjs', '--qubits', '22', '--elements', String(2 ** 24)],
+      ['sampling.mjs', '--shots', '100000', '--paulis', '100'],
+      ['libquantum.mjs', '--min', '12', '--max', '16'],
+      ['quantum-circuit.mjs', '--min', '8', '--max', '12'],
+      ['qsharp.mjs', '--min', '10', '--max', '14'],
+    ]
+  : [
+      ['kernel-probe.mjs'],
+      ['fusion-width.mjs', '--qubits', '24', '--reps', '2'],
+      ['bandwidth.mjs', '--qubits', '26'],
+      ['sampling.mjs'],
+      ['native-vs-ts.mjs', '--min', '16', '--max', '24', '--native-max', '28', '--layers', '4'],
+      ['libquantum.mjs', '--min', '16', '--max', '22'],
+      ['quantum-circuit.mjs', '--min', '8', '--max', '16'],
+      ['qsharp.mjs', '--min', '12', '--max', '18'],
+      ['memory.mjs', '--qubits', '29'],
+    ];
+
+let failed = 0;
+for (const [script, ...args] of runs) {
+  console.log(`\n# ${script} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${here}${script}`, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`# ${script} exited with ${r.status ?? r.signal}`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;
