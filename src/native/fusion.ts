@@ -7,9 +7,8 @@
  * `maxDiagonalQubits`, since a diagonal costs one streaming pass whatever its width.
  *
  * Several blocks are open at once, on disjoint qubit sets. A gate joins the block(s) holding its
- * qubits when the union fits; otherwise those blocks are closed (emitted) and the gate opens a new
- * one. This is sound: a gate is only ever moved across gates on disjoint qubits, with which it
- * commutes. The instructions this works on come from src/sim/program.ts (already bound, with
+ * qubits as far as the union fits; the blocks that do not fit are closed (emitted) first. This is
+ * sound: a gate or block is only ever moved across gates on disjoint qubits, with which it commutes. The instructions this works on come from src/sim/program.ts (already bound, with
  * single-qubit runs folded by src/sim/fusion.ts).
  */
 import type { Structured } from '../sim/gates.js';
@@ -149,11 +148,23 @@ export function fuseGates(gates: readonly FusedGate[], numQubits: number, option
   const out: FusedGate[] = [];
   const owner: (Block | null)[] = new Array<Block | null>(numQubits).fill(null);
   let seq = 0;
+  // Blocks closed together are all open, so on disjoint qubits: they commute, and small ones are
+  // packed into one sweep (a layer of rz gates becomes one diagonal, two lone 1-qubit blocks one 2x2
+  // sweep) as long as the packed block stays within its width.
   const close = (blocks: Iterable<Block>): void => {
-    for (const b of [...blocks].sort((x, y) => x.seq - y.seq)) {
-      for (const q of b.qubits) if (owner[q] === b) owner[q] = null;
-      out.push(emit(b));
+    const list = [...blocks].sort((x, y) => x.seq - y.seq);
+    for (const b of list) for (const q of b.qubits) if (owner[q] === b) owner[q] = null;
+    const bins: Block[] = [];
+    for (const b of list) {
+      const limit = b.diagonal ? options.maxDiagonalQubits : options.maxQubits;
+      const bin = bins.find((x) => x.diagonal === b.diagonal && x.qubits.length + b.qubits.length <= limit);
+      if (bin === undefined) bins.push({ qubits: [...b.qubits], gates: [...b.gates], diagonal: b.diagonal, seq: b.seq });
+      else {
+        bin.qubits.push(...b.qubits);
+        bin.gates.push(...b.gates);
+      }
     }
+    for (const bin of bins) out.push(emit(bin));
   };
   for (const g of gates) {
     const touching = new Set<Block>();
@@ -161,39 +172,40 @@ export function fuseGates(gates: readonly FusedGate[], numQubits: number, option
       const b = owner[q];
       if (b !== null && b !== undefined) touching.add(b);
     }
+    // Keep as many touching blocks as fit together with the gate (smallest first) and close the
+    // rest: a one-qubit block left by a gate that could not join (an H before a CX chain step) then
+    // rides along with the next block instead of costing a sweep of its own.
+    const kept: Block[] = [];
     const union = new Set<number>(g.qubits);
     let diagonal = g.structured.kind === 'diagonal';
-    for (const b of touching) {
-      for (const q of b.qubits) union.add(q);
-      diagonal &&= b.diagonal;
+    const toClose: Block[] = [];
+    for (const b of [...touching].sort((x, y) => x.qubits.length - y.qubits.length || x.seq - y.seq)) {
+      const grown = new Set(union);
+      for (const q of b.qubits) grown.add(q);
+      const grownDiagonal = diagonal && b.diagonal;
+      if (grown.size <= (grownDiagonal ? options.maxDiagonalQubits : options.maxQubits)) {
+        kept.push(b);
+        for (const q of b.qubits) union.add(q);
+        diagonal = grownDiagonal;
+      } else {
+        toClose.push(b);
+      }
     }
-    const limit = diagonal ? options.maxDiagonalQubits : options.maxQubits;
-    if (touching.size > 0 && union.size <= limit) {
-      // Merge the touching blocks (their gates commute: disjoint qubits) and append the gate.
-      const ordered = [...touching].sort((x, y) => x.seq - y.seq);
-      const target = ordered[0]!;
-      for (const other of ordered.slice(1)) {
-        // Keep circuit order among the merged gates: blocks are disjoint, so any interleaving that
-        // keeps each block's own order is equivalent; concatenation is one.
-        target.gates.push(...other.gates);
-        for (const q of other.qubits) {
-          target.qubits.push(q);
-          owner[q] = target;
-        }
-      }
-      for (const q of g.qubits) {
-        if (owner[q] !== target) {
-          target.qubits.push(q);
-          owner[q] = target;
-        }
-      }
-      target.gates.push(g);
-      target.diagonal = diagonal;
+    if (union.size > (diagonal ? options.maxDiagonalQubits : options.maxQubits) && kept.length === 0) {
+      // A gate wider than the limit on its own (never with the defaults): emit it alone.
+      close(toClose);
+      out.push(g);
       continue;
     }
-    close(touching);
-    const block: Block = { qubits: [...g.qubits], gates: [g], diagonal: g.structured.kind === 'diagonal', seq: seq++ };
-    for (const q of g.qubits) owner[q] = block;
+    close(toClose);
+    // Merge the kept blocks (disjoint qubits, so their gates commute) in creation order, then the gate.
+    kept.sort((x, y) => x.seq - y.seq);
+    const target: Block = kept[0] ?? { qubits: [], gates: [], diagonal: true, seq: seq++ };
+    for (const other of kept.slice(1)) target.gates.push(...other.gates);
+    target.qubits = [...union];
+    target.gates.push(g);
+    target.diagonal = diagonal;
+    for (const q of target.qubits) owner[q] = target;
   }
   close(new Set(owner.filter((b): b is Block => b !== null)));
   return out;
