@@ -2,8 +2,10 @@
  * The addon's behaviour a caller notices: work runs off the JS thread, concurrent calls do not step
  * on each other, oversized circuits fail before allocating, and errors carry catalog codes.
  */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { QrunError } from '../../../src/errors.js';
+import { loadBinding } from '../../../src/native/binding.js';
 import { createNativeEngine } from '../../../src/native/engine.js';
 import { createTsEngine } from '../../../src/sim/engine.js';
 import { circuitOf, gateOp } from './arbitrary.js';
@@ -79,5 +81,36 @@ describe('native addon', () => {
 
   it('rejects an unknown precision with OPTION_INVALID', () => {
     expect(() => createNativeEngine({ binding, precision: 'complex32' as never })).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+  });
+});
+
+describe('native addon in worker threads', () => {
+  it('loads and simulates in several workers at once, each with its own instance data', async () => {
+    const found = loadBinding();
+    if (found.status !== 'loaded') throw new Error('the native addon is not built');
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const b = require(workerData.path);
+      b.configure({ threads: 1 });
+      const h = Float64Array.of(Math.SQRT1_2, 0, Math.SQRT1_2, 0, Math.SQRT1_2, 0, -Math.SQRT1_2, 0);
+      b.statevector(Int32Array.of(1, 1, 0, 0), h, { numQubits: 3, numClbits: 0, precision: 'complex128', memoryLimitBytes: 1e9 })
+        .then((s) => parentPort.postMessage({ threads: b.info().threads, amp: s[0] }));
+    `;
+    const results = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<{ threads: number; amp: number }>((resolve, reject) => {
+            const w = new Worker(source, { eval: true, workerData: { path: found.path } });
+            w.once('message', (m: { threads: number; amp: number }) => {
+              resolve(m);
+              void w.terminate();
+            });
+            w.once('error', reject);
+          }),
+      ),
+    );
+    for (const r of results) expect(r).toEqual({ threads: 1, amp: Math.SQRT1_2 });
+    // The main thread's instance was not reconfigured by the workers.
+    expect(binding.info().threads).toBe(binding.info().availableCpus);
   });
 });
