@@ -49,6 +49,17 @@ struct DenseLow {
   const T* coef;           // [(r * 2^nh + h) * S + s] -> 2 vectors
 };
 
+// A permutation with phases on high qubits only: output vector r is phase[r] * input vector src[r].
+// Pure data movement plus one complex scale; cx, swap, ccx and fused permutation blocks.
+template <typename T>
+struct PermHigh {
+  int k;
+  int hq[kMaxGateQubits];
+  int src[1 << kMaxGateQubits];
+  T pr[1 << kMaxGateQubits];
+  T pi[1 << kMaxGateQubits];
+};
+
 // A diagonal: every amplitude is multiplied by d[index bits at the gate's qubits]. Stored per
 // high-qubit combination as two vectors (re lanes, signed im lanes) that carry the low-qubit part.
 template <typename T>
@@ -73,6 +84,8 @@ struct KernelTable {
   void (*dense_high_f32)(float* psi, const DenseHigh<float>& g, uint64_t begin, uint64_t end);
   void (*dense_low_f64)(double* psi, const DenseLow<double>& g, uint64_t begin, uint64_t end);
   void (*dense_low_f32)(float* psi, const DenseLow<float>& g, uint64_t begin, uint64_t end);
+  void (*perm_high_f64)(double* psi, const PermHigh<double>& g, uint64_t begin, uint64_t end);
+  void (*perm_high_f32)(float* psi, const PermHigh<float>& g, uint64_t begin, uint64_t end);
   void (*diag_f64)(double* psi, const Diag<double>& g, uint64_t begin, uint64_t end);
   void (*diag_f32)(float* psi, const Diag<float>& g, uint64_t begin, uint64_t end);
   // Returns sum_i s_i conj(psi[i ^ x]) psi[i] over vectors [begin, end) as (re, im).

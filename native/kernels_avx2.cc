@@ -27,7 +27,7 @@
 namespace qrun {
 
 static const KernelTable kTable = {
-    "avx2",           avx2::DenseHighF64, avx2::DenseHighF32, avx2::DenseLowF64, avx2::DenseLowF32,
+    "avx2",           avx2::DenseHighF64, avx2::DenseHighF32, avx2::DenseLowF64, avx2::DenseLowF32, avx2::PermHighF64, avx2::PermHighF32,
     avx2::DiagF64,    avx2::DiagF32,      avx2::PauliF64,     avx2::PauliF32, avx2::NormF64,
     avx2::NormF32,
 };

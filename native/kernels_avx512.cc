@@ -26,7 +26,7 @@
 namespace qrun {
 
 static const KernelTable kTable = {
-    "avx512",           avx512::DenseHighF64, avx512::DenseHighF32, avx512::DenseLowF64, avx512::DenseLowF32,
+    "avx512",           avx512::DenseHighF64, avx512::DenseHighF32, avx512::DenseLowF64, avx512::DenseLowF32, avx512::PermHighF64, avx512::PermHighF32,
     avx512::DiagF64,    avx512::DiagF32,      avx512::PauliF64,     avx512::PauliF32, avx512::NormF64,
     avx512::NormF32,
 };

@@ -9,7 +9,7 @@
 namespace qrun {
 
 static const KernelTable kGenericTable = {
-    "generic",         generic::DenseHighF64, generic::DenseHighF32, generic::DenseLowF64, generic::DenseLowF32,
+    "generic",         generic::DenseHighF64, generic::DenseHighF32, generic::DenseLowF64, generic::DenseLowF32, generic::PermHighF64, generic::PermHighF32,
     generic::DiagF64,  generic::DiagF32,      generic::PauliF64,     generic::PauliF32, generic::NormF64,
     generic::NormF32,
 };

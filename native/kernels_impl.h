@@ -337,6 +337,56 @@ static void DenseLowAny(T* psi, const DenseLow<T>& gate, uint64_t begin, uint64_
   }
 }
 
+// ---- permutation on high qubits -----------------------------------------------------------------
+
+template <typename T, int K>
+static void PermHighK(T* __restrict psi, const PermHigh<T>& gate, uint64_t begin, uint64_t end) {
+  typedef typename VT<T>::V V;
+  constexpr int L = VT<T>::kLanes;
+  constexpr int D = 1 << K;
+  uint64_t off[D];
+  for (int c = 0; c < D; ++c) {
+    uint64_t o = 0;
+    for (int b = 0; b < K; ++b)
+      if (c >> b & 1) o |= uint64_t{1} << gate.hq[b];
+    off[c] = o * L;
+  }
+  const V sign = SignReIm<T>();
+  bool unit = true;
+  for (int r = 0; r < D; ++r) unit = unit && gate.pr[r] == T(1) && gate.pi[r] == T(0);
+  for (uint64_t g = begin; g < end; ++g) {
+    T* base = psi + InsertZeros<K>(g, gate.hq) * L;
+    {
+      T* ahead = psi + InsertZeros<K>(g + kPrefetchGroups, gate.hq) * L;
+      for (int c = 0; c < D; ++c) __builtin_prefetch(ahead + off[c], 1, 3);
+    }
+    V x[D];
+    for (int c = 0; c < D; ++c) x[c] = Load<T>(base + off[c]);
+    if (unit) {
+      for (int r = 0; r < D; ++r)
+        if (gate.src[r] != r) Store<T>(base + off[r], x[gate.src[r]]);
+    } else {
+      for (int r = 0; r < D; ++r) {
+        const V v = x[gate.src[r]];
+        Store<T>(base + off[r], v * gate.pr[r] + SwapReIm<T>(v) * sign * gate.pi[r]);
+      }
+    }
+  }
+}
+
+template <typename T>
+static void PermHighAny(T* psi, const PermHigh<T>& gate, uint64_t begin, uint64_t end) {
+  switch (gate.k) {
+    case 1: return PermHighK<T, 1>(psi, gate, begin, end);
+    case 2: return PermHighK<T, 2>(psi, gate, begin, end);
+    case 3: return PermHighK<T, 3>(psi, gate, begin, end);
+    case 4: return PermHighK<T, 4>(psi, gate, begin, end);
+    case 5: return PermHighK<T, 5>(psi, gate, begin, end);
+    case 6: return PermHighK<T, 6>(psi, gate, begin, end);
+    default: return;
+  }
+}
+
 // ---- diagonal --------------------------------------------------------------------------------------
 
 template <typename T>
@@ -453,6 +503,8 @@ static void DenseHighF64(double* psi, const DenseHigh<double>& g, uint64_t b, ui
 static void DenseHighF32(float* psi, const DenseHigh<float>& g, uint64_t b, uint64_t e) { DenseHighAny<float>(psi, g, b, e); }
 static void DenseLowF64(double* psi, const DenseLow<double>& g, uint64_t b, uint64_t e) { DenseLowAny<double>(psi, g, b, e); }
 static void DenseLowF32(float* psi, const DenseLow<float>& g, uint64_t b, uint64_t e) { DenseLowAny<float>(psi, g, b, e); }
+static void PermHighF64(double* psi, const PermHigh<double>& g, uint64_t b, uint64_t e) { PermHighAny<double>(psi, g, b, e); }
+static void PermHighF32(float* psi, const PermHigh<float>& g, uint64_t b, uint64_t e) { PermHighAny<float>(psi, g, b, e); }
 static void DiagF64(double* psi, const Diag<double>& g, uint64_t b, uint64_t e) { DiagAny<double>(psi, g, b, e); }
 static void DiagF32(float* psi, const Diag<float>& g, uint64_t b, uint64_t e) { DiagAny<float>(psi, g, b, e); }
 static void PauliF64(const double* psi, const PauliMasks& p, uint64_t b, uint64_t e, double out[2]) { PauliAny<double>(psi, p, b, e, out); }

@@ -95,6 +95,24 @@ PreparedGate<T>::PreparedGate(const GateSpec& spec) {
     return;
   }
   if (k > kMaxGateQubits) throw Error("INTERNAL", "dense gate on too many qubits");
+  if (spec.kind == GateSpec::kPermutation && sorted[0] >= LowBits<T>()) {
+    // All qubits select whole vectors: move vectors, no arithmetic beyond the phases.
+    kind_ = kPermHigh;
+    perm_.k = k;
+    for (int j = 0; j < k; ++j) perm_.hq[j] = sorted[j] - LowBits<T>();
+    auto to_sorted = [&](uint64_t idx) {
+      uint64_t s_idx = 0;
+      for (int j = 0; j < k; ++j) s_idx |= ((idx >> order[j]) & 1) << j;
+      return s_idx;
+    };
+    for (uint64_t c = 0; c < dim; ++c) {
+      const uint64_t rs = to_sorted(static_cast<uint64_t>(spec.perm[c]));
+      perm_.src[rs] = static_cast<int>(to_sorted(c));
+      perm_.pr[rs] = T(spec.values[2 * c]);
+      perm_.pi[rs] = T(spec.values[2 * c + 1]);
+    }
+    return;
+  }
   std::vector<double> m(2 * dim * dim, 0.0);
   if (spec.kind == GateSpec::kPermutation) {
     for (uint64_t c = 0; c < dim; ++c) {
@@ -213,6 +231,7 @@ const char* PreparedGate<T>::kernel() const {
   switch (kind_) {
     case kDenseHigh: return "dense";
     case kDenseLow: return "dense-low";
+    case kPermHigh: return "permutation";
     case kDiag: return "diagonal";
   }
   return "?";
@@ -227,6 +246,11 @@ template <typename T>
 static void CallKernel(const KernelTable& kt, T* psi, const DenseLow<T>& g, uint64_t b, uint64_t e) {
   if constexpr (sizeof(T) == 8) kt.dense_low_f64(psi, g, b, e);
   else kt.dense_low_f32(psi, g, b, e);
+}
+template <typename T>
+static void CallKernel(const KernelTable& kt, T* psi, const PermHigh<T>& g, uint64_t b, uint64_t e) {
+  if constexpr (sizeof(T) == 8) kt.perm_high_f64(psi, g, b, e);
+  else kt.perm_high_f32(psi, g, b, e);
 }
 template <typename T>
 static void CallKernel(const KernelTable& kt, T* psi, const Diag<T>& g, uint64_t b, uint64_t e) {
@@ -249,6 +273,12 @@ void PreparedGate<T>::Apply(Context& ctx, State<T>& state) const {
       const uint64_t groups = uint64_t{1} << (state.nv() - low_.nh);
       ctx.pool.For(groups, std::max<uint64_t>(1, kGrainVectors >> low_.nh),
                    [&](uint64_t b, uint64_t e) { CallKernel<T>(kt, psi, low_, b, e); });
+      return;
+    }
+    case kPermHigh: {
+      const uint64_t groups = uint64_t{1} << (state.nv() - perm_.k);
+      ctx.pool.For(groups, std::max<uint64_t>(1, kGrainVectors >> perm_.k),
+                   [&](uint64_t b, uint64_t e) { CallKernel<T>(kt, psi, perm_, b, e); });
       return;
     }
     case kDiag: {

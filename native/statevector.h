@@ -61,8 +61,9 @@ class PreparedGate {
   void BuildDiag(const std::vector<int>& sorted, const std::vector<double>& diag);
   void BuildMatrix(const std::vector<int>& sorted, const std::vector<double>& m);
 
-  enum { kDenseHigh, kDenseLow, kDiag } kind_;
+  enum { kDenseHigh, kDenseLow, kPermHigh, kDiag } kind_;
   DenseHigh<T> dense_{};
+  PermHigh<T> perm_{};
   DenseLow<T> low_{};
   Diag<T> diag_{};
   AlignedBuffer coef_;
