@@ -1,5 +1,6 @@
 // Kernel bodies, compiled once per instruction set. The including file defines QRUN_KNS (the
-// namespace for this copy) and QRUN_ISA_NAME, and may set a `#pragma GCC target` first.
+// namespace for this copy) and QRUN_NATIVE_BYTES (the target's vector width), and may set a
+// `#pragma GCC target` first.
 //
 // Only GCC/Clang vector extensions and builtins are used here, never a standard-library template:
 // an inline std:: function instantiated under an AVX-512 target could be merged by the linker into
@@ -189,17 +190,9 @@ static inline __attribute__((always_inline)) uint64_t InsertZeros(uint64_t g, co
   return g;
 }
 
-static inline uint64_t InsertZerosN(uint64_t g, const int* q, int k) {
-  for (int b = 0; b < k; ++b) {
-    const uint64_t low = g & ((uint64_t{1} << q[b]) - 1);
-    g = ((g >> q[b]) << (q[b] + 1)) | low;
-  }
-  return g;
-}
-
 // Software prefetch distance, in groups. With the 2^k streams of a gate on qubits 3..8 (partners
 // 512 B to 16 KiB apart) the hardware prefetchers fall behind and a sweep runs at half the bandwidth;
-// prefetching each stream 128 groups (8 KiB) ahead restores it (measured: bench/kernel-probe.cc).
+// prefetching each stream 128 groups (8 KiB) ahead restores it (measured: bench/kernel-probe.mjs).
 // Prefetches past the end of the state are harmless: they never fault.
 constexpr uint64_t kPrefetchGroups = 128;
 
