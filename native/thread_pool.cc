@@ -8,6 +8,20 @@
 
 namespace qrun {
 
+namespace {
+
+constexpr int kSpinIterations = 4000;  // roughly 50-100 microseconds
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+}  // namespace
+
 unsigned AvailableCpus() {
 #if defined(__linux__)
   cpu_set_t set;
@@ -29,7 +43,7 @@ ThreadPool::ThreadPool(unsigned width) : width_(std::max(1u, width)) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+    stopping_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -46,16 +60,21 @@ void ThreadPool::RunChunks() {
 void ThreadPool::WorkerLoop() {
   uint64_t seen = 0;
   for (;;) {
+    for (int i = 0; i < kSpinIterations && generation_.load(std::memory_order_acquire) == seen &&
+                    !stopping_.load(std::memory_order_acquire);
+         ++i) {
+      CpuRelax();
+    }
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
+      wake_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
+      if (stopping_.load()) return;
+      seen = generation_.load();
     }
     RunChunks();
-    {
+    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (--active_ == 0) done_.notify_one();
+      done_.notify_one();
     }
   }
 }
@@ -76,13 +95,14 @@ void ThreadPool::For(uint64_t n, uint64_t grain, const std::function<void(uint64
     n_ = n;
     chunk_ = (n + chunks - 1) / chunks;
     next_.store(0, std::memory_order_relaxed);
-    active_ = static_cast<unsigned>(workers_.size());
-    ++generation_;
+    active_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   RunChunks();
+  for (int i = 0; i < kSpinIterations && active_.load(std::memory_order_acquire) != 0; ++i) CpuRelax();
   std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&] { return active_ == 0; });
+  done_.wait(lock, [&] { return active_.load(std::memory_order_acquire) == 0; });
   fn_ = nullptr;
 }
 

@@ -37,12 +37,15 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex job_mutex_;  // one job at a time
 
+  // Consecutive gates are consecutive jobs a few microseconds apart, so workers and the caller spin
+  // briefly on these atomics before sleeping on the condition variables: a futex wake-up costs tens
+  // of microseconds, as much as a whole sweep of a small state.
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  uint64_t generation_ = 0;
-  bool stopping_ = false;
-  unsigned active_ = 0;  // workers still inside the current job
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<unsigned> active_{0};  // workers still inside the current job
 
   // The current job.
   const std::function<void(uint64_t, uint64_t)>* fn_ = nullptr;
