@@ -1,8 +1,9 @@
 /**
  * Circuit → the native engine's instruction encoding (documented in native/program.h). Binding,
- * matrices, single-qubit folding and noise insertion are the TypeScript engine's own
- * (src/sim/program.ts compile()), so both engines run the same program; this module only fuses runs
- * of gates into wider blocks (fusion.ts) and packs everything into two typed arrays.
+ * gate matrices and noise insertion are the TypeScript engine's own (src/sim/program.ts compile(),
+ * called with fuse: false so that this side sees every gate), so both engines run the same gates;
+ * this module fuses runs of gates into wider blocks (fusion.ts) and packs everything into two
+ * typed arrays.
  */
 import type { Instr } from '../sim/program.js';
 import { fuseGates, type FusedGate, type FusionOptions } from './fusion.js';
