@@ -1,7 +1,9 @@
 // Runs every benchmark, one after the other, each in its own process (npm run bench). The sizes are
 // bounded for this 2-core, 24 GiB machine; `--quick` runs small sizes only (a smoke test, minutes).
-// Each script prints its own table and the exact command that reproduces it.
+// Each script prints its own table and the exact command that reproduces it. spank-overhead.mjs runs
+// only when a dev cluster is up.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
@@ -16,6 +18,7 @@ const runs = quick
       ['libquantum.mjs', '--min', '12', '--max', '16'],
       ['quantum-circuit.mjs', '--min', '8', '--max', '12'],
       ['qsharp.mjs', '--min', '10', '--max', '14'],
+      ['gateway-latency.mjs', '--calls', '200', '--seconds', '1'],
     ]
   : [
       ['kernel-probe.mjs'],
@@ -27,7 +30,12 @@ const runs = quick
       ['quantum-circuit.mjs', '--min', '8', '--max', '16'],
       ['qsharp.mjs', '--min', '12', '--max', '18'],
       ['memory.mjs', '--qubits', '29'],
+      ['gateway-latency.mjs'],
     ];
+// The SPANK shim's overhead needs a running dev cluster (npm run dev-cluster -- up), and root.
+const clusterEnv = process.env.QPU_DEV_CLUSTER_ENV ?? fileURLToPath(new URL('../.dev-cluster/env', import.meta.url));
+if (existsSync(clusterEnv)) runs.push(['spank-overhead.mjs']);
+else console.log(`# spank-overhead.mjs skipped: no dev cluster (${clusterEnv} missing; start one with npm run dev-cluster -- up)`);
 
 let failed = 0;
 for (const [script, ...args] of runs) {
