@@ -29,10 +29,29 @@ export interface SelectOptions {
   readonly native?: Omit<NativeEngineOptions, 'binding'>;
 }
 
+/**
+ * Choices made with default engine options, per binary root and QRUN_NATIVE value: the primitives
+ * select an engine for every call, and building one (reading the addon's info, the memory limit)
+ * costs more than simulating a Bell pair. Filled lazily, never at import time.
+ */
+const chosen = new Map<string, EngineChoice>();
+
 export function selectEngine(
   env: Readonly<Record<string, string | undefined>>,
   options: SelectOptions = {},
 ): EngineChoice {
+  const root = options.root ?? packageRoot();
+  const key = `${root}\0${env.QRUN_NATIVE ?? ''}`;
+  if (options.native === undefined) {
+    const known = chosen.get(key);
+    if (known !== undefined) return known;
+  }
+  const choice = choose(env, root, options);
+  if (options.native === undefined) chosen.set(key, choice);
+  return choice;
+}
+
+function choose(env: Readonly<Record<string, string | undefined>>, root: string, options: SelectOptions): EngineChoice {
   const raw = env.QRUN_NATIVE;
   const forced = raw === undefined || raw.trim() === '' ? null : raw.trim();
   if (forced !== null && forced !== '0' && forced !== '1') {
@@ -43,7 +62,6 @@ export function selectEngine(
   if (forced === '0') {
     return { engine: createTsEngine(), name: 'ts', reason: 'QRUN_NATIVE=0 forces the TypeScript engine' };
   }
-  const root = options.root ?? packageRoot();
   const found = loadBinding(root); // throws NATIVE_LOAD_FAILED for a binary that does not load
   if (found.status === 'absent') {
     if (forced === '1') {
