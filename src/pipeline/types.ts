@@ -40,32 +40,11 @@ export interface EstimatorPub {
   readonly shots: number;
 }
 
-/**
- * One register's samples in Qiskit's BitArray layout: shape (...pub shape, shots, ceil(numBits/8))
- * uint8, each shot big-endian (the last byte holds register bits 0–7).
- */
-export interface RegisterSamples {
-  readonly name: string;
-  readonly numBits: number;
-  readonly shape: Shape;
-  readonly shots: number;
-  readonly bytes: Uint8Array;
-}
-
-export interface SamplerPubResult {
-  readonly shape: Shape;
-  readonly shots: number;
-  readonly registers: readonly RegisterSamples[];
-  readonly metadata: Record<string, unknown>;
-}
-
-export interface EstimatorPubResult {
-  readonly shape: Shape;
-  readonly evs: readonly number[];
-  readonly stds: readonly number[];
-  readonly ensembleStandardError: readonly number[];
-  readonly metadata: Record<string, unknown>;
-}
+// The pipeline works on the primitives' own result model: one definition, no copies to drift.
+import type { EstimatorPubOutcome, RegisterSamples, SamplerPubOutcome } from '../primitives/result-model.js';
+export type { RegisterSamples };
+export type SamplerPubResult = SamplerPubOutcome;
+export type EstimatorPubResult = EstimatorPubOutcome;
 
 /**
  * What the backend runs in one call. A sampler request may carry estimator PUBs and the reverse:
