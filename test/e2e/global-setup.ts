@@ -30,7 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     paths,
     {
       build: process.env.QPU_E2E_NO_BUILD !== '1',
-      portBase: 6817,
+      // Another port base lets a second checkout run its e2e tests beside this one.
+      portBase: Number(process.env.QPU_E2E_PORT_BASE ?? 6817),
       testUser: 'qputest',
       serviceUser: 'qpu-gateway',
       hookTimeout: 30,
