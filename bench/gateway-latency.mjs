@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { GatewayClient } from '../src/gateway/client.js';
+import { GatewayClient } from '../src/backends/job-gateway/client.js';
 import { samplerPayload } from '../src/gateway/encode-params.js';
 import { mintToken } from '../src/gateway/token.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';

@@ -48,6 +48,8 @@ export const ERROR_CATALOG = {
   CONFIG_INVALID: { family: 'config', summary: 'A configuration file breaks its schema; every bad field is listed.' },
   PLUGSTACK_ARG_INVALID: { family: 'config', summary: 'A plugstack.conf argument is unknown or malformed.' },
   PLUGIN_LOAD_FAILED: { family: 'config', summary: 'A site plugin module listed in the catalogue cannot be found or imported.' },
+  HOOK_PROTOCOL_INVALID: { family: 'config', summary: 'The SPANK plugin and the hook handler disagree on their message format (a partial upgrade).' },
+  GATEWAY_CONFIG_INVALID: { family: 'config', summary: 'The job gateway was started with a configuration it cannot read (launcher and gateway of different versions).' },
   PLUGIN_INVALID: { family: 'config', summary: 'A site plugin module does not export a valid step (name, version, options schema, hooks).' },
 
   FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },
@@ -58,6 +60,8 @@ export const ERROR_CATALOG = {
   BACKEND_NOT_GRANTED: { family: 'capacity', summary: 'The job was not granted this backend.' },
   CAPACITY_MISSING: { family: 'capacity', summary: 'The job does not hold the GRES or license the backend requires.' },
   TOO_MANY_TASKS: { family: 'capacity', summary: "The job already has as many gateway tasks in flight as its limit allows." },
+  ACQUIRE_REFUSED: { family: 'capacity', summary: 'The QPU hook refused to grant the job a backend; the message says why and what to do.' },
+  LANES_EXHAUSTED: { family: 'capacity', summary: "Every lane of a backend on this node is held, although Slurm granted the capacity (the node's lanes and Slurm's count disagree)." },
   ALLOCATION_EXPIRED: { family: 'capacity', summary: "The job's allocation has ended (QRUN_DEADLINE passed)." },
 
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
@@ -78,6 +82,9 @@ export const ERROR_CATALOG = {
   PORT_IN_USE: { family: 'environment', summary: 'A TCP port the command needs is already taken.' },
   PACKAGES_UNAVAILABLE: { family: 'environment', summary: "Required Debian packages are missing and apt cannot install them." },
   DAEMON_FAILED: { family: 'environment', summary: 'A daemon (munged, slurmctld, slurmd) did not start or stop in time.' },
+  SLURM_COMMAND_FAILED: { family: 'environment', summary: 'A Slurm command (scontrol) failed, timed out or answered in a form this version cannot read.' },
+  LOCK_TIMEOUT: { family: 'environment', summary: "Another step of the same job held the job's QPU lock longer than the hook may wait." },
+  LEASE_CORRUPT: { family: 'environment', summary: "A job's lease file on this node is damaged; release frees its lanes and removes it." },
   TOOL_FAILED: { family: 'environment', summary: 'An external command the project runs failed.' },
 
   NATIVE_LOAD_FAILED: { family: 'unavailable', summary: 'The native addon exists but cannot be loaded.' },

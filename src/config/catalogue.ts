@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { backendMetadataSchema } from '../backends/metadata.js';
+import { NAME_PATTERN, NAME_RULE, unknownTypeEntrySchema, type Capacity } from '../backends/entry.js';
+import { BACKEND_TYPES, backendFor, type BackendEntry } from '../backends/registry.js';
+
+export { capacitySchema, secretRefSchema, type Capacity } from '../backends/entry.js';
+export { BACKEND_TYPES, type BackendEntry, type BackendType } from '../backends/registry.js';
 
 /**
  * The QPU catalogue (`/etc/slurm/qpu.json`): every backend a site offers, by alias. This schema is
@@ -13,93 +17,29 @@ import { backendMetadataSchema } from '../backends/metadata.js';
 
 export const CATALOGUE_VERSION = 1;
 
-/** Backend aliases, GRES types and license names: what Slurm and the shim accept (spank/args.c). */
-const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
-const NAME_RULE = '1-63 characters: letters, digits, _ - . (not starting with - or .)';
-
-const nameSchema = z.string().regex(NAME_PATTERN, { message: `must be ${NAME_RULE}` });
-
-/** Backend types with an adapter. Vendor types join this list as their adapters land. */
-export const BACKEND_TYPES = ['sim'] as const;
-export type BackendType = (typeof BACKEND_TYPES)[number];
-
 /**
- * Where Slurm counts this backend: a GRES type on the nodes that reach it (`Gres=qpu:<gres>:<lanes>`,
- * jobs ask `--gres=qpu:<gres>:1`), or a cluster-wide license (`Licenses=<license>:<lanes>`, jobs ask
- * `-L <license>:1`). Exactly one of `gres` and `license`.
+ * One backend entry: its `type` picks the schema of that backend (src/backends/<type>/schema.ts). An
+ * unknown type is reported with the shared fields still checked, so every problem is listed at once.
  */
-export const capacitySchema = z
-  .object({
-    /** GRES type under the `qpu` GRES name; the job must hold `qpu:<gres>`. */
-    gres: nameSchema.optional(),
-    /** Slurm license name; the job must hold this license. */
-    license: nameSchema.optional(),
-    /** Jobs that may use the backend at once (the count Slurm hands out), 1-1024. */
-    lanes: z.number().int().min(1).max(1024),
-  })
-  .strict()
-  .superRefine((capacity, ctx) => {
-    const kinds = (capacity.gres === undefined ? 0 : 1) + (capacity.license === undefined ? 0 : 1);
-    if (kinds !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give exactly one of "gres" (a GRES type: Gres=qpu:<type>:<lanes>) or "license" (Licenses=<name>:<lanes>)',
-      });
+export const backendSchema = z.unknown().transform((value, ctx): BackendEntry => {
+  const type = (value as { type?: unknown } | null)?.type;
+  const backend = typeof type === 'string' ? backendFor(type) : undefined;
+  if (backend === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message: `${typeof type === 'string' ? `unknown backend type ${JSON.stringify(type)}` : 'a backend type is required'}; this version knows: ${BACKEND_TYPES.join(', ')}`,
+    });
+  }
+  const parsed = (backend?.entrySchema ?? unknownTypeEntrySchema).safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (backend === undefined && issue.path[0] === 'type') continue;
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
-  });
-
-export type Capacity = z.infer<typeof capacitySchema>;
-
-/**
- * A reference to a credential, never the credential itself: `file:/abs/path` (root-only file),
- * `env:NAME` (the handler's environment), `exec:/abs/helper` (prints the secret), or
- * `keyring:service/account` (a workstation's keyring).
- */
-export const secretRefSchema = z
-  .string()
-  .regex(/^(file:\/\S+|env:[A-Za-z_][A-Za-z0-9_]*|exec:\/\S+|keyring:[^/\s]+\/\S+)$/, {
-    message: 'must be file:/absolute/path, env:NAME, exec:/absolute/helper or keyring:service/account',
-  });
-
-export const backendSchema = z
-  .object({
-    /** Free text for admins; ignored by the code. */
-    $comment: z.string().optional(),
-    /** Which adapter talks to it. */
-    type: z.enum(BACKEND_TYPES),
-    capacity: capacitySchema,
-    /** What the device offers (qubits, basis gates, coupling map, limits). */
-    metadata: backendMetadataSchema,
-    /** Credential reference (vendor backends; a `sim` backend given one requires it, as a vendor would). */
-    secret: secretRefSchema.optional(),
-    /** One line shown to users (e.g. by `qrun backends`). */
-    description: z.string().max(500).optional(),
-  })
-  .strict()
-  .superRefine(
-    (backend, ctx) => {
-      // Runs even when other fields failed (so every problem is listed): read defensively.
-      const qubits = backend.metadata?.num_qubits;
-      const map: unknown = backend.metadata?.coupling_map;
-      if (typeof qubits === 'number' && Array.isArray(map)) {
-        map.forEach((pair: unknown, index) => {
-          if (!Array.isArray(pair)) return;
-          pair.forEach((qubit: unknown, end) => {
-            if (typeof qubit === 'number' && qubit >= qubits) {
-              ctx.addIssue({
-                code: 'custom',
-                path: ['metadata', 'coupling_map', index, end],
-                message: `qubit ${qubit} does not exist (num_qubits is ${qubits})`,
-              });
-            }
-          });
-        });
-      }
-    },
-    { when: () => true },
-  );
-
-export type BackendEntry = z.infer<typeof backendSchema>;
+  }
+  return parsed.success && backend !== undefined ? (parsed.data as BackendEntry) : z.NEVER;
+});
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -7,6 +7,8 @@
  * the input comes from the launcher, whose catalogue entries the catalogue schema already checked.
  */
 import type { BackendMetadata } from '../backends/metadata.js';
+import type { GatewayBackend } from '../backends/types.js';
+import { QrunError } from '../errors.js';
 import { SecretValue } from '../secrets/value.js';
 
 export const GATEWAY_CONFIG_VERSION = 1;
@@ -34,6 +36,10 @@ export interface GatewayBackendWire {
   readonly secretRequired?: boolean;
   /** The resolved credential, present only on the pipe. */
   readonly secret?: string;
+  /** The entry's type-specific fields (endpoint, device, ...); the backend's runner reads them. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** The vendor session the hook opened at acquire, or null. */
+  readonly session?: string | null;
 }
 
 /** The configuration as written on the pipe; fields with defaults may be left out. */
@@ -60,14 +66,7 @@ export interface GatewayConfigWire {
   readonly logLevel?: string;
 }
 
-export interface GatewayBackend {
-  readonly name: string;
-  readonly type: string;
-  readonly description?: string | undefined;
-  readonly metadata: BackendMetadata;
-  readonly secretRequired: boolean;
-  readonly secret: SecretValue | undefined;
-}
+export type { GatewayBackend };
 
 /** The parsed configuration; secrets are wrapped again as soon as they leave the pipe. */
 export interface GatewayConfig {
@@ -86,8 +85,10 @@ export interface GatewayConfig {
   readonly logLevel: string;
 }
 
-export class GatewayConfigError extends Error {
-  override readonly name = 'GatewayConfigError';
+export class GatewayConfigError extends QrunError {
+  constructor(message: string) {
+    super('GATEWAY_CONFIG_INVALID', message, { hint: 'The hook and the gateway come from different installs of slurm-qpu; reinstall one version on the node.' });
+  }
 }
 
 type Fields = Record<string, unknown>;
@@ -117,6 +118,9 @@ function backend(value: unknown, index: number): GatewayBackend {
   const secret = b['secret'];
   if (secret !== undefined && typeof secret !== 'string') throw new GatewayConfigError(`backends[${index}].secret must be a string`);
   const description = b['description'];
+  const settings = b['settings'] === undefined ? undefined : record(b['settings'], `backends[${index}].settings`);
+  const session = b['session'] ?? null;
+  if (session !== null && typeof session !== 'string') throw new GatewayConfigError(`backends[${index}].session must be a string or null`);
   return {
     name: text(b, 'name'),
     type: text(b, 'type'),
@@ -124,6 +128,8 @@ function backend(value: unknown, index: number): GatewayBackend {
     metadata: metadata as unknown as BackendMetadata,
     secretRequired: b['secretRequired'] === true,
     secret: secret === undefined ? undefined : new SecretValue(secret),
+    settings,
+    session,
   };
 }
 

@@ -1,12 +1,13 @@
 /**
- * The hook's view of the gateway (the seam in src/hook/gateway.ts): start one gateway process per
+ * The hook's view of the gateway: start one gateway process per
  * QPU job at acquire, with the granted backends' catalogue entries and their resolved credentials;
  * stop it at release and hand its usage to Slurm.
  */
 import { join } from 'node:path';
-import type { BackendEntry } from '../config/catalogue.js';
+import type { BackendEntry } from '../backends/registry.js';
+import { backendFor } from '../backends/registry.js';
 import { QrunError } from '../errors.js';
-import { resolveSecret } from '../secrets/resolve.js';
+import { backendSecret } from '../secrets/for-backend.js';
 import type { SecretValue } from '../secrets/value.js';
 import { startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
 import { writeUsageRecord, writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
@@ -19,7 +20,10 @@ export interface ProcessGatewayStart {
   readonly deadline: number | null;
   readonly serviceUser: string;
   readonly stateDir: string;
-  readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry }[];
+  /** `secret`: the credential acquire already resolved; resolved here from the entry's reference otherwise. */
+  readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry; readonly secret?: SecretValue | undefined }[];
+  /** The vendor session each backend's acquire opened, by alias. */
+  readonly sessions?: Readonly<Record<string, string | null>>;
 }
 
 export interface ProcessGatewayHandle {
@@ -42,18 +46,14 @@ export interface ProcessGatewayOptions {
 
 export const GATEWAY_LOG = 'gateway.log';
 
-/**
- * The hook shows an acquire failure's message (not its hint) to the user, so the fix goes into the
- * message: "backend sim: secret file ... has mode 0644 ...; fix: chmod 600 ...".
- */
-async function secretFor(alias: string, reference: string, env: Readonly<Record<string, string | undefined>>): Promise<SecretValue> {
-  try {
-    return await resolveSecret(reference, { env });
-  } catch (error) {
-    if (!(error instanceof QrunError)) throw error;
-    const fix = error.hint === undefined ? '' : `; fix: ${error.hint}`;
-    throw new QrunError(error.code, `backend ${alias}: ${error.message}${fix}`, { cause: error, ...(error.hint === undefined ? {} : { hint: error.hint }) });
-  }
+/** The entry's type-specific fields: everything but what every entry has (and the secret reference). */
+function backendSettings(entry: BackendEntry): Record<string, unknown> {
+  const { type: _type, capacity: _capacity, secret: _secret, description: _description, metadata: _metadata, $comment: _comment, ...settings } = entry;
+  return settings;
+}
+
+function runsInJob(entry: BackendEntry): boolean {
+  return backendFor(entry.type)?.runsInJob(entry) ?? false;
 }
 
 /** Where a job runs without a gateway: in its own process, on the built-in simulator. */
@@ -63,18 +63,27 @@ export function processGateway(options: ProcessGatewayOptions) {
   return {
     async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
       if (request.serviceUser === '') {
-        // No service_user= in plugstack.conf: nothing may hold a credential for the job. Simulators
-        // without one are harmless in the job's own process; anything else fails closed.
-        const needGateway = request.backends.filter(({ entry }) => entry.type !== 'sim' || entry.secret !== undefined).map(({ alias }) => alias);
+        // No service_user= in plugstack.conf: nothing may hold a credential for the job. What a
+        // backend says runs in the job's own process is harmless there; anything else fails closed.
+        const needGateway = request.backends.filter(({ entry }) => !runsInJob(entry)).map(({ alias }) => alias);
         if (needGateway.length === 0) return { endpoint: LOCAL_ENDPOINT, pid: null, record: null };
         throw new QrunError('GATEWAY_FAILED', `backend ${needGateway.join(', ')} needs the job gateway, and plugstack.conf sets no service_user= for it to run as`, {
           hint: 'Add service_user=qpu-gateway (an unprivileged account) to the spank_qpu.so line of plugstack.conf.',
         });
       }
       const backends = [];
-      for (const { alias, entry } of request.backends) {
-        const secret = entry.secret === undefined ? undefined : await secretFor(alias, entry.secret, options.env);
-        backends.push({ name: alias, type: entry.type, description: entry.description, metadata: entry.metadata, secret, secretRequired: entry.secret !== undefined });
+      for (const { alias, entry, secret: given } of request.backends) {
+        const secret = entry.secret === undefined ? undefined : (given ?? (await backendSecret(alias, entry.secret, options.env)));
+        backends.push({
+          name: alias,
+          type: entry.type,
+          description: entry.description,
+          metadata: entry.metadata,
+          secret,
+          secretRequired: entry.secret !== undefined,
+          settings: backendSettings(entry),
+          session: request.sessions?.[alias] ?? null,
+        });
       }
       const record = await startGateway({
         jobId: request.jobId,

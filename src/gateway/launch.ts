@@ -49,6 +49,10 @@ export interface LaunchBackend {
   /** The resolved credential when the catalogue names one; `secretRequired` then holds too. */
   readonly secret?: SecretValue | undefined;
   readonly secretRequired?: boolean;
+  /** The entry's type-specific fields (endpoint, device, ...). */
+  readonly settings?: Readonly<Record<string, unknown>> | undefined;
+  /** The vendor session the hook opened, or null. */
+  readonly session?: string | null | undefined;
 }
 
 export interface StartGatewayOptions {
@@ -232,6 +236,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       metadata: b.metadata,
       secretRequired: b.secretRequired ?? b.secret !== undefined,
       ...(b.secret === undefined ? {} : { secret: b.secret.reveal() }),
+      ...(b.settings === undefined || Object.keys(b.settings).length === 0 ? {} : { settings: b.settings }),
+      ...(b.session === undefined || b.session === null ? {} : { session: b.session }),
     })),
     limits: { ...options.limits },
     usageFile: join(dir, USAGE_NAME),

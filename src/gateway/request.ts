@@ -2,22 +2,10 @@
  * The body of `POST /v1/tasks`, checked by hand (zod would load on the gateway's start-up path; the
  * params inside are checked by the primitives' own schemas when the task is prepared).
  */
+import type { TaskRequest } from '../backends/types.js';
 import { QrunError } from '../errors.js';
 
-export interface TaskRequest {
-  readonly programId: 'sampler' | 'estimator';
-  /** A granted backend; default: the job's first. */
-  readonly backend: string | undefined;
-  /** Sampler/Estimator V2 params (the `params` of a Qiskit Runtime job). */
-  readonly params: Record<string, unknown>;
-  /** What `qrun --shots/--precision/--seed/--mitigation` override. */
-  readonly options: {
-    readonly shots?: number | undefined;
-    readonly precision?: number | undefined;
-    readonly seed?: number | undefined;
-    readonly mitigation?: readonly string[] | undefined;
-  };
-}
+export type { TaskRequest };
 
 const FORM = 'The body is {"program_id": "sampler"|"estimator", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}}.';
 

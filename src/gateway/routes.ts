@@ -8,7 +8,7 @@ import { toQiskit } from '../primitives/encode-qiskit.js';
 import { readJsonBody, sendJson } from './http.js';
 import { parseTaskRequest } from './request.js';
 import type { TaskManager } from './tasks.js';
-import { outcomeToWire } from './wire.js';
+import { outcomeToWire } from '../backends/job-gateway/wire.js';
 
 export interface RouteContext {
   readonly manager: TaskManager;

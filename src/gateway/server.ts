@@ -11,7 +11,8 @@ import type { GatewayConfig } from './config.js';
 import { sendError } from './http.js';
 import type { PeerUidLookup } from './peer.js';
 import { route, type RouteContext } from './routes.js';
-import type { PreparedTask, TaskRunner } from './runner.js';
+import { backendFor } from '../backends/registry.js';
+import type { TaskRunner } from '../backends/types.js';
 import { TaskManager } from './tasks.js';
 import { tokenClaims, tokensEqual } from './token.js';
 import type { Usage } from './usage.js';
@@ -25,7 +26,7 @@ export interface GatewayServerDeps {
 
 export interface GatewayServer {
   readonly socketPath: string;
-  /** Loads the runners' modules ahead of the first task. */
+  /** Loads the runners' modules ahead of the first task (after the gateway listens, so a launch does not wait). */
   warm(): Promise<unknown>;
   readonly tcpPort: number | null;
   readonly manager: TaskManager;
@@ -59,20 +60,14 @@ function listen(server: Server, target: string | { host: string; port: number })
   });
 }
 
-/**
- * The simulator runner loads the primitives, the OpenQASM front end and the engine: most of the
- * gateway's start-up time. It loads after the gateway is listening (main.ts warms it), so a job's
- * launch does not wait for it; the first task does, if it comes first.
- */
-export function lazySimRunner(): TaskRunner & { warm(): Promise<unknown> } {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createSimRunner()));
-  return {
-    warm: load,
-    async prepare(request, backend): Promise<PreparedTask> {
-      return (await load()).prepare(request, backend);
-    },
-  };
+/** The runner of every backend type this gateway serves, from the registry. */
+function registryRunners(config: GatewayConfig): Record<string, TaskRunner> {
+  const runners: Record<string, TaskRunner> = {};
+  for (const { type } of config.backends) {
+    const runner = backendFor(type)?.runner();
+    if (runner !== undefined) runners[type] ??= runner;
+  }
+  return runners;
 }
 
 export async function startGatewayServer(config: GatewayConfig, deps: GatewayServerDeps): Promise<GatewayServer> {
@@ -93,8 +88,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     }, USAGE_WRITE_MS);
   };
 
-  const simRunner = lazySimRunner();
-  const runners = deps.runners ?? { sim: simRunner };
+  const runners = deps.runners ?? registryRunners(config);
   const manager = new TaskManager({
     jobId: config.jobId,
     backends: config.backends,
@@ -188,6 +182,6 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     return closing;
   };
 
-  const warm = (): Promise<unknown> => (deps.runners === undefined ? simRunner.warm() : Promise.resolve());
+  const warm = (): Promise<unknown> => Promise.all(Object.values(runners).map((runner) => runner.warm?.()));
   return { socketPath: config.socketPath, tcpPort, manager, close, warm };
 }

@@ -8,9 +8,9 @@
  *   ended: so this lands only when release runs while the job is still alive; otherwise the refusal
  *   is logged and the journal and the hook's log keep the figures.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setAdminComment, type AdminCommentResult } from '../slurm/admin-comment.js';
 import { usageComment, type Usage } from './usage.js';
 
 /** Writes the usage record of a job under the state directory (root-only, atomic). */
@@ -23,26 +23,8 @@ export async function writeUsageRecord(stateDir: string, usage: Usage): Promise<
   return path;
 }
 
-export interface SlurmUsageResult {
-  readonly ok: boolean;
-  readonly comment: string;
-  /** scontrol's complaint when it refused. */
-  readonly error?: string;
-  /** True when Slurm refused because the job has already finished (the usual case at job_epilog). */
-  readonly finished?: boolean;
-}
+export type SlurmUsageResult = AdminCommentResult;
 
 export function writeUsageToSlurm(jobId: number, usage: Usage, env: Readonly<Record<string, string | undefined>>): Promise<SlurmUsageResult> {
-  const comment = usageComment(usage);
-  return new Promise((resolve) => {
-    execFile(
-      'scontrol',
-      ['update', `JobId=${jobId}`, `AdminComment=${comment}`],
-      { env: { PATH: env['PATH'] ?? '/usr/bin:/bin', ...(env['SLURM_CONF'] === undefined ? {} : { SLURM_CONF: env['SLURM_CONF'] }) }, timeout: 10_000, encoding: 'utf8' },
-      (error, _stdout, stderr) => {
-        const said = stderr.trim() || (error?.message ?? '');
-        resolve(error === null ? { ok: true, comment } : { ok: false, comment, error: said, finished: /already finished/i.test(said) });
-      },
-    );
-  });
+  return setAdminComment(jobId, usageComment(usage), env);
 }

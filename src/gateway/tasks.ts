@@ -8,23 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { asQrunError, QrunError } from '../errors.js';
 import type { PrimitiveOutcome } from '../primitives/result-model.js';
 import type { GatewayBackend, GatewayLimits } from './config.js';
-import type { TaskRequest } from './request.js';
-import type { PreparedTask, TaskRunner } from './runner.js';
+
+export type { TaskStatus, TaskView };
+import type { PreparedTask, TaskRequest, TaskRunner } from '../backends/types.js';
+import type { TaskStatus, TaskView } from '../backends/job-gateway/wire.js';
 import { Meter } from './usage.js';
-
-/** Qiskit Runtime's job states. */
-export type TaskStatus = 'Queued' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
-
-export interface TaskView {
-  readonly id: string;
-  readonly program_id: 'sampler' | 'estimator';
-  readonly backend: string;
-  readonly status: TaskStatus;
-  readonly created: string;
-  readonly started: string | null;
-  readonly finished: string | null;
-  readonly error: ReturnType<QrunError['toJSON']> | null;
-}
 
 interface Task {
   readonly id: string;

@@ -2,7 +2,7 @@
  * A gateway ends with its job even when release never comes (epilog missed, node daemon restarted):
  * at the job's deadline, and as soon as Slurm no longer runs the job.
  */
-import { execFile } from 'node:child_process';
+import { jobPresence } from '../slurm/presence.js';
 
 /** Largest delay setTimeout takes (about 24.8 days); longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -20,22 +20,6 @@ export function atDeadline(deadlineSeconds: number, fire: () => void, now: () =>
   };
   arm();
   return () => clearTimeout(timer);
-}
-
-const ENDED = /JobState=(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|OUT_OF_MEMORY|SPECIAL_EXIT)\b/;
-
-export type JobPresence = 'running' | 'gone' | 'unknown';
-
-/** Asks slurmctld about the job. `unknown` when it cannot tell (scontrol missing, controller down). */
-export function jobPresence(jobId: number, slurmConf: string | null): Promise<JobPresence> {
-  const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', LC_ALL: 'C' };
-  if (slurmConf !== null) env['SLURM_CONF'] = slurmConf;
-  return new Promise((resolve) => {
-    execFile('scontrol', ['show', 'job', '-o', String(jobId)], { env, timeout: 10_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) resolve(ENDED.test(stdout) ? 'gone' : 'running');
-      else resolve(/Invalid job id/i.test(stderr) ? 'gone' : 'unknown');
-    });
-  });
 }
 
 export function whileJobRuns(jobId: number, slurmConf: string | null, everySeconds: number, gone: () => void): () => void {

@@ -1,14 +1,15 @@
 import type { BackendEntry, Catalogue } from '../config/catalogue.js';
-import { isQrunError } from '../errors.js';
-import { adapterFor, LanesExhaustedError } from './adapters.js';
+import { backendFor } from '../backends/registry.js';
+import { isQrunError, QrunError } from '../errors.js';
+import type { SecretValue } from '../secrets/value.js';
 import { capacityNeed, describeCapacityProblems, missingCapacity } from './capacity.js';
 import type { HookDeps } from './deps.js';
 import { jobEnvironment } from './env.js';
 import { readLease, removeLease, writeLease, type Lease, type LeaseBackend } from './journal.js';
-import { releaseLanes } from './lanes.js';
+import { claimLane, laneOwners, releaseLanes } from './lanes.js';
 import { withJobLock } from './lock.js';
 import { stepName, type HookReply, type HookRequest } from './protocol.js';
-import type { SlurmJobFacts } from './slurm-job.js';
+import type { SlurmJobFacts } from '../slurm/job.js';
 
 /**
  * acquire: idempotent and keyed by job id. The first step of a job on this node checks the job's
@@ -16,8 +17,25 @@ import type { SlurmJobFacts } from './slurm-job.js';
  * every later step finds the lease and gets the same environment.
  */
 
-export class Refusal extends Error {
-  override readonly name = 'Refusal';
+/** A refusal the user reads (the shim prints its message): what is wrong and what to do. */
+export class Refusal extends QrunError {
+  constructor(message: string) {
+    super('ACQUIRE_REFUSED', message);
+  }
+}
+
+function lanesExhausted(alias: string, lanes: number, holders: readonly number[]): QrunError {
+  return new QrunError('LANES_EXHAUSTED', `all ${lanes} lanes of backend '${alias}' on this node are held (jobs ${holders.join(', ') || 'unknown'})`, {
+    details: { backend: alias, lanes, holders: [...holders] },
+  });
+}
+
+/** A lane of the backend on this node: Slurm counts the capacity, the lane says which of it this job uses. */
+async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEntry, deps: HookDeps): Promise<number> {
+  const lane = await claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId);
+  if (lane !== undefined) return lane;
+  const owners = await laneOwners(deps.paths, alias);
+  throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
 }
 
 function refuse(message: string): never {
@@ -96,7 +114,6 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     refuse(describeCapacityProblems(problems));
   }
 
-  const types = [...new Set(requested.map((r) => r.entry.type))];
   const base = {
     version: 1,
     jobId: request.jobId,
@@ -118,13 +135,18 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   // Journal first: whatever is claimed below is then always found by release.
   await writeLease(paths, { ...base, state: 'acquiring', backends: pending, endpoint: '', gatewayPid: null });
 
+  const held: LeaseBackend[] = [];
+  const secrets = new Map<string, SecretValue>();
   try {
-    const held: LeaseBackend[] = [];
     for (const [index, { alias, entry }] of requested.entries()) {
-      const got = await (adapterFor(entry.type) ?? refuse(`backend type ${entry.type} has no adapter`)).acquire({ jobId: request.jobId, alias, entry, paths });
-      held.push({ ...(pending[index] as LeaseBackend), lane: got.lane, session: got.session });
+      const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      const lane = await claimLaneOf(request, alias, entry, deps);
+      const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
+      if (secret !== undefined) secrets.set(alias, secret);
+      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: base.deadline, secret });
+      held.push({ ...(pending[index] as LeaseBackend), lane, session });
     }
-    const gateway = await deps.gatewayFor(types).start({
+    const gateway = await deps.gateway.start({
       jobId: request.jobId,
       uid: request.uid,
       aliases: held.map((b) => b.alias),
@@ -133,7 +155,8 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       serviceUser: request.serviceUser,
       gid: request.gid,
       stateDir: paths.root,
-      backends: requested,
+      backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
+      sessions: Object.fromEntries(held.map((b) => [b.alias, b.session])),
     });
     const lease: Lease = { ...base, state: 'held', backends: held, endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null };
     await writeLease(paths, lease);
@@ -146,10 +169,17 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     return reply(lease, 'lease acquired');
   } catch (error) {
     // Give back what was taken; the job fails with the reason.
+    for (const b of held) {
+      if (b.session === null) continue;
+      const entry = requested.find((r) => r.alias === b.alias)?.entry;
+      await backendFor(b.type)
+        ?.release({ jobId: request.jobId, alias: b.alias, entry, session: b.session, secret: secrets.get(b.alias) })
+        .catch((closeError: unknown) => log.error({ err: closeError, backend: b.alias }, 'cannot close the vendor session of a failed acquire'));
+    }
     await releaseLanes(paths, request.jobId).catch(() => undefined);
     await removeLease(paths, request.jobId).catch(() => undefined);
-    if (error instanceof LanesExhaustedError) {
-      log.error({ backend: error.alias, holders: error.holders }, 'no free lane');
+    if (isQrunError(error) && error.code === 'LANES_EXHAUSTED') {
+      log.error({ backend: error.details?.['backend'], holders: error.details?.['holders'] }, 'no free lane');
       refuse(
         `${error.message}, although Slurm granted this job the capacity; the node's lanes and Slurm's count disagree. ` +
           'Resubmit; tell your admin if it persists',

@@ -1,5 +1,5 @@
 import type { BackendEntry } from '../config/catalogue.js';
-import type { SlurmJobFacts } from './slurm-job.js';
+import type { SlurmJobFacts } from '../slurm/job.js';
 
 /**
  * Fails closed: a backend is usable only when Slurm has handed the job the capacity the catalogue

@@ -1,8 +1,52 @@
 import type { Logger } from '../log/logger.js';
-import type { Catalogue } from '../config/catalogue.js';
-import type { JobGateway } from './gateway.js';
+import type { BackendEntry, Catalogue } from '../config/catalogue.js';
+import type { GatewayRecord } from '../gateway/launch.js';
+import type { SecretValue } from '../secrets/value.js';
 import type { StatePaths } from './paths.js';
-import type { SlurmJobSource } from './slurm-job.js';
+import type { SlurmJobSource } from '../slurm/job.js';
+
+/**
+ * The job's gateway as the hook sees it: started at acquire with the granted backends, stopped at
+ * release. Where every backend runs in the job's own process it starts nothing (QRUN_ENDPOINT `local:`).
+ */
+export interface GatewayStart {
+  readonly jobId: number;
+  readonly uid: number;
+  readonly aliases: readonly string[];
+  readonly token: string;
+  readonly deadline: number | null;
+  readonly serviceUser: string;
+  /** The job's primary gid: group of the gateway's socket directory. */
+  readonly gid: number;
+  readonly stateDir: string;
+  /** The granted backends' catalogue entries, with the credential acquire resolved. */
+  readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry; readonly secret?: SecretValue | undefined }[];
+  /** The vendor session each backend's acquire opened, by alias. */
+  readonly sessions?: Readonly<Record<string, string | null>>;
+}
+
+export interface GatewayHandle {
+  /** What the job puts in QRUN_ENDPOINT: `local:`, `unix:/path` or `http://127.0.0.1:port`. */
+  readonly endpoint: string;
+  /** The gateway process, or null when none runs. */
+  readonly pid: number | null;
+  /** What src/gateway/launch.ts needs to stop it (socket, directory, process start time). */
+  readonly record?: GatewayRecord | null | undefined;
+}
+
+/** What stopping a gateway found: how it ended and the job's usage (src/gateway/job-gateway.ts). */
+export interface GatewayStopReport {
+  readonly how: string;
+  readonly usage: { readonly backends: Readonly<Record<string, unknown>> } | null;
+  readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string; readonly finished?: boolean } | null;
+  /** The usage record under state_dir, or null. */
+  readonly record?: string | null;
+}
+
+export interface JobGateway {
+  start(request: GatewayStart): Promise<GatewayHandle>;
+  stop(handle: GatewayHandle): Promise<GatewayStopReport | undefined | void>;
+}
 
 /** Everything acquire and release touch outside the state directory, injectable for tests. */
 export interface HookDeps {
@@ -10,7 +54,10 @@ export interface HookDeps {
   readonly slurm: SlurmJobSource;
   readonly log: Logger;
   readonly loadCatalogue: (path: string) => Promise<Catalogue>;
-  readonly gatewayFor: (types: readonly string[]) => JobGateway;
+  /** The job's gateway process (src/gateway/job-gateway.ts), whatever the backend types. */
+  readonly gateway: JobGateway;
+  /** Resolves a backend's credential reference (src/secrets/); the message names the backend. */
+  readonly secretFor: (alias: string, reference: string) => Promise<SecretValue>;
   /** The job's bearer token: 256 random bits, bound to the job id and uid (src/gateway/token.ts). */
   readonly newToken: (jobId: number, uid: number) => string;
   readonly now: () => Date;

@@ -1,11 +1,12 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import type { GatewayRecord } from '../gateway/launch.js';
+import { QrunError } from '../errors.js';
 import { ensurePrivateDir, isErrno, syncDir, writeFileAtomic } from './fsutil.js';
 import { leaseFile, type StatePaths } from './paths.js';
 
 /**
- * The lease journal: one file per job on this node saying what the job holds, so release (and a
- * future reaper after a crash) knows what to give back. Written before anything is claimed
+ * The lease journal: one file per job on this node saying what the job holds, so release knows what
+ * to give back. Written before anything is claimed
  * (state `acquiring`) and again when everything is held, always atomically.
  */
 
@@ -56,8 +57,10 @@ function isLease(value: unknown): value is Lease {
   );
 }
 
-export class CorruptLeaseError extends Error {
-  override readonly name = 'CorruptLeaseError';
+export class CorruptLeaseError extends QrunError {
+  constructor(message: string) {
+    super('LEASE_CORRUPT', message, { hint: "Release (the job's epilog) frees the job's lanes and removes the file." });
+  }
 }
 
 export async function readLease(paths: StatePaths, jobId: number): Promise<Lease | undefined> {

@@ -1,5 +1,6 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QrunError } from '../errors.js';
 import { ensurePrivateDir, isErrno } from './fsutil.js';
 import { lockFile, type StatePaths } from './paths.js';
 
@@ -17,8 +18,10 @@ function alive(pid: number): boolean {
   }
 }
 
-export class LockTimeoutError extends Error {
-  override readonly name = 'LockTimeoutError';
+export class LockTimeoutError extends QrunError {
+  constructor(message: string) {
+    super('LOCK_TIMEOUT', message, { hint: 'Another step of this job is still acquiring or releasing its QPU; retry the step, and tell your admin if it persists.' });
+  }
 }
 
 export async function withJobLock<T>(paths: StatePaths, jobId: number, waitMs: number, body: () => Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@
 import { ensurePrivateDir } from './fsutil.js';
 import { statePaths } from './paths.js';
 import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
-import { scontrolJobSource, type SlurmJobFacts, type SlurmJobSource } from './slurm-job.js';
+import { scontrolJobSource, type SlurmJobFacts, type SlurmJobSource } from '../slurm/job.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -39,11 +39,12 @@ async function handle(request: HookRequest): Promise<HookReply> {
       message: `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}); ask your admin`,
     };
   }
-  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }] = await Promise.all([
+  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }, { backendSecret }] = await Promise.all([
     import('./logger.js'),
     import('./catalogue-cache.js'),
     import('../gateway/job-gateway.js'),
     import('../gateway/token.js'),
+    import('../secrets/for-backend.js'),
   ]);
   // One gateway process per QPU job (src/gateway/), whatever the backend types.
   const gateway = processGateway({ env: process.env });
@@ -54,7 +55,9 @@ async function handle(request: HookRequest): Promise<HookReply> {
     slurm,
     log,
     loadCatalogue: (path: string) => loadCatalogue(path, paths),
-    gatewayFor: () => gateway,
+    gateway,
+    // env: secrets come from the handler's own environment, which the shim fixes.
+    secretFor: (alias: string, reference: string) => backendSecret(alias, reference, process.env),
     newToken: mintToken,
     now: () => new Date(),
     lockWaitMs: Math.max(1000, (request.timeoutSeconds - 2) * 1000),

@@ -4,6 +4,8 @@
  * handler's start-up time is on every QPU job's launch path; the shapes are small and fixed.
  */
 
+import { QrunError } from '../errors.js';
+
 export const PROTOCOL_VERSION = 1;
 
 export const HOOK_ACTIONS = ['acquire', 'release'] as const;
@@ -41,8 +43,10 @@ export interface HookReply {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+export class ProtocolError extends QrunError {
+  constructor(message: string) {
+    super('HOOK_PROTOCOL_INVALID', message, { hint: 'The SPANK plugin and the handler come from different installs of slurm-qpu; install one version on the node.' });
+  }
 }
 
 function field(obj: Record<string, unknown>, key: string): unknown {

@@ -1,4 +1,6 @@
-import { adapterFor } from './adapters.js';
+import { backendFor } from '../backends/registry.js';
+import type { BackendEntry } from '../config/catalogue.js';
+import type { SecretValue } from '../secrets/value.js';
 import type { HookDeps } from './deps.js';
 import { CorruptLeaseError, readLease, removeLease, type Lease } from './journal.js';
 import { releaseLanes } from './lanes.js';
@@ -9,6 +11,22 @@ import type { HookReply, HookRequest } from './protocol.js';
  * release: idempotent and keyed by job id. Stops in-flight work through the adapters, stops the
  * gateway, frees the lanes, removes the lease, and logs usage. A job with nothing to release is fine.
  */
+
+/**
+ * A backend with a vendor session needs its entry and credential to close it; one without (the
+ * simulator) needs neither, so release reads no catalogue and no secret for it.
+ */
+async function vendorContext(
+  alias: string,
+  session: string | null,
+  request: HookRequest,
+  deps: HookDeps,
+): Promise<{ entry: BackendEntry | undefined; secret: SecretValue | undefined }> {
+  if (session === null) return { entry: undefined, secret: undefined };
+  const entry = (await deps.loadCatalogue(request.config)).backends[alias];
+  const secret = entry?.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
+  return { entry, secret };
+}
 
 async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<HookReply> {
   const { paths, log } = deps;
@@ -23,16 +41,16 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   if (lease !== undefined) {
     for (const held of lease.backends) {
       try {
-        const adapter = adapterFor(held.type);
-        if (adapter === undefined) log.error({ backend: held.alias, type: held.type }, 'no adapter for a leased backend');
-        else await adapter.release(held, { jobId: request.jobId, paths });
+        const backend = backendFor(held.type);
+        if (backend === undefined) log.error({ backend: held.alias, type: held.type }, 'no backend of this type for a leased backend');
+        else await backend.release({ jobId: request.jobId, alias: held.alias, session: held.session, ...(await vendorContext(held.alias, held.session, request, deps)) });
       } catch (error) {
-        log.error({ err: error, backend: held.alias }, 'adapter release failed');
+        log.error({ err: error, backend: held.alias }, 'backend release failed');
       }
     }
     if (lease.gatewayPid !== null) {
       try {
-        const report = await deps.gatewayFor(lease.backends.map((b) => b.type)).stop({ endpoint: lease.endpoint, pid: lease.gatewayPid, record: lease.gateway ?? null });
+        const report = await deps.gateway.stop({ endpoint: lease.endpoint, pid: lease.gatewayPid, record: lease.gateway ?? null });
         if (report) {
           const backend = lease.backends.map((b) => b.alias).join(',');
           log.info({ backend, pid: lease.gatewayPid, how: report.how, usage: report.usage?.backends ?? null, record: report.record ?? null, adminComment: report.slurm?.ok ?? false }, 'gateway stopped');

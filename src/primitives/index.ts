@@ -24,5 +24,5 @@ export type { EstimatorOutcome, PrimitiveOutcome, SamplerOutcome } from './resul
 export { DEFAULT_PRECISION, DEFAULT_SHOTS, shotsForPrecision } from './defaults.js';
 export { selectBackend, type SelectedBackend } from './select-backend.js';
 export { getEngine } from './engine.js';
-export { SIM_BACKEND, simMetadata } from './sim-backend.js';
+export { SIM_BACKEND, simMetadata } from '../backends/sim/metadata.js';
 export { decodeNdarrayValue, encodeNdarray, readNpy, writeNpy, type Dtype, type NdArray } from './numpy.js';

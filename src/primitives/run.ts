@@ -1,18 +1,18 @@
 /**
  * One entry point for running a primitive, shared by `qrun sample|estimate` and the library's
- * Sampler/Estimator: params in, result model out, wherever the backend is.
+ * Sampler/Estimator: params in, result model out. The one fork of the path is here: inside a QPU job
+ * the job's gateway is the backend (it runs the pipeline on its side); elsewhere the PUBs execute in
+ * this process on the built-in simulator (src/primitives/execute.ts).
  */
 import { QrunError } from '../errors.js';
-import { preparePipeline } from '../pipeline/index.js';
-import { runEstimatorPipeline, runSamplerPipeline } from '../pipeline/primitives.js';
-import { parseQasm } from '../qasm/index.js';
 import type { EstimatorParams, SamplerParams } from './payload.js';
-import { prepareEstimatorPubs, prepareSamplerPubs, type ParseCircuit } from './prepare.js';
+import type { ParseCircuit } from './prepare.js';
 import type { EstimatorOutcome, SamplerOutcome } from './result-model.js';
-import { MAX_SEED, randomSeed } from './seeds.js';
+import { MAX_SEED } from './seeds.js';
 import { selectBackend, type Env, type SelectedBackend } from './select-backend.js';
-import { runEstimatorOnGateway, runSamplerOnGateway } from '../gateway/remote.js';
-import { toNoiseModel } from './noise.js';
+import { runEstimatorOnGateway, runSamplerOnGateway } from '../backends/job-gateway/run.js';
+import { simExecutor } from '../backends/sim/execute.js';
+import { executeEstimator, executeSampler } from './execute.js';
 
 export interface RunOptions {
   /** Environment to select the backend from (QRUN_ENDPOINT, QRUN_BACKENDS, QRUN_NATIVE). */
@@ -49,35 +49,12 @@ export async function runSampler(params: SamplerParams, options: RunOptions = {}
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
   if (backend.kind === 'gateway') return runSamplerOnGateway(params, backend, options);
-  const steps = preparePipeline({ kind: 'sampler', options: params.options, mitigation: options.mitigation });
-  const pubs = prepareSamplerPubs(params, options.parse ?? parseQasm, { shots: options.shots });
-  const seed = options.seed ?? params.options.simulator?.seed_simulator ?? randomSeed();
-  return runSamplerPipeline(steps, pubs, {
-    engine: backend.engine,
-    backendName: backend.name,
-    metadata: backend.metadata,
-    seed: seed % 2 ** 32,
-    noise: toNoiseModel(params.options.simulator?.noise),
-    onProgress: options.onProgress,
-  });
+  return executeSampler(params, simExecutor(backend), options);
 }
 
 export async function runEstimator(params: EstimatorParams, options: RunOptions = {}): Promise<EstimatorOutcome> {
   checkRunOptions(options);
   const backend = options.selected ?? selectBackend(options.env ?? {}, options.backend);
   if (backend.kind === 'gateway') return runEstimatorOnGateway(params, backend, options);
-  const steps = preparePipeline({ kind: 'estimator', options: params.options, resilienceLevel: params.resilienceLevel, mitigation: options.mitigation });
-  const pubs = prepareEstimatorPubs(params, options.parse ?? parseQasm, { precision: options.precision });
-  const seed = options.seed ?? params.options.seed_estimator ?? params.options.simulator?.seed_simulator ?? randomSeed();
-  const outcome = await runEstimatorPipeline(steps, pubs, {
-    engine: backend.engine,
-    backendName: backend.name,
-    metadata: backend.metadata,
-    seed: seed % 2 ** 32,
-    noise: toNoiseModel(params.options.simulator?.noise),
-    onProgress: options.onProgress,
-  });
-  if (params.resilienceLevel === undefined) return outcome;
-  // Say what was asked; `pipeline` in the metadata lists what ran, and its absence means nothing did.
-  return { ...outcome, metadata: { ...outcome.metadata, resilience_level: params.resilienceLevel, ...(steps.length === 0 ? { mitigation: 'none' } : {}) } };
+  return executeEstimator(params, simExecutor(backend), options);
 }

@@ -11,7 +11,7 @@ import type { BackendMetadata } from '../backends/metadata.js';
 import { QrunError } from '../errors.js';
 import type { Engine } from '../sim/api.js';
 import { getEngine } from './engine.js';
-import { SIM_BACKEND, simMetadata } from './sim-backend.js';
+import { SIM_BACKEND, simMetadata } from '../backends/sim/metadata.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -22,7 +22,7 @@ export interface LocalBackend {
   readonly engine: Engine;
 }
 
-/** The job's gateway: runs go there (src/gateway/remote.ts), which checks the grant itself. */
+/** The job's gateway: runs go there (src/backends/job-gateway/run.ts), which checks the grant itself. */
 export interface GatewayBackend {
   readonly kind: 'gateway';
   readonly name: string;

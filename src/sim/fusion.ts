@@ -17,7 +17,7 @@
  */
 import { structureOf } from './gates.js';
 import { embed1q, matmul, type Matrix } from './matrix.js';
-import type { BoundOp, Instr } from './program.js';
+import type { BoundOp, Instr } from './instr.js';
 
 /** A dense 2-qubit instruction still open for folding; its matrix is replaced as gates fold in. */
 interface OpenDense {

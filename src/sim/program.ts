@@ -10,41 +10,9 @@ import type { NoiseModel } from './api.js';
 import { gateMatrix, structureOf, type Structured } from './gates.js';
 import type { Matrix } from './matrix.js';
 import { fuse } from './fusion.js';
+import type { BoundOp, Instr } from './instr.js';
 
-/** A gate with its numeric matrix; the input of fusion. */
-export interface BoundGate {
-  readonly kind: 'gate';
-  readonly name: string;
-  readonly qubits: readonly number[];
-  readonly matrix: Matrix;
-}
-
-export type BoundOp =
-  | BoundGate
-  | { readonly kind: 'measure'; readonly qubit: number; readonly clbit: number }
-  | { readonly kind: 'reset'; readonly qubit: number }
-  | {
-      readonly kind: 'if';
-      readonly clbits: readonly number[];
-      readonly value: number;
-      readonly then: readonly BoundOp[];
-      readonly else: readonly BoundOp[];
-    };
-
-export type Instr =
-  | { readonly op: 'unitary'; readonly qubits: readonly number[]; readonly structured: Structured }
-  | { readonly op: 'measure'; readonly qubit: number; readonly clbit: number }
-  | { readonly op: 'reset'; readonly qubit: number }
-  | {
-      readonly op: 'if';
-      readonly clbits: readonly number[];
-      readonly value: number;
-      readonly then: readonly Instr[];
-      readonly else: readonly Instr[];
-    }
-  /** Pauli error on all `qubits` jointly with total probability p (see noise.ts for the convention). */
-  | { readonly op: 'depolarize'; readonly qubits: readonly number[]; readonly p: number }
-  | { readonly op: 'damp'; readonly qubit: number; readonly gamma: number };
+export type { BoundGate, BoundOp, Instr } from './instr.js';
 
 export interface Program {
   readonly numQubits: number;

@@ -7,6 +7,7 @@
  *
  * Bitstrings here are integers: bit i is measured qubit i of the `qubits` list the caller passes.
  */
+import { QrunError } from '../../errors.js';
 
 export interface Confusion {
   /** P(read 1 | prepared 0). */
@@ -36,7 +37,9 @@ export function mitigateFull(probabilities: Float64Array, confusions: readonly C
   const out = Float64Array.from(probabilities);
   confusions.forEach((c, q) => {
     const inv = inverseConfusion(c);
-    if (inv === null) throw new Error(`readout of measured qubit ${q} is uninformative (P(0|0) + P(1|1) = 1); cannot invert`);
+    if (inv === null) throw new QrunError('PIPELINE_STEP_FAILED', `readout of measured qubit ${q} is uninformative (P(0|0) + P(1|1) = 1); cannot invert`, {
+        hint: 'The calibration circuits measured no difference between |0> and |1> on this qubit: check the backend, or run without readout mitigation.',
+      });
     const [a, b, cc, d] = inv;
     const stride = 1 << q;
     for (let base = 0; base < out.length; base += stride << 1) {
@@ -61,7 +64,9 @@ export function mitigatedParity(counts: ReadonlyMap<number, number>, support: re
   const weights = support.map((q) => {
     const c = confusions[q];
     const inv = c === undefined ? ([1, 0, 0, 1] as const) : inverseConfusion(c);
-    if (inv === null) throw new Error(`readout of qubit ${q} is uninformative; cannot invert`);
+    if (inv === null) throw new QrunError('PIPELINE_STEP_FAILED', `readout of qubit ${q} is uninformative; cannot invert`, {
+        hint: 'The calibration circuits measured no difference between |0> and |1> on this qubit: check the backend, or run without readout mitigation.',
+      });
     const [a, b, cc, d] = inv;
     // A⁻ᵀ (1, −1) = (a − c, b − d).
     return [a - cc, b - d] as const;

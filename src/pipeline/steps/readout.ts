@@ -14,6 +14,7 @@
  *   an Estimator at all: its exact path measures nothing.
  */
 import { z } from 'zod';
+import { QrunError } from '../../errors.js';
 import type { Circuit, Op } from '../../circuit/ir.js';
 import { broadcastSourceIndex, nest, size } from '../../primitives/shape.js';
 import { contextKey } from '../context.js';
@@ -95,7 +96,9 @@ function mitigateSamplerPub(pub: SamplerPub, result: SamplerPubResult, confusion
   const measured = measuredQubits(pub.circuit);
   const clbits = [...measured.keys()].sort((a, b) => a - b);
   if (pub.circuit.numClbits > MAX_COUNT_BITS) {
-    throw new Error(`readout mitigation handles at most ${MAX_COUNT_BITS} classical bits; PUB ${pub.index} has ${pub.circuit.numClbits}`);
+    throw new QrunError('CIRCUIT_UNSUPPORTED', `readout mitigation handles at most ${MAX_COUNT_BITS} classical bits; PUB ${pub.index} has ${pub.circuit.numClbits}`, {
+      hint: `Measure at most ${MAX_COUNT_BITS} bits in this PUB, or run it without the readout step (--mitigation none).`,
+    });
   }
   // Confusion indexed by compact position k of clbits[k].
   const local = clbits.map((c) => confusion[measured.get(c)!] ?? { p01: 0, p10: 0 });

@@ -9,7 +9,7 @@ import { loadBinding } from '../../../src/native/binding.js';
 import { samplerToPlain, estimatorToPlain } from '../../../src/primitives/encode-plain.js';
 import { parseEstimatorParams, parseSamplerParams } from '../../../src/primitives/payload.js';
 import { runEstimator, runSampler } from '../../../src/primitives/run.js';
-import { simMetadata, SIM_BACKEND } from '../../../src/primitives/sim-backend.js';
+import { simMetadata, SIM_BACKEND } from '../../../src/backends/sim/metadata.js';
 import type { Engine } from '../../../src/sim/api.js';
 import { createTsEngine } from '../../../src/sim/engine.js';
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayClient } from '../../../src/gateway/client.js';
+import { GatewayClient } from '../../../src/backends/job-gateway/client.js';
 import { mintToken } from '../../../src/gateway/token.js';
 import { parseEstimatorParams, parseSamplerParams } from '../../../src/primitives/payload.js';
 import { runEstimator, runSampler } from '../../../src/primitives/run.js';
 import { toPlain } from '../../../src/primitives/encode-plain.js';
-import { samplerPayload, estimatorPayload } from '../../../src/gateway/encode-params.js';
+import { samplerPayload, estimatorPayload } from '../../../src/backends/job-gateway/encode-params.js';
 import { example, heldRunner, JOB_ID, startTestGateway, UID, type TestGateway } from './helpers.js';
 
 let gateway: TestGateway | undefined;

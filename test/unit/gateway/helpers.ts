@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../../src/log/logger.js';
 import { parseGatewayConfig, type GatewayConfigWire } from '../../../src/gateway/config.js';
 import type { PeerUidLookup } from '../../../src/gateway/peer.js';
-import type { TaskRunner } from '../../../src/gateway/runner.js';
+import type { TaskRunner } from '../../../src/backends/types.js';
 import { startGatewayServer, type GatewayServer } from '../../../src/gateway/server.js';
 import { mintToken } from '../../../src/gateway/token.js';
 

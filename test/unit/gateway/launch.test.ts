@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient } from '../../../src/gateway/client.js';
+import { GatewayClient } from '../../../src/backends/job-gateway/client.js';
 import { startGateway, stopGateway, type GatewayRecord, type StartGatewayOptions } from '../../../src/gateway/launch.js';
 import { mintToken } from '../../../src/gateway/token.js';
 import { SecretValue } from '../../../src/secrets/value.js';

@@ -1,14 +1,14 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { GatewayClient } from '../../../src/gateway/client.js';
+import { GatewayClient } from '../../../src/backends/job-gateway/client.js';
 import { processGateway } from '../../../src/gateway/job-gateway.js';
 import { parseGatewayConfig } from '../../../src/gateway/config.js';
-import { estimatorPayload, samplerPayload } from '../../../src/gateway/encode-params.js';
+import { estimatorPayload, samplerPayload } from '../../../src/backends/job-gateway/encode-params.js';
 import { createPeerLookup, loadPeerCredentials, tcpPeerUid } from '../../../src/gateway/peer.js';
 import { parseTaskRequest } from '../../../src/gateway/request.js';
 import { mintToken, tokenClaims, tokensEqual } from '../../../src/gateway/token.js';
 import { usageComment, Meter } from '../../../src/gateway/usage.js';
-import { outcomeFromWire, outcomeToWire } from '../../../src/gateway/wire.js';
+import { outcomeFromWire, outcomeToWire } from '../../../src/backends/job-gateway/wire.js';
 import { atDeadline } from '../../../src/gateway/watchdog.js';
 import { parseEstimatorParams, parseSamplerParams } from '../../../src/primitives/payload.js';
 import { runSampler } from '../../../src/primitives/run.js';

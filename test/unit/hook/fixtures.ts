@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { catalogueSchema, type Catalogue } from '../../../src/config/catalogue.js';
 import type { HookDeps } from '../../../src/hook/deps.js';
-import { gatewayFor } from '../../../src/hook/gateway.js';
+import { backendSecret } from '../../../src/secrets/for-backend.js';
 import { statePaths } from '../../../src/hook/paths.js';
 import { PROTOCOL_VERSION, type HookRequest } from '../../../src/hook/protocol.js';
-import type { SlurmJobFacts, SlurmJobSource } from '../../../src/hook/slurm-job.js';
+import type { SlurmJobFacts, SlurmJobSource } from '../../../src/slurm/job.js';
 import { createLogger } from '../../../src/log/logger.js';
 
 export const CATALOGUE: Catalogue = catalogueSchema.parse({
@@ -70,7 +70,9 @@ export async function harness(
     slurm,
     log,
     loadCatalogue: options.catalogue ?? (() => Promise.resolve(CATALOGUE)),
-    gatewayFor,
+    // Every backend of the fixtures runs in the job's own process: nothing to start or stop.
+    gateway: { start: () => Promise.resolve({ endpoint: 'local:', pid: null }), stop: () => Promise.resolve() },
+    secretFor: (alias, reference) => backendSecret(alias, reference, {}),
     newToken: () => `${String(++tokens).padStart(2, '0')}${'ab'.repeat(31)}`,
     now: () => new Date('2026-01-01T00:00:00Z'),
     lockWaitMs: 5000,

@@ -5,7 +5,7 @@
  */
 import type { Circuit, Op } from '../../../src/circuit/ir.js';
 import type { Batch, EstimatorPub, Execute, RequestInfo, SamplerPub } from '../../../src/pipeline/index.js';
-import { localExecute } from '../../../src/pipeline/local.js';
+import { localExecute } from '../../../src/backends/sim/execute.js';
 import type { NoiseModel } from '../../../src/sim/api.js';
 import { createTsEngine } from '../../../src/sim/index.js';
 import { circuit, gate, measureAll } from '../sim/helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/primitives/select-backend.js';
-import { SIM_MAX_SHOTS, simMetadata } from '../../../src/primitives/sim-backend.js';
+import { SIM_MAX_SHOTS, simMetadata } from '../../../src/backends/sim/metadata.js';
 
 function code(work: () => unknown): string | undefined {
   try {

@@ -3,7 +3,7 @@
  * that guards a QPU also refuses a circuit the simulator cannot hold.
  */
 import { totalmem } from 'node:os';
-import type { BackendMetadata } from '../backends/metadata.js';
+import type { BackendMetadata } from '../metadata.js';
 
 export const SIM_BACKEND = 'sim';
 

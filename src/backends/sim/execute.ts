@@ -1,16 +1,19 @@
 /**
- * Runs prepared PUBs in this process on a statevector engine: the built-in simulator, used outside a
- * QPU job and when QRUN_ENDPOINT is `local:`.
+ * The built-in simulator's execution: prepared PUBs run in this process on a statevector engine
+ * (outside a QPU job, with QRUN_ENDPOINT `local:`, and in the gateway for `sim` backends). As the
+ * primitives' Executor it runs a whole batch in one call.
  */
-import type { BackendMetadata } from '../backends/metadata.js';
-import { checkCircuitFits } from '../circuit/fit.js';
-import type { Circuit } from '../circuit/ir.js';
-import type { Engine, NoiseModel } from '../sim/api.js';
-import { bytesPerShot, copyRegister } from './bits.js';
-import type { PreparedEstimatorPub, PreparedSamplerPub } from './prepare.js';
-import type { EstimatorOutcome, EstimatorPubOutcome, RegisterSamples, SamplerOutcome, SamplerPubOutcome } from './result-model.js';
-import { elementSeed } from './seeds.js';
-import { broadcastSourceIndex, size } from './shape.js';
+import type { BackendMetadata } from '../metadata.js';
+import { checkCircuitFits } from '../../circuit/fit.js';
+import type { Circuit } from '../../circuit/ir.js';
+import type { Execute } from '../../pipeline/types.js';
+import type { Executor } from '../../primitives/execute.js';
+import type { Engine, NoiseModel } from '../../sim/api.js';
+import { bytesPerShot, copyRegister } from '../../primitives/bits.js';
+import type { PreparedEstimatorPub, PreparedSamplerPub } from '../../primitives/prepare.js';
+import type { EstimatorOutcome, EstimatorPubOutcome, RegisterSamples, SamplerOutcome, SamplerPubOutcome } from '../../primitives/result-model.js';
+import { elementSeed } from '../../primitives/seeds.js';
+import { broadcastSourceIndex, size } from '../../primitives/shape.js';
 
 export interface LocalRunContext {
   readonly engine: Engine;
@@ -134,4 +137,33 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
     });
   }
   return { kind: 'estimator', pubs: outcomes, metadata: runMetadata(ctx) };
+}
+
+/** The simulator as the pipeline's execute: the whole batch in one call. */
+export function localExecute(ctx: LocalRunContext): Execute {
+  return async (batch) => {
+    const sampler = batch.sampler.length === 0 ? undefined : await runSamplerLocal(batch.sampler, ctx);
+    const estimator = batch.estimator.length === 0 ? undefined : await runEstimatorLocal(batch.estimator, ctx);
+    return {
+      sampler: sampler?.pubs ?? [],
+      estimator: estimator?.pubs ?? [],
+      metadata: { ...(sampler?.metadata ?? {}), ...(estimator?.metadata ?? {}) },
+    };
+  };
+}
+
+export interface SimTarget {
+  readonly name: string;
+  readonly metadata: BackendMetadata;
+  readonly engine: Engine;
+}
+
+/** The built-in simulator as an Executor for src/primitives/execute.ts. */
+export function simExecutor(target: SimTarget): Executor {
+  return {
+    name: target.name,
+    metadata: target.metadata,
+    execute: (request, onProgress) =>
+      localExecute({ engine: target.engine, backendName: target.name, metadata: target.metadata, seed: request.seed, noise: request.noise, onProgress }),
+  };
 }

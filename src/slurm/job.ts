@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { QrunError } from '../errors.js';
+import { scontrol } from './scontrol.js';
 
 /**
  * What Slurm's controller says about a job: the capacity it holds, its owner, and when its
@@ -38,8 +39,11 @@ export interface SlurmJobSource {
   show(jobId: number): Promise<SlurmJobFacts>;
 }
 
-export class SlurmJobError extends Error {
-  override readonly name = 'SlurmJobError';
+/** scontrol failed or printed something this version cannot read: no QPU is granted on a guess. */
+export class SlurmJobError extends QrunError {
+  constructor(message: string) {
+    super('SLURM_COMMAND_FAILED', message, { hint: 'Check that slurmctld answers (scontrol ping) and that this node runs the Slurm version slurm-qpu was built for.' });
+  }
 }
 
 function uniqueField(text: string, key: string): string {
@@ -119,26 +123,15 @@ export interface ScontrolOptions {
 
 export function scontrolJobSource(options: ScontrolOptions): SlurmJobSource {
   return {
-    show(jobId: number): Promise<SlurmJobFacts> {
-      return new Promise((resolve, reject) => {
-        execFile(
-          options.scontrol ?? 'scontrol',
-          ['show', 'job', '-d', '-o', String(jobId)],
-          { env: { ...options.env, SLURM_TIME_FORMAT: '%s' }, timeout: options.timeoutMs, maxBuffer: 1024 * 1024 },
-          (error, stdout, stderr) => {
-            if (error) {
-              reject(new SlurmJobError(`scontrol show job ${jobId} failed: ${(stderr || error.message).trim()}`));
-              return;
-            }
-            try {
-              resolve(parseScontrolJob(stdout, jobId));
-            } catch (parseError) {
-              reject(parseError);
-            }
-          },
-        );
+    async show(jobId: number): Promise<SlurmJobFacts> {
+      const result = await scontrol(['show', 'job', '-d', '-o', String(jobId)], {
+        ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.scontrol === undefined ? {} : { scontrol: options.scontrol }),
+        timeoutMs: options.timeoutMs,
+        extraEnv: { SLURM_TIME_FORMAT: '%s' },
       });
+      if (!result.ok) throw new SlurmJobError(`scontrol show job ${jobId} failed: ${result.error}`);
+      return parseScontrolJob(result.stdout, jobId);
     },
   };
 }
-

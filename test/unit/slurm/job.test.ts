@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGresList, parseLicenseList, parseScontrolJob, SlurmJobError } from '../../../src/hook/slurm-job.js';
+import { parseGresList, parseLicenseList, parseScontrolJob, SlurmJobError } from '../../../src/slurm/job.js';
 
 // `SLURM_TIME_FORMAT=%s scontrol show job -d -o 1` on Slurm 22.05.8 (dev cluster), job with
 // --gres=qpu:1 -L qpu_sim_shared:1 -t 5.

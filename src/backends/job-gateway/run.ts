@@ -4,8 +4,8 @@
  * them (checked against the backend and the job's grant), and the result comes back as the same
  * result model a local run produces.
  */
-import type { EstimatorParams, SamplerParams } from '../primitives/payload.js';
-import type { EstimatorOutcome, SamplerOutcome } from '../primitives/result-model.js';
+import type { EstimatorParams, SamplerParams } from '../../primitives/payload.js';
+import type { EstimatorOutcome, SamplerOutcome } from '../../primitives/result-model.js';
 import { GatewayClient } from './client.js';
 import { estimatorPayload, samplerPayload } from './encode-params.js';
 

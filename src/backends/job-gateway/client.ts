@@ -5,11 +5,11 @@
  * BACKEND_UNAVAILABLE with what to do.
  */
 import { Pool } from 'undici';
-import { QrunError, ERROR_CATALOG, type ErrorCode } from '../errors.js';
-import type { BackendMetadata } from '../backends/metadata.js';
-import type { PrimitiveOutcome } from '../primitives/result-model.js';
-import type { TaskView } from './tasks.js';
-import type { Usage } from './usage.js';
+import { QrunError, ERROR_CATALOG, type ErrorCode } from '../../errors.js';
+import type { BackendMetadata } from '../metadata.js';
+import type { PrimitiveOutcome } from '../../primitives/result-model.js';
+import type { TaskView } from './wire.js';
+import type { Usage } from '../../gateway/usage.js';
 import { outcomeFromWire } from './wire.js';
 
 export interface GatewayBackendInfo {

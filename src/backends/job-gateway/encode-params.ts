@@ -3,9 +3,9 @@
  * library and `qrun` hold params already parsed (envelopes decoded, observables checked); the
  * gateway parses the payload again on its side, as every server must.
  */
-import type { Observable, ObservableArray } from '../primitives/observables.js';
-import type { EstimatorParams, SamplerParams } from '../primitives/payload.js';
-import { nest } from '../primitives/shape.js';
+import type { Observable, ObservableArray } from '../../primitives/observables.js';
+import type { EstimatorParams, SamplerParams } from '../../primitives/payload.js';
+import { nest } from '../../primitives/shape.js';
 
 function observableJson(observable: Observable): Record<string, number> {
   const out: Record<string, number> = {};

@@ -3,8 +3,22 @@
  * that each register's sample bytes travel as base64. The client turns it back into the model, so
  * `qrun` and the library render gateway results exactly as local ones.
  */
-import type { EstimatorOutcome, PrimitiveOutcome, RegisterSamples, SamplerOutcome } from '../primitives/result-model.js';
-import { QrunError } from '../errors.js';
+import type { EstimatorOutcome, PrimitiveOutcome, RegisterSamples, SamplerOutcome } from '../../primitives/result-model.js';
+import { QrunError } from '../../errors.js';
+
+/** Qiskit Runtime's job states. */
+export type TaskStatus = 'Queued' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
+
+export interface TaskView {
+  readonly id: string;
+  readonly program_id: 'sampler' | 'estimator';
+  readonly backend: string;
+  readonly status: TaskStatus;
+  readonly created: string;
+  readonly started: string | null;
+  readonly finished: string | null;
+  readonly error: ReturnType<QrunError['toJSON']> | null;
+}
 
 export interface WireRegister extends Omit<RegisterSamples, 'bytes'> {
   readonly bytes: string;

@@ -1,0 +1,27 @@
+/**
+ * Every backend type this version knows, keyed by the catalogue's `type`. Adding a vendor is one
+ * folder under src/backends/ and one line here (docs/developer-guide.md, "Adding a backend").
+ */
+import { simBackend } from './sim/index.js';
+import type { Backend, EntryBase } from './types.js';
+
+const BACKENDS = {
+  sim: simBackend,
+} as const;
+
+export type BackendType = keyof typeof BACKENDS;
+
+export const BACKEND_TYPES = Object.keys(BACKENDS) as BackendType[];
+
+/** The backend of a catalogue type; undefined for a type this version does not know (an old lease). */
+export function backendFor(type: string): Backend | undefined {
+  return Object.prototype.hasOwnProperty.call(BACKENDS, type) ? (BACKENDS[type as BackendType] as unknown as Backend<EntryBase>) : undefined;
+}
+
+/** The entry schemas of every type, for the catalogue to compose. */
+export function entrySchemas(): ReadonlyArray<Backend['entrySchema']> {
+  return Object.values(BACKENDS).map((b) => b.entrySchema as unknown as Backend['entrySchema']);
+}
+
+/** A catalogue entry of any known type, as its backend's schema parsed it. */
+export type BackendEntry = { [K in BackendType]: (typeof BACKENDS)[K] extends Backend<infer E> ? E : never }[BackendType];
