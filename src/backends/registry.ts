@@ -3,7 +3,7 @@
  * folder under src/backends/ and one line here (docs/developer-guide.md, "Adding a backend").
  */
 import { simBackend } from './sim/index.js';
-import type { Backend, EntryBase } from './types.js';
+import type { Backend } from './types.js';
 
 const BACKENDS = {
   sim: simBackend,
@@ -15,7 +15,7 @@ export const BACKEND_TYPES = Object.keys(BACKENDS) as BackendType[];
 
 /** The backend of a catalogue type; undefined for a type this version does not know (an old lease). */
 export function backendFor(type: string): Backend | undefined {
-  return Object.prototype.hasOwnProperty.call(BACKENDS, type) ? (BACKENDS[type as BackendType] as unknown as Backend<EntryBase>) : undefined;
+  return Object.prototype.hasOwnProperty.call(BACKENDS, type) ? (BACKENDS[type as BackendType]) : undefined;
 }
 
 /** The entry schemas of every type, for the catalogue to compose. */

@@ -45,8 +45,8 @@ export function parseTaskRequest(body: unknown): TaskRequest {
   }
   return {
     programId,
-    backend: backend as string | undefined,
+    backend: backend,
     params,
-    options: { shots: shots as number | undefined, precision: precision as number | undefined, seed: seed as number | undefined, mitigation: mitigation as string[] | undefined },
+    options: { shots: shots, precision: precision, seed: seed, mitigation: mitigation as string[] | undefined },
   };
 }

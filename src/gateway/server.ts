@@ -182,6 +182,6 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     return closing;
   };
 
-  const warm = (): Promise<unknown> => Promise.all(Object.values(runners).map((runner) => runner.warm?.()));
+  const warm = (): Promise<unknown> => Promise.all(Object.values(runners).map((runner) => runner.warm?.() ?? Promise.resolve()));
   return { socketPath: config.socketPath, tcpPort, manager, close, warm };
 }

@@ -30,7 +30,7 @@ export interface StepRegistry {
 
 /** JSON Schema of a step's options; `io: 'input'` because users write inputs (defaults are optional). */
 export function optionsJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 export function createRegistry(definitions: readonly StepDefinition[] = []): StepRegistry {

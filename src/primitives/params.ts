@@ -50,7 +50,7 @@ function fromDict(raw: Record<string, unknown>, parameters: readonly string[]): 
   const position = new Map(parameters.map((name, i) => [name, i]));
   const seen = new Map<string, string>();
   const blocks: Column[] = [];
-  const columnOf: { block: number; offset: number }[] = new Array(parameters.length);
+  const columnOf = new Array<{ block: number; offset: number }>(parameters.length);
   for (const [key, value] of Object.entries(raw)) {
     const names = keyNames(key);
     for (const name of names) {

@@ -8,12 +8,6 @@ import { QrunError } from '../errors.js';
 import { ALIASES } from './gates.js';
 import { CONSTANTS, FUNCTIONS } from './expr.js';
 
-/** Gates stdgates.inc defines; the rest need a definition in the output. */
-const STDGATES = new Set([
-  'p', 'x', 'y', 'z', 'h', 's', 'sdg', 't', 'tdg', 'sx', 'rx', 'ry', 'rz', 'cx', 'cy', 'cz', 'cp', 'crx', 'cry', 'crz', 'ch',
-  'swap', 'ccx', 'cswap', 'cu', 'id', 'u1', 'u2', 'u3',
-]);
-
 /** Definitions of the other standard gates, in an order where each only uses earlier ones. */
 export const DEFINITIONS: readonly { readonly name: string; readonly uses: readonly string[]; readonly text: string }[] = [
   { name: 'u', uses: [], text: 'gate u(theta, phi, lambda) a { U(theta, phi, lambda) a; }' },

@@ -22,11 +22,10 @@ export function excerpt(source: string, pos: Pos): string {
   const raw = lines[pos.line - 1] ?? '';
   let chars = Array.from(raw);
   let col = Math.max(1, Math.min(pos.column, chars.length + 1));
-  let prefix = '';
   if (chars.length > EXCERPT_WIDTH) {
     const start = Math.max(0, col - 1 - Math.floor(EXCERPT_WIDTH / 2));
     const end = Math.min(chars.length, start + EXCERPT_WIDTH);
-    prefix = start > 0 ? '…' : '';
+    const prefix = start > 0 ? '…' : '';
     const suffix = end < chars.length ? '…' : '';
     chars = [...(prefix === '' ? [] : [prefix]), ...chars.slice(start, end), ...(suffix === '' ? [] : [suffix])];
     col = col - start + (prefix === '' ? 0 : 1);

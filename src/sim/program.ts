@@ -7,8 +7,7 @@
 import { evalExpr, isStandardGate, STANDARD_GATES, type Circuit, type Op } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { NoiseModel } from './api.js';
-import { gateMatrix, structureOf, type Structured } from './gates.js';
-import type { Matrix } from './matrix.js';
+import { gateMatrix, structureOf } from './gates.js';
 import { fuse } from './fusion.js';
 import type { BoundOp, Instr } from './instr.js';
 

@@ -92,7 +92,7 @@ export async function slurmCmd(command: string, args: readonly string[], options
   const [cmd, argv] = options.user
     ? ['runuser', ['-u', options.user, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args]]
     : [command, [...args]];
-  const result = await run(cmd, argv as string[], { env, cwd: cluster.jobs, timeoutMs: options.timeoutMs ?? 90_000 });
+  const result = await run(cmd, argv, { env, cwd: cluster.jobs, timeoutMs: options.timeoutMs ?? 90_000 });
   return { ...result, command: [options.user ? `(as ${options.user})` : '', command, ...args].filter(Boolean).join(' ') };
 }
 

@@ -63,7 +63,7 @@ export async function slurm(command: string, args: readonly string[], options: S
   const [cmd, argv] = options.user
     ? ['runuser', ['-u', options.user, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args]]
     : [command, [...args]];
-  const result = await run(cmd, argv as string[], { env, timeoutMs: options.timeoutMs ?? 60_000, cwd: cluster.QPU_DEV_CLUSTER_JOBS });
+  const result = await run(cmd, argv, { env, timeoutMs: options.timeoutMs ?? 60_000, cwd: cluster.QPU_DEV_CLUSTER_JOBS });
   const shown = [options.user ? `(as ${options.user})` : '', command, ...args].filter(Boolean).join(' ');
   return { ...result, command: shown };
 }

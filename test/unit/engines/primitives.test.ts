@@ -71,7 +71,7 @@ describe('primitives give the same results on the TypeScript and native engines'
       version: 2,
     });
     const plain = await Promise.all(['ts', 'native'].map(async (k) => estimatorToPlain(await runEstimator(params, { seed: 5, selected: selected(engines[k]!) }))));
-    const evs = plain.map((p) => (p.results[0] as { data: { evs: number[][] } }).data.evs.flat(3) as number[]);
+    const evs = plain.map((p) => (p.results[0] as { data: { evs: number[][] } }).data.evs.flat(3));
     expect(evs[0]!.length).toBe(12);
     expect(evs[1]!.length).toBe(12);
     evs[0]!.forEach((v, i) => expect(Math.abs(v - evs[1]![i]!)).toBeLessThan(1e-10));

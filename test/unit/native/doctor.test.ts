@@ -39,7 +39,7 @@ describe('qrun doctor', () => {
     chmodSync(sbatch, 0o755);
     const { code, stdout } = await run(['doctor', '--json'], { PATH: bin, QRUN_NATIVE: '0' });
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as Record<string, any>;
+    const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ version: VERSION, node: process.version, engine: { name: 'ts', reason: 'QRUN_NATIVE=0 forces the TypeScript engine' } });
     expect(report.slurm).toMatchObject({ sbatch, srun: null });
   });

@@ -22,7 +22,7 @@ async function credentialsOfFirstClient(name: string, connect: (path: string) =>
       try {
         resolve(peerCredentials(fdOf(socket)));
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
         socket.destroy();
       }

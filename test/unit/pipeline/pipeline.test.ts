@@ -37,7 +37,7 @@ function tracer(name: string): StepDefinition {
       ctx.note('log', entries);
       return results;
     },
-  }) as StepDefinition;
+  });
 }
 
 const empty: Results = { sampler: [], estimator: [], metadata: {} };

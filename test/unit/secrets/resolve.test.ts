@@ -36,6 +36,7 @@ describe('a resolved secret never renders', () => {
   const secret = new SecretValue('canary-4f1c');
   it('in String(), JSON and util.inspect', () => {
     expect(String(secret)).toBe('[secret]');
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- what interpolation shows is the point
     expect(`${secret}`).toBe('[secret]');
     expect(JSON.stringify({ secret, nested: { s: secret } })).not.toContain('canary');
     expect(inspect({ a: secret })).not.toContain('canary');
