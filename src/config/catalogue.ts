@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { backendMetadataSchema } from '../backends/metadata.js';
+import { proxyUrlProblem } from '../http/endpoint.js';
 
 /**
  * The QPU catalogue (`/etc/slurm/qpu.json`): every backend a site offers, by alias. This schema is
@@ -61,6 +62,17 @@ export const secretRefSchema = z
     message: 'must be file:/absolute/path, env:NAME, exec:/absolute/helper or keyring:service/account',
   });
 
+/**
+ * An https_proxy-style URL (`http://host:port` or `https://host:port`) through which the gateway
+ * reaches a vendor API. Taken only from here, never from anyone's environment. Credentials in it need
+ * an https:// proxy (an http:// one would get them in clear); traffic itself is tunnelled with CONNECT,
+ * so TLS to the vendor stays end to end either way.
+ */
+export const proxyUrlSchema = z.string().superRefine((value, ctx) => {
+  const problem = proxyUrlProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the proxy ${problem.message}: ${problem.hint}` });
+});
+
 export const backendSchema = z
   .object({
     /** Free text for admins; ignored by the code. */
@@ -74,6 +86,8 @@ export const backendSchema = z
     secret: secretRefSchema.optional(),
     /** One line shown to users (e.g. by `qrun backends`). */
     description: z.string().max(500).optional(),
+    /** Proxy for this backend's API, overriding `defaults.https_proxy`; null means connect directly. */
+    https_proxy: proxyUrlSchema.nullable().optional(),
   })
   .strict()
   .superRefine(
@@ -109,6 +123,8 @@ export const defaultsSchema = z
     shots: z.number().int().min(1).max(10_000_000).optional(),
     /** Level of the hook handler's log (`<state_dir>/hook.log`). Default info. */
     log_level: z.enum(LOG_LEVELS).optional(),
+    /** Proxy for every vendor API on this site (compute nodes often reach the internet only through one). */
+    https_proxy: proxyUrlSchema.optional(),
   })
   .strict();
 
@@ -160,6 +176,13 @@ export const catalogueSchema = z
   );
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
+
+/** The proxy a backend's API calls go through, or undefined for a direct connection. */
+export function httpsProxyFor(catalogue: Catalogue, alias: string): string | undefined {
+  const own = catalogue.backends[alias]?.https_proxy;
+  if (own === null) return undefined;
+  return own ?? catalogue.defaults?.https_proxy;
+}
 
 /** How a job requests a backend's capacity, as a job-script line. */
 export function capacityRequestLine(capacity: Capacity): string {

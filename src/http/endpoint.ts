@@ -65,27 +65,48 @@ export function checkBaseUrl(backend: string, value: string): BaseUrl {
 }
 
 /**
- * Validates a proxy URL. An http:// proxy is fine anywhere: requests are always tunnelled with
- * CONNECT, so TLS to the vendor stays end to end and the proxy sees only the host name. What would
- * travel in clear is the proxy's own password, so credentials are accepted only over https:// or
- * to a loopback proxy.
+ * What is wrong with a proxy URL, or undefined. An http:// proxy is fine anywhere: requests are always
+ * tunnelled with CONNECT, so TLS to the vendor stays end to end and the proxy sees only the host name.
+ * What would travel in clear is the proxy's own password, so credentials are accepted only over
+ * https:// or to a loopback proxy. Shared with the catalogue schema so `qrun admin check-config`
+ * applies the same rule.
  */
-export function checkProxyUrl(backend: string, value: string): URL {
-  const url = parseUrl('proxy', backend, value);
-  const shown = `${url.protocol}//${url.host}`;
+export function proxyUrlProblem(value: string): { insecure: boolean; message: string; hint: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { insecure: false, message: 'is not a URL', hint: 'Give the proxy as http://host:port or https://host:port (an https_proxy-style setting).' };
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new QrunError('CONFIG_INVALID', `${backend}: the proxy ${shown} is not an http(s) proxy URL`, {
-      hint: 'Give the proxy as http://host:port or https://host:port (an https_proxy-style setting).',
-      details: { backend, proxy: shown },
-    });
+    return { insecure: false, message: `is not an http(s) proxy URL (${url.protocol})`, hint: 'Give the proxy as http://host:port or https://host:port (an https_proxy-style setting).' };
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    return { insecure: false, message: 'has a path, query or fragment', hint: 'Give only scheme, host and port, e.g. http://proxy.example:3128.' };
   }
   if (url.protocol === 'http:' && (url.username !== '' || url.password !== '') && !isLoopbackHost(url.hostname)) {
-    throw new QrunError('ENDPOINT_INSECURE', `${backend}: the proxy ${shown} would receive its password over plain http`, {
-      hint: `Use https://${url.host} for a proxy that needs credentials, or a proxy that does not.`,
+    return { insecure: true, message: 'would receive its password over plain http', hint: `Use https://${url.host} for a proxy that needs credentials, or a proxy that does not.` };
+  }
+  return undefined;
+}
+
+/** Validates a proxy URL (see proxyUrlProblem). */
+export function checkProxyUrl(backend: string, value: string): URL {
+  const problem = proxyUrlProblem(value);
+  if (problem !== undefined) {
+    let shown = '(unparsable URL)';
+    try {
+      const url = new URL(value);
+      shown = `${url.protocol}//${url.host}`;
+    } catch {
+      // the message says it is not a URL; never echo a string that may hold a password
+    }
+    throw new QrunError(problem.insecure ? 'ENDPOINT_INSECURE' : 'CONFIG_INVALID', `${backend}: the proxy ${shown} ${problem.message}`, {
+      hint: problem.hint,
       details: { backend, proxy: shown },
     });
   }
-  return url;
+  return new URL(value);
 }
 
 /** `scheme://host:port` of a proxy URL, without credentials: what logs and errors may show. */
