@@ -131,7 +131,7 @@ export interface HttpClient {
   readonly backend: string;
   readonly baseUrl: string;
   request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
-  /** Stops new calls, cancels calls waiting to retry, lets calls on the wire finish, closes sockets. */
+  /** Refuses new calls, cancels every call (waiting to retry or on the wire: TASK_CANCELLED), closes sockets. */
   close(): Promise<void>;
 }
 

@@ -284,6 +284,18 @@ describe('createHttpClient: cancel and close', () => {
     expect((await rejection(http.request({ method: 'GET', path: '/jobs' }))).code).toBe('TASK_CANCELLED');
   });
 
+  it('close() also cancels a call on the wire', async () => {
+    server.respond(hang);
+    const http = client();
+    const call = http.request({ method: 'GET', path: '/slow' });
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (server.log.length > 0 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    const [error] = await Promise.all([rejection(call), http.close()]);
+    expect(error.code).toBe('TASK_CANCELLED');
+  });
+
   it('keeps connections alive between calls', async () => {
     const http = client({ maxConnections: 1 });
     await http.request({ method: 'GET', path: '/a' });

@@ -126,11 +126,25 @@ describe('shared backoff between clients', () => {
 
   it('does not wait on a shared backoff past the deadline, and sends nothing', async () => {
     const backoff = createMemoryBackoff('fake_vendor');
-    await backoff.defer(Date.now() + 600_000);
+    await backoff.defer(Date.now() + 120_000);
     const client = createHttpClient({ backend: 'fake_vendor', baseUrl: server.url, backoff, deadline: Date.now() + 2_000 });
     try {
       const error = await rejection(client.request({ method: 'GET', path: '/jobs' }));
       expect(error.code).toBe('UPSTREAM_DEADLINE');
+    } finally {
+      await client.close();
+    }
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('fails at once, sending nothing, when the shared wait is longer than the client waits', async () => {
+    const backoff = createMemoryBackoff('fake_vendor');
+    await backoff.defer(Date.now() + 3_600_000);
+    const client = createHttpClient({ backend: 'fake_vendor', baseUrl: server.url, backoff, retry: { maxRetryAfterMs: 60_000 } });
+    try {
+      const error = await rejection(client.request({ method: 'GET', path: '/jobs' }));
+      expect(error.code).toBe('UPSTREAM_RATE_LIMITED');
+      expect(error.message).toContain('another client');
     } finally {
       await client.close();
     }
