@@ -51,6 +51,7 @@ export const ERROR_CATALOG = {
   HOOK_PROTOCOL_INVALID: { family: 'config', summary: 'The SPANK plugin and the hook handler disagree on their message format (a partial upgrade).' },
   GATEWAY_CONFIG_INVALID: { family: 'config', summary: 'The job gateway was started with a configuration it cannot read (launcher and gateway of different versions).' },
   PLUGIN_INVALID: { family: 'config', summary: 'A site plugin module does not export a valid step (name, version, options schema, hooks).' },
+  ENDPOINT_INSECURE: { family: 'config', summary: 'A backend endpoint or proxy uses plain http: to a host that is not loopback, or sends proxy credentials in clear.' },
 
   FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },
   FILE_UNREADABLE: { family: 'io', summary: 'An input file cannot be read.' },
@@ -70,6 +71,13 @@ export const ERROR_CATALOG = {
   GATEWAY_FAILED: { family: 'backend', summary: 'The job gateway could not be started or stopped.' },
   HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },
   PIPELINE_STEP_FAILED: { family: 'backend', summary: 'A mitigation pipeline step failed; the error names the step and keeps the partial results.' },
+  UPSTREAM_UNREACHABLE: { family: 'backend', summary: "A backend's API cannot be reached: DNS, connection refused or reset, or the proxy refused the tunnel." },
+  UPSTREAM_TIMEOUT: { family: 'backend', summary: "A backend's API did not connect, answer or finish its reply within the configured timeout." },
+  UPSTREAM_RATE_LIMITED: { family: 'backend', summary: "A backend's API kept answering 429 Too Many Requests after every retry, or asked to wait longer than allowed." },
+  UPSTREAM_UNAVAILABLE: { family: 'backend', summary: "A backend's API answered 502, 503 or 504 on every attempt." },
+  UPSTREAM_BAD_RESPONSE: { family: 'backend', summary: "A backend's API sent a reply that is truncated, not valid JSON, too large, or a redirect (never followed)." },
+  UPSTREAM_STATUS: { family: 'backend', summary: "A backend's API answered with an error status that its vendor module did not map to a more precise code." },
+  UPSTREAM_DEADLINE: { family: 'backend', summary: "A call to a backend's API could not finish before its deadline (the call's own or the end of the job's allocation)." },
 
   CIRCUIT_TOO_LARGE: { family: 'resource', summary: 'The circuit needs more memory than this machine allows.' },
   REQUEST_TOO_LARGE: { family: 'resource', summary: "A request to the job gateway is larger than its size limit." },
@@ -77,6 +85,7 @@ export const ERROR_CATALOG = {
   SECRET_UNAVAILABLE: { family: 'security', summary: 'A secret reference cannot be resolved.' },
   SECRET_INSECURE: { family: 'security', summary: 'A secret file is readable by others or not owned by root.' },
   AUTH_FAILED: { family: 'security', summary: 'A gateway request carried no valid token or came from another uid.' },
+  UPSTREAM_TLS_FAILED: { family: 'security', summary: "A backend's TLS certificate (or its proxy's) could not be verified; nothing was sent." },
 
   NOT_ROOT: { family: 'environment', summary: 'The command must run as root.' },
   PORT_IN_USE: { family: 'environment', summary: 'A TCP port the command needs is already taken.' },

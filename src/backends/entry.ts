@@ -4,6 +4,7 @@
  * extends `entryBase` with its fields; src/config/catalogue.ts composes them by `type`.
  */
 import { z } from 'zod';
+import { proxyUrlProblem } from '../http/endpoint.js';
 import { backendMetadataSchema } from './metadata.js';
 
 /** Backend aliases, GRES types and license names: what Slurm and the shim accept (spank/args.c). */
@@ -50,6 +51,17 @@ export const secretRefSchema = z
     message: 'must be file:/absolute/path, env:NAME, exec:/absolute/helper or keyring:service/account',
   });
 
+/**
+ * An https_proxy-style URL (`http://host:port` or `https://host:port`) through which the gateway
+ * reaches a vendor API. Taken only from the catalogue, never from anyone's environment. Credentials in
+ * it need an https:// proxy (an http:// one would get them in clear); traffic itself is tunnelled with
+ * CONNECT, so TLS to the vendor stays end to end either way.
+ */
+export const proxyUrlSchema = z.string().superRefine((value, ctx) => {
+  const problem = proxyUrlProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the proxy ${problem.message}: ${problem.hint}` });
+});
+
 /** Fields of every entry; a backend's schema adds `type: z.literal(...)`, `metadata` and its own. */
 export const entryBase = {
   /** Free text for admins; ignored by the code. */
@@ -59,6 +71,8 @@ export const entryBase = {
   secret: secretRefSchema.optional(),
   /** One line shown to users (e.g. by `qrun backends`). */
   description: z.string().max(500).optional(),
+  /** Proxy for this backend's API, overriding `defaults.https_proxy`; null means connect directly. */
+  https_proxy: proxyUrlSchema.nullable().optional(),
 };
 
 /** Every coupling-map qubit exists on the device: runs even when other fields failed, so reads defensively. */

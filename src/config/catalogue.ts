@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NAME_PATTERN, NAME_RULE, unknownTypeEntrySchema, type Capacity } from '../backends/entry.js';
+import { NAME_PATTERN, NAME_RULE, proxyUrlSchema, unknownTypeEntrySchema, type Capacity } from '../backends/entry.js';
 import { BACKEND_TYPES, backendFor, type BackendEntry } from '../backends/registry.js';
 
-export { capacitySchema, secretRefSchema, type Capacity } from '../backends/entry.js';
+export { capacitySchema, proxyUrlSchema, secretRefSchema, type Capacity } from '../backends/entry.js';
 export { BACKEND_TYPES, type BackendEntry, type BackendType } from '../backends/registry.js';
 
 /**
@@ -49,6 +49,8 @@ export const defaultsSchema = z
     shots: z.number().int().min(1).max(10_000_000).optional(),
     /** Level of the hook handler's log (`<state_dir>/hook.log`). Default info. */
     log_level: z.enum(LOG_LEVELS).optional(),
+    /** Proxy for every vendor API on this site (compute nodes often reach the internet only through one). */
+    https_proxy: proxyUrlSchema.optional(),
   })
   .strict();
 
@@ -100,6 +102,13 @@ export const catalogueSchema = z
   );
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
+
+/** The proxy a backend's API calls go through, or undefined for a direct connection. */
+export function httpsProxyFor(catalogue: Catalogue, alias: string): string | undefined {
+  const own = catalogue.backends[alias]?.https_proxy;
+  if (own === null) return undefined;
+  return own ?? catalogue.defaults?.https_proxy;
+}
 
 /** How a job requests a backend's capacity, as a job-script line. */
 export function capacityRequestLine(capacity: Capacity): string {

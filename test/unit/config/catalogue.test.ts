@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { capacityRequestLine, catalogueSchema } from '../../../src/config/catalogue.js';
+import { capacityRequestLine, catalogueSchema, httpsProxyFor } from '../../../src/config/catalogue.js';
 import { describeIssues } from '../../../src/config/load.js';
 
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'));
@@ -48,6 +48,13 @@ describe('catalogue schema', () => {
     ['secret given as a value', { version: 1, backends: { a: { ...sim(), secret: 'hunter2' } } }, 'backends.a.secret', /file:/],
     ['unknown backend key', { version: 1, backends: { a: { ...sim(), endpoint: 'x' } } }, 'backends.a', /endpoint/],
     ['bad log level', { version: 1, backends: {}, defaults: { log_level: 'loud' } }, 'defaults.log_level', /info/],
+    ['proxy that is not a URL', { version: 1, backends: {}, defaults: { https_proxy: 'proxy:3128' } }, 'defaults.https_proxy', /http:\/\/host:port/],
+    [
+      'proxy password over plain http',
+      { version: 1, backends: { a: { ...sim(), https_proxy: 'http://u:p@proxy.site.example:3128' } } },
+      'backends.a.https_proxy',
+      /plain http/,
+    ],
     [
       'one GRES type with two lane counts',
       { version: 1, backends: { a: sim({ gres: 'x', lanes: 2 }), b: sim({ gres: 'x', lanes: 3 }) } },
@@ -59,6 +66,17 @@ describe('catalogue schema', () => {
     const match = found.find((p) => p.path === path);
     expect(match, JSON.stringify(found)).toBeDefined();
     expect(match?.message).toMatch(message);
+  });
+
+  it('takes a backend\'s proxy from the backend, else the site default; null means direct', () => {
+    const catalogue = catalogueSchema.parse({
+      version: 1,
+      defaults: { https_proxy: 'http://proxy.site.example:3128' },
+      backends: { a: sim(), b: { ...sim(), https_proxy: 'https://other.site.example:443' }, c: { ...sim(), https_proxy: null } },
+    });
+    expect(httpsProxyFor(catalogue, 'a')).toBe('http://proxy.site.example:3128');
+    expect(httpsProxyFor(catalogue, 'b')).toBe('https://other.site.example:443');
+    expect(httpsProxyFor(catalogue, 'c')).toBeUndefined();
   });
 
   it('accepts a secret reference on a sim backend (which then requires it, as a vendor would)', () => {
