@@ -7,6 +7,7 @@ import type { DeviceSpec } from './devices.js';
 import type { PreparedJob } from './execution.js';
 import { Faults } from './faults.js';
 import { Iam } from './iam.js';
+import { QpyConverter } from './qpy.js';
 import { FINAL_STATES, now, type FakeJob, type FakeSession } from './state.js';
 
 export interface CoreOptions {
@@ -37,6 +38,7 @@ export class Core {
   readonly jobs = new Map<string, FakeJob>();
   readonly iam: Iam;
   readonly faults = new Faults();
+  readonly qpy: QpyConverter;
   queueDelayMs: number;
   runDelayMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -46,6 +48,7 @@ export class Core {
   constructor(readonly options: CoreOptions) {
     this.devices = new Map(options.devices.map((d) => [d.name, d]));
     this.iam = new Iam(options.apiKey, options.tokenLifetimeSeconds);
+    this.qpy = new QpyConverter(options.python);
     this.queueDelayMs = options.queueDelayMs;
     this.runDelayMs = options.runDelayMs;
   }
@@ -128,6 +131,7 @@ export class Core {
 
   shutdown(): void {
     this.closed = true;
+    this.qpy.close();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

@@ -22,8 +22,15 @@ function base64url(value: string | Buffer): string {
   return Buffer.from(value).toString('base64url');
 }
 
+let signingKey: KeyObject | undefined;
+
+/** One RSA key per process: making one takes a noticeable moment, and nothing checks the signature. */
+function key(): KeyObject {
+  signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  return signingKey;
+}
+
 export class Iam {
-  private readonly key: KeyObject;
   private readonly accessTokens = new Map<string, number>();
   private readonly refreshTokens = new Set<string>();
   /** Seconds an access token lives; the fake's clock is the wall clock. */
@@ -35,7 +42,6 @@ export class Iam {
     lifetimeSeconds: number,
   ) {
     this.lifetimeSeconds = lifetimeSeconds;
-    this.key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   }
 
   /** Handles the form body of `POST /identity/token`; throws IAM's 400 on a bad grant. */
@@ -90,7 +96,7 @@ export class Iam {
       amr: ['pwd'],
     };
     const unsigned = `${base64url(JSON.stringify({ kid: 'loopback', alg: 'RS256' }))}.${base64url(JSON.stringify(claims))}`;
-    const signature = createSign('RSA-SHA256').update(unsigned).sign(this.key);
+    const signature = createSign('RSA-SHA256').update(unsigned).sign(key());
     const accessToken = `${unsigned}.${base64url(signature)}`;
     const refreshToken = randomBytes(24).toString('base64url');
     this.accessTokens.set(accessToken, exp);

@@ -1,5 +1,7 @@
-"""Reads a JSON list of QPY circuits as qiskit-ibm-runtime sends them (base64 of zlib of QPY) on
-stdin and writes a JSON list of {"qasm": ...} or {"error": ...} on stdout, one per circuit."""
+"""A long-lived converter for the fake: each stdin line is a JSON list of QPY circuits as
+qiskit-ibm-runtime sends them (base64 of zlib of QPY); each stdout line answers it with a JSON list
+of {"qasm": ...} or {"error": ...}, one per circuit. Importing qiskit takes seconds, so the fake
+starts this once and keeps it."""
 import base64
 import io
 import json
@@ -20,8 +22,11 @@ def convert(encoded: str) -> dict:
         if len(circuits) != 1:
             return {"error": f"expected one circuit in the QPY payload, found {len(circuits)}"}
         return {"qasm": qasm3.dumps(circuits[0])}
-    except Exception as ex:  # the fake reports it as IBM would: a 400 on submission
+    except Exception as ex:  # reported back; the fake answers the submission with a 400
         return {"error": f"{type(ex).__name__}: {ex}"}
 
 
-json.dump([convert(item) for item in json.load(sys.stdin)], sys.stdout)
+for line in sys.stdin:
+    if line.strip():
+        sys.stdout.write(json.dumps([convert(item) for item in json.loads(line)]) + "\n")
+        sys.stdout.flush()

@@ -3,7 +3,7 @@ import { QrunError } from '../../../../src/index.js';
 import type { Core } from '../core.js';
 import { runtimeError } from '../errors.js';
 import { prepareJob, type PreparedJob, type ProgramId } from '../execution.js';
-import { QpyError, qpyToQasm } from '../qpy.js';
+import { QpyError } from '../qpy.js';
 import { FINAL_STATES, jobView, metricsView, newId, now, type FakeJob, type JobStatus } from '../state.js';
 import { findSession } from './sessions.js';
 import { jsonBody, noContent, type Route, type RouteRequest } from './types.js';
@@ -18,9 +18,9 @@ function job(req: RouteRequest, core: Core): FakeJob {
   return found;
 }
 
-async function prepare(program: ProgramId, params: unknown, python: string | undefined): Promise<PreparedJob> {
+async function prepare(program: ProgramId, params: unknown, core: Core): Promise<PreparedJob> {
   try {
-    return prepareJob(program, await qpyToQasm(params, python));
+    return prepareJob(program, await core.qpy.toQasm(params));
   } catch (error) {
     if (error instanceof QpyError || error instanceof QrunError) throw runtimeError(400, 'bad_request', `Invalid parameters: ${error.message}`);
     throw error;
@@ -44,7 +44,7 @@ async function submit(req: RouteRequest, core: Core): Promise<{ status: number; 
   }
   const params = body['params'];
   if (typeof params !== 'object' || params === null) throw runtimeError(400, 'bad_request', 'params must be an object.');
-  const prepared = await prepare(program, params, core.options.python);
+  const prepared = await prepare(program, params, core);
   const fault = core.faults.take(req.route, (f) => f.kind === 'job-failure');
   const record: FakeJob = {
     id: newId(),
@@ -124,7 +124,7 @@ export const jobRoutes: readonly Route[] = [
       const j = job(req, core);
       if (!RESULTS_READY.includes(j.status) || j.results === null) throw runtimeError(404, 'not_found', `Job ${j.id} has no results (it is ${j.status}).`);
       // A failed job's "results" are its error text; qiskit-ibm-runtime reads them for the message.
-      return j.status === 'Completed' ? { status: 200, text: j.results, headers: { 'content-type': 'application/json' } } : { status: 200, text: j.results, headers: { 'content-type': 'text/plain' } };
+      return { status: 200, text: j.results, headers: { 'content-type': 'text/plain' } };
     },
   },
   {
