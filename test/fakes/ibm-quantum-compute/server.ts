@@ -132,18 +132,19 @@ export function createFakeServer(core: Core, mounts: readonly Mount[], log: Requ
       }
       guard(found.route.guard, req, core);
       const reply = await found.route.handle({ method, params: found.params, query: url.searchParams, headers: req.headers, body, route: routeName }, core);
-      write(res, reply, truncate);
+      // Logged before answering, so a client that reads the log after the answer finds the entry.
       done(reply.status);
+      write(res, reply, truncate);
     } catch (error) {
       if (error instanceof HttpError) {
+        done(error.status);
         if (truncate) write(res, { status: error.status, json: error.body, headers: error.headers }, true);
         else sendJson(res, error.status, error.body, error.headers);
-        done(error.status);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      sendJson(res, 500, runtimeErrorBody(500, 'internal_error', `The fake failed: ${message}`));
       done(500);
+      sendJson(res, 500, runtimeErrorBody(500, 'internal_error', `The fake failed: ${message}`));
     }
   };
   return createServer((req, res) => {
