@@ -36,8 +36,7 @@ bell = QuantumCircuit(2)
 bell.h(0)
 bell.cx(0, 1)
 measured = bell.copy()
-measured.measure_all(add_bits=True)
-measured.cregs[0].name  # noqa: B018 - measure_all names the register "meas"
+measured.measure_all(add_bits=True)  # the register is named "meas"
 pm = generate_preset_pass_manager(optimization_level=1, backend=backend, seed_transpiler=7)
 isa = pm.run(measured)
 
