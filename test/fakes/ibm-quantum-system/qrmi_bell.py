@@ -1,8 +1,9 @@
 """Drives the fake with qrmi's own IBM Quantum System client: a Bell circuit through the Sampler.
 
-Usage: python qrmi_bell.py BACKEND [qasm|qpy]
+Usage: python qrmi_bell.py BACKEND [qasm|qpy] [expect-failure]
 The `<BACKEND>_QRMI_IBM_QS_*` environment must point at the fake. Prints one JSON object:
-{task_id, statuses, counts, accessible, target_keys, result_type}.
+{task_id, statuses, counts, resource_status, target_keys, result_type} or, when the task is expected to
+fail, {task_id, statuses, error}.
 """
 
 import json
@@ -29,7 +30,7 @@ def main() -> None:
     params = {"pubs": [[circuit, None, 1000]], "version": 2, "support_qiskit": True, "options": {}}
 
     qrmi = QuantumResource(backend, ResourceType.IBMQuantumSystem)
-    accessible = qrmi.is_accessible()
+    resource_status = qrmi.status().to_dict()
     target = json.loads(qrmi.target().value)
     acquisition = qrmi.acquire()
     task_id = qrmi.task_start(Payload.QiskitPrimitive(input=json.dumps(params, cls=RuntimeEncoder), program_id="sampler"))
@@ -41,6 +42,15 @@ def main() -> None:
         if status not in (TaskStatus.Queued, TaskStatus.Running) or time.time() > deadline:
             break
         time.sleep(0.2)
+    if "expect-failure" in sys.argv[3:]:
+        try:
+            qrmi.task_result(task_id)
+            error = None
+        except Exception as exc:  # pylint: disable=broad-except
+            error = f"{type(exc).__name__}: {exc}"
+        qrmi.task_stop(task_id)
+        print(json.dumps({"task_id": task_id, "statuses": statuses, "error": error}))
+        return
     result = json.loads(qrmi.task_result(task_id).value, cls=RuntimeDecoder)
     counts = result[0].data.meas.get_counts()
     qrmi.task_stop(task_id)
@@ -49,7 +59,7 @@ def main() -> None:
         "task_id": task_id,
         "statuses": statuses,
         "counts": counts,
-        "accessible": accessible,
+        "resource_status": resource_status,
         "target_keys": sorted(k for k, v in target.items() if v is not None),
         "result_type": type(result).__name__,
     }))
