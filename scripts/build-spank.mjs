@@ -3,7 +3,8 @@
 //
 //   node scripts/build-spank.mjs [--required] [--debug]
 //
-// Without Slurm's headers (a workstation) it says so and exits 0, unless --required is given.
+// Without Slurm's headers or json-c's (a workstation) it says so and exits 0, unless --required is
+// given.
 // The shim needs no Node headers: cmake-js is pointed at an empty stand-in "nodedir" so it never
 // tries to download Node's headers, and the build works offline.
 // The finished .so replaces the old one by rename, so a running slurmd/slurmstepd never maps a
@@ -30,6 +31,21 @@ if (!existsSync(spankHeader)) {
     `build-spank: ${spankHeader} not found, so the SPANK shim was not built.\n` +
     '  Install Slurm\'s development headers (Debian/Ubuntu: apt-get install libslurm-dev;\n' +
     '  RHEL: dnf install slurm-devel) or set SLURM_INCLUDE_DIR, then run `npm run build:spank`.';
+  if (required) {
+    console.error(message);
+    process.exit(1);
+  }
+  console.log(message);
+  process.exit(0);
+}
+
+// json-c reads the catalogue's backend names at submit time (spank/catalogue.c).
+const jsonc = spawnSync('pkg-config', ['--exists', 'json-c']);
+if (jsonc.status !== 0) {
+  const message =
+    'build-spank: json-c was not found by pkg-config, so the SPANK shim was not built.\n' +
+    '  Install its development files (Debian/Ubuntu: apt-get install libjson-c-dev pkg-config;\n' +
+    '  RHEL: dnf install json-c-devel pkgconf), then run `npm run build:spank`.';
   if (required) {
     console.error(message);
     process.exit(1);

@@ -6,12 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json.h>
+
 #include "catalogue.h"
 #include "common.h"
-#include "json.h"
 
 /* A catalogue is a few KiB; anything this big is not one. */
 #define CATALOGUE_MAX_BYTES (4 * 1024 * 1024)
+/* Coupling maps are the deepest part of a catalogue, four levels down. */
+#define CATALOGUE_MAX_DEPTH 32
 
 static char *read_small_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -53,26 +56,69 @@ fail:
 	return (NULL);
 }
 
+/* Strict JSON through json-c; NULL (reason in err) when text is not one JSON document. */
+static struct json_object *parse_json(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *root = NULL;
+	enum json_tokener_error jerr;
+
+	if (memchr(text, '\0', len) != NULL) {
+		qpu_snprintf(err, errlen, "%s is not valid JSON: it holds a NUL byte", path);
+		return (NULL);
+	}
+	tok = json_tokener_new_ex(CATALOGUE_MAX_DEPTH);
+	if (tok == NULL) {
+		qpu_snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* The length includes the NUL: json-c then knows the input ends here. */
+	root = json_tokener_parse_ex(tok, text, (int)len + 1);
+	jerr = json_tokener_get_error(tok);
+	if (root == NULL || jerr != json_tokener_success) {
+		qpu_snprintf(err, errlen, "%s is not valid JSON: %s", path, json_tokener_error_desc(jerr));
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	return (root);
+}
+
+/* "unknown QPU backend 'x'; valid backends: a, b" in file order. */
+static void describe_unknown(const char *name, struct json_object *backends, char *err, size_t errlen)
+{
+	struct json_object_iterator it = json_object_iter_begin(backends), end = json_object_iter_end(backends);
+	size_t pos;
+	bool first = true;
+
+	if (qpu_snprintf(err, errlen, "unknown QPU backend '%s'; valid backends: ", name) < 0)
+		return;
+	pos = strlen(err);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		if (qpu_snprintf(err + pos, errlen - pos, "%s%s", first ? "" : ", ", json_object_iter_peek_name(&it)) < 0)
+			return;
+		pos += strlen(err + pos);
+		first = false;
+	}
+	if (first)
+		qpu_snprintf(err + pos, errlen - pos, "(none configured)");
+}
+
 enum catalogue_check qpu_catalogue_check(const char *path, const char *list, char *err, size_t errlen)
 {
 	enum catalogue_check rv = CATALOGUE_SKIPPED;
-	const struct json_value *backends;
-	struct json_value *root = NULL;
-	char perr[128];
+	struct json_object *root = NULL, *backends;
 	char *text = NULL, *copy = NULL, *cursor, *name;
-	size_t len = 0, pos;
-	bool found;
+	size_t len = 0;
 
 	text = read_small_file(path, &len, err, errlen);
 	if (text == NULL)
 		goto out;
-	root = json_parse(text, len, perr, sizeof(perr));
-	if (root == NULL) {
-		qpu_snprintf(err, errlen, "%s is not valid JSON: %s", path, perr);
+	root = parse_json(path, text, len, err, errlen);
+	if (root == NULL)
 		goto out;
-	}
-	backends = json_get(root, "backends");
-	if (backends == NULL || backends->type != JSON_OBJECT) {
+	if (!json_object_object_get_ex(root, "backends", &backends) || !json_object_is_type(backends, json_type_object)) {
 		qpu_snprintf(err, errlen, "%s has no \"backends\" object", path);
 		goto out;
 	}
@@ -82,28 +128,15 @@ enum catalogue_check qpu_catalogue_check(const char *path, const char *list, cha
 	cursor = copy;
 	rv = CATALOGUE_OK;
 	while ((name = strsep(&cursor, ",")) != NULL) {
-		found = false;
-		for (size_t i = 0; i < backends->len && !found; ++i)
-			found = strcmp(backends->keys[i], name) == 0;
-		if (found)
-			continue;
-		rv = CATALOGUE_UNKNOWN;
-		pos = 0;
-		if (qpu_snprintf(err, errlen, "unknown QPU backend '%s'; valid backends: ", name) < 0)
+		if (!json_object_object_get_ex(backends, name, NULL)) {
+			rv = CATALOGUE_UNKNOWN;
+			describe_unknown(name, backends, err, errlen);
 			break;
-		pos = strlen(err);
-		for (size_t i = 0; i < backends->len; ++i) {
-			if (qpu_snprintf(err + pos, errlen - pos, "%s%s", i ? ", " : "", backends->keys[i]) < 0)
-				break;
-			pos += strlen(err + pos);
 		}
-		if (backends->len == 0)
-			qpu_snprintf(err + pos, errlen - pos, "(none configured)");
-		break;
 	}
 out:
 	free(copy);
-	json_free(root);
+	json_object_put(root);
 	free(text);
 	return (rv);
 }

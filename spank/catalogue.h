@@ -1,7 +1,8 @@
 /*
- * Submit-time view of the catalogue: only the backend names. The catalogue holds no secrets and
- * may be world-readable; when it cannot be read or parsed here, the check is skipped and the
- * handler (which validates the whole file) decides at run time.
+ * Submit-time view of the catalogue: only the backend names, read with json-c in sbatch, salloc
+ * and srun (as the user; slurmstepd never reads the catalogue, the handler does). The catalogue
+ * holds no secrets and may be world-readable; when it cannot be read or parsed here, the check is
+ * skipped and the handler (which validates the whole file) decides at run time.
  */
 #ifndef SPANK_QPU_CATALOGUE_H
 #define SPANK_QPU_CATALOGUE_H

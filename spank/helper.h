@@ -1,7 +1,8 @@
 /*
  * Runs the Node hook handler with a fixed contract: argv = node <handler> <action>, a minimal fixed
- * environment (never the job's), the JSON request on stdin, the JSON reply on stdout, stderr kept
- * for diagnostics, a hard timeout after which the handler's whole process group is killed.
+ * environment (never the job's), the JSON request on stdin, the line-oriented reply (reply.h) on
+ * stdout, stderr kept for diagnostics, a hard timeout after which the handler's whole process
+ * group is killed.
  */
 #ifndef SPANK_QPU_HELPER_H
 #define SPANK_QPU_HELPER_H

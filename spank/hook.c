@@ -8,7 +8,7 @@
 
 #include "helper.h"
 #include "hook.h"
-#include "json.h"
+#include "reply.h"
 
 #define REQUEST_MAX 16384
 
@@ -30,6 +30,28 @@ static int append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 	return (0);
 }
 
+/* The request stays JSON: writing it takes only this escaper, and the handler reads it with JSON.parse. */
+static int append_string(char *buf, size_t len, size_t *pos, const char *s)
+{
+	unsigned char c;
+	int rc;
+
+	if (append(buf, len, pos, "\"") < 0)
+		return (-1);
+	for (; *s != '\0'; ++s) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			rc = append(buf, len, pos, "\\%c", c);
+		else if (c < 0x20)
+			rc = append(buf, len, pos, "\\u%04x", c);
+		else
+			rc = append(buf, len, pos, "%c", c);
+		if (rc < 0)
+			return (-1);
+	}
+	return (append(buf, len, pos, "\""));
+}
+
 static int build_request(const struct qpu_config *config, const char *action, const struct qpu_job *job, char *buf,
 			 size_t len)
 {
@@ -43,7 +65,7 @@ static int build_request(const struct qpu_config *config, const char *action, co
 		host[0] = '\0';
 
 	if (append(buf, len, &pos, "{\"version\":%d,\"action\":", QPU_PROTOCOL_VERSION) < 0 ||
-	    json_append_string(buf, len, &pos, action) < 0 ||
+	    append_string(buf, len, &pos, action) < 0 ||
 	    append(buf, len, &pos, ",\"job_id\":%u,\"step_id\":%u,\"uid\":%u,\"gid\":%u,\"backends\":[", job->job_id,
 		   job->step_id, (unsigned int)job->uid, (unsigned int)job->gid) < 0)
 		return (-1);
@@ -54,38 +76,20 @@ static int build_request(const struct qpu_config *config, const char *action, co
 			return (-1);
 		memcpy(name, p, n);
 		name[n] = '\0';
-		if ((!first && append(buf, len, &pos, ",") < 0) || json_append_string(buf, len, &pos, name) < 0)
+		if ((!first && append(buf, len, &pos, ",") < 0) || append_string(buf, len, &pos, name) < 0)
 			return (-1);
 		first = 0;
 		if (comma == NULL)
 			break;
 	}
-	if (append(buf, len, &pos, "],\"config\":") < 0 || json_append_string(buf, len, &pos, config->catalogue) < 0 ||
-	    append(buf, len, &pos, ",\"state_dir\":") < 0 || json_append_string(buf, len, &pos, config->state_dir) < 0 ||
+	if (append(buf, len, &pos, "],\"config\":") < 0 || append_string(buf, len, &pos, config->catalogue) < 0 ||
+	    append(buf, len, &pos, ",\"state_dir\":") < 0 || append_string(buf, len, &pos, config->state_dir) < 0 ||
 	    append(buf, len, &pos, ",\"service_user\":") < 0 ||
-	    json_append_string(buf, len, &pos, config->service_user) < 0 ||
+	    append_string(buf, len, &pos, config->service_user) < 0 ||
 	    append(buf, len, &pos, ",\"timeout\":%u,\"hostname\":", config->timeout) < 0 ||
-	    json_append_string(buf, len, &pos, host) < 0 || append(buf, len, &pos, "}\n") < 0)
+	    append_string(buf, len, &pos, host) < 0 || append(buf, len, &pos, "}\n") < 0)
 		return (-1);
 	return (0);
-}
-
-static bool allowed_env_name(const char *name)
-{
-	const char *rest;
-
-	if (strncmp(name, "QRUN_", 5) == 0)
-		rest = name + 5;
-	else if (strncmp(name, "SLURM_JOB_QPU_", 14) == 0)
-		rest = name + 14;
-	else
-		return (false);
-	if (*rest == '\0')
-		return (false);
-	for (; *rest; ++rest)
-		if (!((*rest >= 'A' && *rest <= 'Z') || (*rest >= '0' && *rest <= '9') || *rest == '_'))
-			return (false);
-	return (true);
 }
 
 /* First line of s, trimmed, into buf. */
@@ -119,60 +123,11 @@ static void telling_line(const char *s, char *buf, size_t len)
 	first_line(hit != NULL ? hit : s, buf, len);
 }
 
-static int parse_reply(const char *text, size_t len, struct qpu_reply *reply, char *err, size_t errlen)
-{
-	const struct json_value *ok, *env, *version;
-	struct json_value *root;
-	const char *message;
-
-	root = json_parse(text, len, err, errlen);
-	if (root == NULL)
-		return (-1);
-	version = json_get(root, "version");
-	ok = json_get(root, "ok");
-	if (root->type != JSON_OBJECT || version == NULL || version->type != JSON_NUMBER ||
-	    version->number != QPU_PROTOCOL_VERSION || ok == NULL || ok->type != JSON_BOOL) {
-		qpu_snprintf(err, errlen, "reply is not a version %d object with a boolean \"ok\"", QPU_PROTOCOL_VERSION);
-		goto fail;
-	}
-	reply->ok = ok->boolean;
-	message = json_get_string(root, "message");
-	if (message != NULL)
-		first_line(message, reply->message, sizeof(reply->message));
-	if (!reply->ok && reply->message[0] == '\0')
-		qpu_snprintf(reply->message, sizeof(reply->message), "the QPU hook handler refused without a reason");
-
-	env = json_get(root, "env");
-	if (reply->ok && env != NULL) {
-		if (env->type != JSON_OBJECT || env->len > QPU_ENV_MAX) {
-			qpu_snprintf(err, errlen, "\"env\" is not an object of at most %d strings", QPU_ENV_MAX);
-			goto fail;
-		}
-		for (size_t i = 0; i < env->len; ++i) {
-			if (env->items[i]->type != JSON_STRING || !allowed_env_name(env->keys[i])) {
-				qpu_snprintf(err, errlen, "\"env\" entry %s is not allowed", env->keys[i]);
-				goto fail;
-			}
-			reply->env_names[i] = strdup(env->keys[i]);
-			reply->env_values[i] = strdup(env->items[i]->string);
-			reply->env_count = i + 1;
-			if (reply->env_names[i] == NULL || reply->env_values[i] == NULL) {
-				qpu_snprintf(err, errlen, "out of memory");
-				goto fail;
-			}
-		}
-	}
-	json_free(root);
-	return (0);
-fail:
-	json_free(root);
-	qpu_reply_free(reply);
-	return (-1);
-}
-
+/* The handler's output, line by line, into the node log; never an env value (QRUN_TOKEN is one). */
 static void log_output(const char *action, const char *what, const char *text)
 {
 	char *copy, *line, *cursor;
+	size_t name_len;
 
 	if (text == NULL || *text == '\0')
 		return;
@@ -180,9 +135,16 @@ static void log_output(const char *action, const char *what, const char *text)
 	if (copy == NULL)
 		return;
 	cursor = copy;
-	while ((line = strsep(&cursor, "\n")) != NULL)
-		if (*line != '\0')
+	while ((line = strsep(&cursor, "\n")) != NULL) {
+		if (*line == '\0')
+			continue;
+		if (strncmp(line, "env ", 4) == 0) {
+			name_len = strcspn(line, "=");
+			slurm_error(QPU_LOG_PREFIX "%s: handler %s: %.*s=(not logged)", action, what, (int)name_len, line);
+		} else {
 			slurm_error(QPU_LOG_PREFIX "%s: handler %s: %s", action, what, line);
+		}
+	}
 	free(copy);
 }
 
@@ -216,7 +178,7 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 
 	/* exit_code -1: the status was lost (reaped elsewhere); then a well-formed reply decides. */
 	status_ok = !result.timed_out && ((result.exited && result.exit_code == 0) || result.exit_code == -1);
-	if (status_ok && parse_reply(result.out, result.out_len, reply, err, sizeof(err)) == 0) {
+	if (status_ok && qpu_reply_parse(result.out, result.out_len, reply, err, sizeof(err)) == 0) {
 		if (!reply->ok)
 			log_output(action, "stderr", result.err);
 		qpu_debug("helper", "%s for job %u took %ld ms", action, job->job_id, result.elapsed_ms);
@@ -230,7 +192,10 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 		    err[0] ? "; " : "", err);
 	log_output(action, "stdout", result.out);
 	log_output(action, "stderr", result.err);
-	if (result.err != NULL)
+	/* A handler that exited 0 wrote a reply the shim refused: why it was refused says most. */
+	if (err[0] != '\0')
+		qpu_snprintf(line, sizeof(line), "%s", err);
+	else if (result.err != NULL)
 		telling_line(result.err, line, sizeof(line));
 	qpu_snprintf(reply->message, sizeof(reply->message),
 		     "the QPU hook handler %s while trying to %s the job's QPU%s%s; the node log (spank_qpu) has details",
@@ -238,17 +203,6 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	reply->ok = false;
 	qpu_helper_result_free(&result);
 	return (0);
-}
-
-void qpu_reply_free(struct qpu_reply *reply)
-{
-	for (size_t i = 0; i < QPU_ENV_MAX; ++i) {
-		free(reply->env_names[i]);
-		free(reply->env_values[i]);
-		reply->env_names[i] = NULL;
-		reply->env_values[i] = NULL;
-	}
-	reply->env_count = 0;
 }
 
 bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id)

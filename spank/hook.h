@@ -1,6 +1,7 @@
 /*
- * The contract with the Node hook handler (src/hook/): the request the shim writes, the reply it
- * reads, and where the lease journal lives. Keep in step with src/hook/protocol.ts.
+ * The contract with the Node hook handler (src/hook/): the JSON request the shim writes, the
+ * line-oriented reply it reads (reply.h), and where the lease journal lives. Keep in step with
+ * src/hook/protocol.ts.
  */
 #ifndef SPANK_QPU_HOOK_H
 #define SPANK_QPU_HOOK_H
@@ -11,9 +12,7 @@
 
 #include "common.h"
 #include "config.h"
-
-#define QPU_PROTOCOL_VERSION 1
-#define QPU_ENV_MAX 16
+#include "reply.h"
 
 struct qpu_job {
 	uint32_t job_id;
@@ -23,14 +22,6 @@ struct qpu_job {
 	const char *backends; /* "a,b" or NULL (release) */
 };
 
-struct qpu_reply {
-	bool ok;
-	char message[QPU_MESSAGE_MAX];  /* one line for the user when !ok */
-	size_t env_count;
-	char *env_names[QPU_ENV_MAX];
-	char *env_values[QPU_ENV_MAX];
-};
-
 /*
  * Runs `node <handler> <action>` with the request for `job`. Always fills *reply: when the handler
  * fails (cannot start, times out, crashes, answers garbage), reply->ok is false and the message
@@ -38,8 +29,6 @@ struct qpu_reply {
  */
 int qpu_hook_call(const struct qpu_config *config, const char *action, const struct qpu_job *job,
 		  struct qpu_reply *reply);
-
-void qpu_reply_free(struct qpu_reply *reply);
 
 /* Whether <state_dir>/leases/<job_id>.json exists: the one check job_epilog makes. */
 bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id);

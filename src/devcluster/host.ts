@@ -11,6 +11,9 @@ const PACKAGES: ReadonlyArray<{ readonly name: string; readonly proof: string }>
   { name: 'slurm-client', proof: '/usr/bin/sbatch' },
   { name: 'munge', proof: '/usr/sbin/munged' },
   { name: 'libslurm-dev', proof: '/usr/include/slurm/spank.h' },
+  // The shim reads the catalogue's backend names with json-c, found through pkg-config.
+  { name: 'libjson-c-dev', proof: '/usr/include/json-c/json.h' },
+  { name: 'pkgconf', proof: '/usr/bin/pkg-config' },
 ];
 
 export function requireRoot(uid: number): void {

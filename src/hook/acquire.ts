@@ -82,7 +82,7 @@ async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<Slur
 }
 
 function reply(lease: Lease, message: string): HookReply {
-  return { version: 1, ok: true, message, env: jobEnvironment(lease) };
+  return { ok: true, message, env: jobEnvironment(lease) };
 }
 
 async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<HookReply> {
@@ -196,7 +196,7 @@ export async function acquire(request: HookRequest, baseDeps: HookDeps): Promise
   } catch (error) {
     if (error instanceof Refusal) {
       deps.log.warn({ backend: request.backends.join(','), step: stepName(request.stepId), reason: error.message }, 'acquire refused');
-      return { version: 1, ok: false, message: error.message };
+      return { ok: false, message: error.message };
     }
     throw error;
   }

@@ -1,8 +1,8 @@
 /**
  * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release>`,
- * with the JSON request on stdin and the JSON reply on stdout (protocol.ts). Exit 0 whenever a
- * reply was written, also for a refusal (ok:false); any other exit makes the shim fail the job with
- * our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
+ * with the JSON request on stdin and the line-oriented reply on stdout (protocol.ts). Exit 0
+ * whenever a reply was written, also for a refusal (`qpu-reply 2 error`); any other exit makes the
+ * shim fail the job with our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
  * (pino, zod) load lazily, and scontrol starts before they do.
  */
 import { ensurePrivateDir } from './fsutil.js';
@@ -34,7 +34,6 @@ async function handle(request: HookRequest): Promise<HookReply> {
     await ensurePrivateDir(paths.root);
   } catch (error) {
     return {
-      version: 1,
       ok: false,
       message: `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}); ask your admin`,
     };
@@ -72,12 +71,25 @@ async function handle(request: HookRequest): Promise<HookReply> {
   } catch (error) {
     log.error({ err: error, jobId: request.jobId, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
     return {
-      version: 1,
       ok: false,
       message: `the QPU hook could not ${request.action} (${(error as Error).message}); ask your admin to check ${paths.log}`,
     };
   } finally {
     log.flush();
+  }
+}
+
+/** The reply as text; one the shim would refuse becomes a refusal that says so (the lease stays for release). */
+function rendered(reply: HookReply, request: HookRequest): string {
+  try {
+    return renderReply(reply);
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    process.stderr.write(`qpu-hook: ${error.message}\n`);
+    return renderReply({
+      ok: false,
+      message: `the QPU hook could not ${request.action} (${error.message}); ask your admin to check the node's slurmd log`,
+    });
   }
 }
 
@@ -97,8 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const reply = await handle(request);
-  process.stdout.write(renderReply(reply));
+  process.stdout.write(rendered(await handle(request), request));
   return 0;
 }
 

@@ -1,12 +1,20 @@
 /**
  * The contract between the SPANK shim (spank/hook.c) and this handler: `node main.js <action>` with
- * one JSON request on stdin and one JSON reply on stdout. Parsed by hand (no zod) because the
+ * one JSON request on stdin and a line-oriented reply on stdout (renderReply; read by spank/reply.c,
+ * so that the root side parses nothing clever). The request is parsed by hand (no zod) because the
  * handler's start-up time is on every QPU job's launch path; the shapes are small and fixed.
  */
 
 import { QrunError } from '../errors.js';
 
-export const PROTOCOL_VERSION = 1;
+/** One version for the request and the reply; spank/reply.h has the same number. */
+export const PROTOCOL_VERSION = 2;
+
+/** The shim's limits (spank/reply.h): it refuses a reply past any of them. */
+export const REPLY_LINE_MAX = 4096;
+export const REPLY_MESSAGE_MAX = 1023;
+export const REPLY_ENV_MAX = 16;
+export const REPLY_NAME_MAX = 64;
 
 export const HOOK_ACTIONS = ['acquire', 'release'] as const;
 export type HookAction = (typeof HOOK_ACTIONS)[number];
@@ -35,7 +43,6 @@ export interface HookRequest {
 }
 
 export interface HookReply {
-  readonly version: number;
   readonly ok: boolean;
   /** One line for the user when !ok (shown by the shim in task_init); a summary otherwise. */
   readonly message?: string;
@@ -85,7 +92,11 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ProtocolError('request must be a JSON object');
   const obj = data as Record<string, unknown>;
   const version = field(obj, 'version');
-  if (version !== PROTOCOL_VERSION) throw new ProtocolError(`request.version must be ${PROTOCOL_VERSION}`);
+  if (version !== PROTOCOL_VERSION) {
+    throw new ProtocolError(
+      `request.version is ${JSON.stringify(version)}, this handler speaks ${PROTOCOL_VERSION}; install one slurm-qpu version of the shim and the handler`,
+    );
+  }
   if (field(obj, 'action') !== action) throw new ProtocolError(`request.action must be "${action}" (the argv action)`);
   const backends = field(obj, 'backends');
   if (!Array.isArray(backends) || !backends.every((b): b is string => typeof b === 'string' && b !== '')) {
@@ -118,7 +129,55 @@ export function stepName(stepId: number): string {
   return String(stepId);
 }
 
-/** The reply as the one line the shim reads from stdout. */
-export function renderReply(reply: Omit<HookReply, 'version'>): string {
-  return `${JSON.stringify({ version: PROTOCOL_VERSION, ...reply })}\n`;
+const ENV_NAME = /^(QRUN_|SLURM_JOB_QPU_)[A-Z0-9_]+$/;
+// C0 controls and DEL: the shim refuses them anywhere in a line, so a terminal shows the text as it is.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = /[\u0000-\u001f\u007f]/g;
+
+/** The longest prefix of `text` that fits in `max` UTF-8 bytes, never splitting a character. */
+function fitBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > max) break;
+    out += char;
+    bytes += size;
+  }
+  return out;
+}
+
+/**
+ * The message as the shim shows it: its first line (a summary leads; the rest is detail for the
+ * hook log), other control characters as spaces, cut to what the shim keeps.
+ */
+function messageLine(message: string): string {
+  const first = (message.split(/\r?\n/, 1)[0] ?? '').replace(CONTROLS, ' ').trimEnd();
+  return fitBytes(first, REPLY_MESSAGE_MAX);
+}
+
+function envLine(name: string, value: string): string {
+  if (!ENV_NAME.test(name) || name.length > REPLY_NAME_MAX) {
+    throw new ProtocolError(`reply env name ${JSON.stringify(name)} is not QRUN_* or SLURM_JOB_QPU_* of at most ${REPLY_NAME_MAX} characters`);
+  }
+  if (CONTROL.test(value)) throw new ProtocolError(`reply env ${name} holds a newline or another control character`);
+  const line = `env ${name}=${value}`;
+  if (Buffer.byteLength(line) > REPLY_LINE_MAX) throw new ProtocolError(`reply env ${name} is longer than a reply line (${REPLY_LINE_MAX} bytes)`);
+  return line;
+}
+
+/**
+ * The reply as the shim reads it from stdout: `qpu-reply <version> ok|error`, then `message <text>`,
+ * then (only on ok) one `env NAME=VALUE` per variable, then `end`; every line ends in a newline.
+ * Throws ProtocolError for an environment the shim would refuse (a bug, never the user's input).
+ */
+export function renderReply(reply: HookReply): string {
+  const lines = [`qpu-reply ${PROTOCOL_VERSION} ${reply.ok ? 'ok' : 'error'}`];
+  if (reply.message !== undefined) lines.push(`message ${messageLine(reply.message)}`);
+  const env = reply.ok ? Object.entries(reply.env ?? {}) : [];
+  if (env.length > REPLY_ENV_MAX) throw new ProtocolError(`reply has ${env.length} env variables; the shim takes at most ${REPLY_ENV_MAX}`);
+  for (const [name, value] of env) lines.push(envLine(name, value));
+  lines.push('end');
+  return lines.map((line) => `${line}\n`).join('');
 }

@@ -67,7 +67,7 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   const removed = await removeLease(paths, request.jobId);
   if (lease === undefined && !removed && freed.length === 0) {
     log.info({ backend: null }, 'nothing to release');
-    return { version: 1, ok: true, message: 'nothing to release' };
+    return { ok: true, message: 'nothing to release' };
   }
   const heldSeconds = lease ? Math.max(0, Math.round((deps.now().getTime() - Date.parse(lease.acquiredAt)) / 1000)) : null;
   for (const held of lease?.backends ?? freed.map((f) => ({ alias: f.alias, lane: f.lane, type: 'unknown' }))) {
@@ -76,7 +76,7 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       'lease released',
     );
   }
-  return { version: 1, ok: true, message: 'lease released' };
+  return { ok: true, message: 'lease released' };
 }
 
 export async function release(request: HookRequest, baseDeps: HookDeps): Promise<HookReply> {

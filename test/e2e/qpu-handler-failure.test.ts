@@ -1,5 +1,5 @@
 /**
- * The handler misbehaving: hanging, killed, answering garbage, absent. A QPU job fails within the
+ * The handler misbehaving: hanging, killed, answering garbage or an older protocol, absent. A QPU job fails within the
  * plugstack timeout with one line; the handler is gone afterwards; the node is not drained; and a
  * job that did not ask for a QPU never notices (nothing is spawned for it).
  */
@@ -39,7 +39,8 @@ describe.skipIf(qpuSkipReason() !== '')('QPU hook handler failures', () => {
 
   it.each([
     ['killed by a signal', 'hook-killed.mjs', /handler was killed by signal 9/],
-    ['answering garbage', 'hook-garbage.mjs', /handler exited with status 0 while trying to acquire/],
+    ['answering garbage', 'hook-garbage.mjs', /handler exited with status 0 while trying to acquire the job's QPU: the reply does not start with 'qpu-reply 2'/],
+    ['of an older version (JSON reply)', 'hook-json-reply.mjs', /while trying to acquire the job's QPU: the reply is JSON, so the handler is older than this shim/],
     ['crashing', 'hook-throws.mjs', /handler exited with status 1 while trying to acquire the job's QPU: Error: the handler fell over/],
     ['absent', '/nonexistent/hook/main.js', /handler \/nonexistent\/hook\/main.js is missing on this node.*handler= in plugstack.conf/],
   ])('a handler %s fails the job with one line', async (_name, handler, message) => {

@@ -13,6 +13,25 @@ interface Ran {
   readonly stderr: string;
 }
 
+interface Reply {
+  readonly ok: boolean;
+  readonly message?: string;
+  readonly env: Record<string, string>;
+}
+
+/** The reply as the shim takes it apart (spank/reply.c; the C tests hold it to the rules). */
+function readReply(text: string): Reply {
+  const lines = text.split('\n');
+  expect(lines.shift()).toMatch(/^qpu-reply 2 (ok|error)$/);
+  expect(lines.splice(-2)).toEqual(['end', '']);
+  const ok = text.startsWith('qpu-reply 2 ok');
+  const message = lines.find((l) => l.startsWith('message '))?.slice('message '.length);
+  const env = Object.fromEntries(
+    lines.filter((l) => l.startsWith('env ')).map((l) => [l.slice(4, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
+  return { ok, ...(message === undefined ? {} : { message }), env };
+}
+
 /** Runs the handler as the shim does: argv action, JSON on stdin, minimal environment. */
 function runHandler(args: string[], stdin: string, env: Record<string, string>): Promise<Ran> {
   return new Promise((resolve, reject) => {
@@ -49,7 +68,7 @@ async function fixture(jobGres = 'qpu:sim:1') {
   const env = { PATH: `${bin}:/usr/bin:/bin` };
   const body = (action: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({
-      version: 1,
+      version: 2,
       action,
       job_id: 77,
       step_id: 0,
@@ -71,30 +90,30 @@ describe('qpu-hook process contract', () => {
     const f = await fixture();
     const acquired = await runHandler(['acquire'], f.body('acquire'), f.env);
     expect(acquired.code, acquired.stderr).toBe(0);
-    const reply = JSON.parse(acquired.stdout) as { ok: boolean; env: Record<string, string> };
+    const reply = readReply(acquired.stdout);
     expect(reply.ok).toBe(true);
     // No service_user here: a sim-only job then runs in-process (the gateway path is in test/unit/gateway and test/e2e).
     expect(reply.env).toMatchObject({ QRUN_BACKENDS: 'sim', QRUN_ENDPOINT: 'local:', QRUN_DEADLINE: '1900000000' });
     const released = await runHandler(['release'], f.body('release'), f.env);
-    expect(JSON.parse(released.stdout)).toMatchObject({ ok: true, message: 'lease released' });
+    expect(readReply(released.stdout)).toMatchObject({ ok: true, message: 'lease released' });
     const log = (await readFile(join(f.dir, 'state', 'hook.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(log.map((l) => l.msg)).toEqual(['lease acquired', 'lease released']);
     expect(log.every((l) => l.jobId === 77 && l.backend === 'sim')).toBe(true);
     expect(JSON.stringify(log)).not.toContain(reply.env.QRUN_TOKEN);
   }, 30_000);
 
-  it('answers a refusal with ok:false and exit 0 (the shim shows the message)', async () => {
+  it('answers a refusal with an error reply and exit 0 (the shim shows the message)', async () => {
     const f = await fixture('(null)');
     const ran = await runHandler(['acquire'], f.body('acquire'), f.env);
     expect(ran.code).toBe(0);
-    expect(JSON.parse(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/--gres=qpu:sim:1/) });
+    expect(readReply(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/--gres=qpu:sim:1/) });
   }, 30_000);
 
   it('refuses clearly when the state dir cannot be created', async () => {
     const f = await fixture();
     await writeFile(join(f.dir, 'file'), '');
     const ran = await runHandler(['acquire'], f.body('acquire', { state_dir: join(f.dir, 'file', 'state') }), f.env);
-    expect(JSON.parse(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/state directory .* cannot be created/) });
+    expect(readReply(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/state directory .* cannot be created/) });
   }, 30_000);
 
   it('exits 2 on a bad action or request, with the reason on stderr', async () => {
@@ -105,5 +124,13 @@ describe('qpu-hook process contract', () => {
     const garbled = await runHandler(['acquire'], '{"version":1', f.env);
     expect(garbled.code).toBe(2);
     expect(garbled.stderr).toMatch(/not JSON/);
+  }, 30_000);
+
+  it('refuses the request of an older shim, naming both versions', async () => {
+    const f = await fixture();
+    const ran = await runHandler(['acquire'], f.body('acquire', { version: 1 }), f.env);
+    expect(ran.code).toBe(2);
+    expect(ran.stdout).toBe('');
+    expect(ran.stderr).toContain('request.version is 1, this handler speaks 2; install one slurm-qpu version of the shim and the handler');
   }, 30_000);
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest, ProtocolError, renderReply, stepName } from '../../../src/hook/protocol.js';
+import { parseRequest, ProtocolError, renderReply, REPLY_LINE_MAX, REPLY_MESSAGE_MAX, stepName } from '../../../src/hook/protocol.js';
 
 const valid = {
-  version: 1,
+  version: 2,
   action: 'acquire',
   job_id: 42,
   step_id: 0,
@@ -36,7 +36,7 @@ describe('hook protocol', () => {
   it.each<[string, unknown, RegExp]>([
     ['not JSON', '{', /not JSON/],
     ['an array', '[]', /object/],
-    ['another version', { ...valid, version: 2 }, /version/],
+    ['an older shim\'s request', { ...valid, version: 1 }, /request.version is 1, this handler speaks 2; install one slurm-qpu version/],
     ['an action that disagrees with argv', { ...valid, action: 'release' }, /argv/],
     ['job id 0', { ...valid, job_id: 0 }, /job_id/],
     ['a negative uid', { ...valid, uid: -1 }, /uid/],
@@ -51,10 +51,37 @@ describe('hook protocol', () => {
     expect(() => parseRequest(text, 'acquire')).toThrow(message);
   });
 
-  it('renders one JSON line with the protocol version', () => {
-    const line = renderReply({ ok: false, message: 'no' });
-    expect(line.endsWith('\n')).toBe(true);
-    expect(JSON.parse(line)).toEqual({ version: 1, ok: false, message: 'no' });
+  it('renders a refusal as status, message and end lines', () => {
+    expect(renderReply({ ok: false, message: 'no' })).toBe('qpu-reply 2 error\nmessage no\nend\n');
+  });
+
+  it('renders a grant with one env line per variable, in order', () => {
+    const text = renderReply({ ok: true, message: 'lease acquired', env: { QRUN_BACKENDS: 'sim,sim_shared', SLURM_JOB_QPU_TYPES: 'sim,sim' } });
+    expect(text).toBe('qpu-reply 2 ok\nmessage lease acquired\nenv QRUN_BACKENDS=sim,sim_shared\nenv SLURM_JOB_QPU_TYPES=sim,sim\nend\n');
+  });
+
+  it('never sends env lines on a refusal', () => {
+    expect(renderReply({ ok: false, message: 'no', env: { QRUN_TOKEN: 'x' } })).not.toContain('env ');
+  });
+
+  it('keeps a message to its first line, without control characters, within the shim\'s limit', () => {
+    expect(renderReply({ ok: false, message: 'qpu.json is invalid:\n  backends.sim: bad' })).toBe('qpu-reply 2 error\nmessage qpu.json is invalid:\nend\n');
+    expect(renderReply({ ok: false, message: 'a\tb\u001b[31mc\r' })).toContain('message a b [31mc\n');
+    const long = renderReply({ ok: false, message: 'é'.repeat(REPLY_MESSAGE_MAX) });
+    const line = long.split('\n')[1] ?? '';
+    expect(Buffer.byteLength(line.slice('message '.length))).toBeLessThanOrEqual(REPLY_MESSAGE_MAX);
+    expect(line).toMatch(/^message é+$/);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['a newline in a value', { QRUN_TOKEN: 'a\nenv QRUN_ENDPOINT=evil' }, /QRUN_TOKEN holds a newline/],
+    ['a name outside QRUN_* and SLURM_JOB_QPU_*', { LD_PRELOAD: '/tmp/x.so' }, /LD_PRELOAD/],
+    ['a lower-case name', { QRUN_token: 'x' }, /QRUN_token/],
+    ['a value longer than a line', { QRUN_ENDPOINT: 'x'.repeat(REPLY_LINE_MAX) }, /longer than a reply line/],
+    ['more variables than the shim takes', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`QRUN_V${i}`, 'x'])), /at most 16/],
+  ])('refuses to render %s', (_name, env, message) => {
+    expect(() => renderReply({ ok: true, env })).toThrow(ProtocolError);
+    expect(() => renderReply({ ok: true, env })).toThrow(message);
   });
 
   it('names Slurm special steps', () => {
