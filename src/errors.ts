@@ -79,6 +79,7 @@ export const ERROR_CATALOG = {
   PACKAGES_UNAVAILABLE: { family: 'environment', summary: "Required Debian packages are missing and apt cannot install them." },
   DAEMON_FAILED: { family: 'environment', summary: 'A daemon (munged, slurmctld, slurmd) did not start or stop in time.' },
   TOOL_FAILED: { family: 'environment', summary: 'An external command the project runs failed.' },
+  QRUN_NOT_FOUND: { family: 'environment', summary: 'The Python client runs outside a QPU job through the qrun command, and finds none (QRUN_BIN, PATH).' },
 
   NATIVE_LOAD_FAILED: { family: 'unavailable', summary: 'The native addon exists but cannot be loaded.' },
   NOT_IMPLEMENTED: { family: 'unavailable', summary: 'This feature is not implemented yet.' },
