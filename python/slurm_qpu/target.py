@@ -27,14 +27,21 @@ class BackendTarget(Target):
     max_experiments: Optional[int]
     metadata: Dict[str, Any]
 
+    # Target pickles (and deep-copies, as the transpiler does) through its own state, which knows
+    # nothing of a subclass's attributes: wrap it with ours.
     def __getstate__(self):
-        state = super().__getstate__()
-        state["_slurm_qpu"] = (self.__dict__.get("max_shots"), self.__dict__.get("max_experiments"), self.__dict__.get("metadata", {}))
-        return state
+        parent = getattr(super(), "__getstate__", None)
+        base = parent() if parent is not None else dict(self.__dict__)
+        ours = (self.__dict__.get("max_shots"), self.__dict__.get("max_experiments"), self.__dict__.get("metadata", {}))
+        return {"slurm_qpu": ours, "target": base}
 
     def __setstate__(self, state):
-        self.max_shots, self.max_experiments, self.metadata = state.pop("_slurm_qpu", (None, None, {}))
-        super().__setstate__(state)
+        self.max_shots, self.max_experiments, self.metadata = state["slurm_qpu"]
+        parent = getattr(super(), "__setstate__", None)
+        if parent is not None:
+            parent(state["target"])
+        else:
+            self.__dict__.update(state["target"])
 
 
 def _properties(name: str, qubits: Iterable[Tuple[int, ...]], durations: Mapping[str, float]) -> Dict[Tuple[int, ...], Optional[InstructionProperties]]:

@@ -26,8 +26,10 @@ function expectPassed(run: PytestRun | undefined, file: string, test: string): v
 describe.skipIf(skipReason !== '')('Python client inside a QPU job (the job gateway)', () => {
   let gateway: TestGateway | undefined;
   let held: TestGateway | undefined;
+  let tcp: TestGateway | undefined;
   let run: PytestRun | undefined;
   let cancelRun: PytestRun | undefined;
+  let tcpRun: PytestRun | undefined;
 
   beforeAll(async () => {
     const python = venvPython();
@@ -37,11 +39,24 @@ describe.skipIf(skipReason !== '')('Python client inside a QPU job (the job gate
     // Tasks on this gateway wait until cancelled, so "running" and "queued" are states, not races.
     held = await startTestGateway({ runners: { sim: heldRunner().runner } });
     cancelRun = await runPytest(python, ['tests/test_cancel.py'], { ...jobEnv(held), SLURM_QPU_TEST_HELD_GATEWAY: '1' });
+    // A gateway started with loopback TCP: the same client over http://127.0.0.1:PORT.
+    tcp = await startTestGateway({ config: { tcp: true } });
+    tcpRun = await runPytest(
+      python,
+      ['tests/test_primitives.py::test_bell_counts_are_half_00_half_11', 'tests/test_primitives.py::test_estimator_bell_zz_is_one_and_shapes_broadcast'],
+      { ...jobEnv(tcp), QRUN_ENDPOINT: `http://127.0.0.1:${String(tcp.server.tcpPort)}` },
+    );
   }, 600_000);
 
   afterAll(async () => {
     await gateway?.stop();
     await held?.stop();
+    await tcp?.stop();
+  });
+
+  it('reaches a gateway on loopback TCP (QRUN_ENDPOINT=http://127.0.0.1:PORT) as on its Unix socket', () => {
+    expectPassed(tcpRun, 'test_primitives', 'test_bell_counts_are_half_00_half_11');
+    expectPassed(tcpRun, 'test_primitives', 'test_estimator_bell_zz_is_one_and_shapes_broadcast');
   });
 
   it('samples a Bell pair: about half 00, half 11, in a BitArray named meas', () => expectPassed(run, 'test_primitives', 'test_bell_counts_are_half_00_half_11'));
