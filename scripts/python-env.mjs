@@ -6,7 +6,8 @@
 //   node scripts/python-env.mjs [--dir DIR] [--quiet]     prints the venv's python on stdout
 //
 // DIR defaults to $QPU_PYTHON_ENV or <repo>/.python-env. The venv is rebuilt only when the
-// requirements file (or the project's own python/ package) changed: a stamp file holds their digest.
+// requirements file changed, and only the project's own python/ package is reinstalled when only it
+// changed: a stamp file holds both digests.
 // Files are created world-readable (umask 022) so a job of any user can run the interpreter.
 // Exit 1 with the reason when python3-venv cannot be installed or PyPI cannot be reached.
 import { spawnSync } from 'node:child_process';
@@ -43,9 +44,14 @@ function run(command, args, options = {}) {
   return { code: result.status ?? 1, out: result.stdout ?? '', err: result.stderr ?? String(result.error ?? '') };
 }
 
-/** Digest of what the venv is built from: the pins and the project's own package sources. */
-function digest() {
-  const hash = createHash('sha256').update(readFileSync(requirements));
+/** Digest of the pins: when they change, the venv is made anew. */
+function requirementsDigest() {
+  return createHash('sha256').update(readFileSync(requirements)).digest('hex');
+}
+
+/** Digest of the project's own package (python/): when only it changes, only it is reinstalled. */
+function packageDigest() {
+  const hash = createHash('sha256');
   const walk = (path) => {
     if (!existsSync(path)) return;
     for (const name of readdirSync(path).sort()) {
@@ -63,8 +69,25 @@ function digest() {
 process.umask(0o022);
 const python = join(dir, 'bin', 'python');
 const stamp = join(dir, '.requirements-digest');
-const want = digest();
-if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) {
+const want = { requirements: requirementsDigest(), package: packageDigest() };
+const stampText = (digests) => `${digests.requirements}\n${digests.package}\n`;
+const pipEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
+
+function installOwnPackage() {
+  if (!existsSync(join(root, 'python', 'pyproject.toml'))) return;
+  say("installing the project's own package (python/)");
+  // Not editable: the job's user then needs only the venv, not the checkout. --force-reinstall
+  // because the version number does not change while the sources do.
+  const own = run(python, ['-m', 'pip', 'install', '--quiet', '--no-cache-dir', '--no-deps', '--force-reinstall', join(root, 'python')], { env: pipEnv });
+  if (own.code !== 0) fail(`pip could not install python/:\n${own.err.slice(-3000)}`);
+}
+
+const had = existsSync(python) && existsSync(stamp) ? readFileSync(stamp, 'utf8').trim().split('\n') : [];
+if (had[0] === want.requirements) {
+  if (had[1] !== want.package) {
+    installOwnPackage();
+    writeFileSync(stamp, stampText(want));
+  }
   process.stdout.write(`${python}\n`);
   process.exit(0);
 }
@@ -84,14 +107,8 @@ rmSync(dir, { recursive: true, force: true });
 const made = run(SYSTEM_PYTHON, ['-m', 'venv', dir]);
 if (made.code !== 0) fail(`python3 -m venv ${dir} failed:\n${made.err}`);
 say('installing the pinned packages (python/requirements-test.txt)');
-const pipEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
 const installed = run(python, ['-m', 'pip', 'install', '--quiet', '--no-cache-dir', '-r', requirements], { env: pipEnv });
 if (installed.code !== 0) fail(`pip could not install python/requirements-test.txt (is PyPI reachable?):\n${installed.err.slice(-3000)}`);
-if (existsSync(join(root, 'python', 'pyproject.toml'))) {
-  say('installing the project\'s own package (python/)');
-  // Not editable: the job's user then needs only the venv, not the checkout.
-  const own = run(python, ['-m', 'pip', 'install', '--quiet', '--no-cache-dir', '--no-deps', join(root, 'python')], { env: pipEnv });
-  if (own.code !== 0) fail(`pip could not install python/:\n${own.err.slice(-3000)}`);
-}
-writeFileSync(stamp, `${want}\n`);
+installOwnPackage();
+writeFileSync(stamp, stampText(want));
 process.stdout.write(`${python}\n`);

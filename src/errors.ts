@@ -95,6 +95,7 @@ export const ERROR_CATALOG = {
   LOCK_TIMEOUT: { family: 'environment', summary: "Another step of the same job held the job's QPU lock longer than the hook may wait." },
   LEASE_CORRUPT: { family: 'environment', summary: "A job's lease file on this node is damaged; release frees its lanes and removes it." },
   TOOL_FAILED: { family: 'environment', summary: 'An external command the project runs failed.' },
+  QRUN_NOT_FOUND: { family: 'environment', summary: 'The Python client runs outside a QPU job through the qrun command, and finds none (QRUN_BIN, PATH).' },
 
   NATIVE_LOAD_FAILED: { family: 'unavailable', summary: 'The native addon exists but cannot be loaded.' },
   NOT_IMPLEMENTED: { family: 'unavailable', summary: 'This feature is not implemented yet.' },

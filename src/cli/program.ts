@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import type { CliContext } from './context.js';
 import { registerAdminCommand } from './commands/admin.js';
+import { registerBackendsCommand } from './commands/backends.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerPluginsCommand } from './commands/plugins.js';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   registerSampleCommand(program, ctx);
   registerEstimateCommand(program, ctx);
+  registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   registerPluginsCommand(program, ctx);
