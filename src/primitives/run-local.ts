@@ -9,7 +9,7 @@ import type { Engine, NoiseModel } from '../sim/api.js';
 import { bytesPerShot, copyRegister } from './bits.js';
 import type { PreparedEstimatorPub, PreparedSamplerPub } from './prepare.js';
 import type { EstimatorOutcome, EstimatorPubOutcome, RegisterSamples, SamplerOutcome, SamplerPubOutcome } from './result-model.js';
-import { elementSeed } from './seeds.js';
+import { copyNumbers, copySeed } from './seeds.js';
 import { broadcastSourceIndex, size } from './shape.js';
 
 export interface LocalRunContext {
@@ -38,8 +38,10 @@ export async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: 
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;
+  const copies = copyNumbers(pubs);
   const outcomes: SamplerPubOutcome[] = [];
-  for (const pub of pubs) {
+  for (const [position, pub] of pubs.entries()) {
+    const copy = copies[position] ?? 0;
     const elements = size(pub.shape);
     const registers = pub.circuit.clbitRegisters.map(
       (r): RegisterSamples => ({
@@ -53,7 +55,7 @@ export async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: 
     for (let e = 0; e < elements; e++) {
       const memory = await ctx.engine.sample(pub.circuit, pub.bindings.rows[e] ?? [], {
         shots: pub.shots,
-        seed: elementSeed(ctx.seed, pub.index, e),
+        seed: copySeed(ctx.seed, pub.index, copy, e),
         ...(ctx.noise === undefined ? {} : { noise: ctx.noise }),
       });
       pub.circuit.clbitRegisters.forEach((register, r) => {
@@ -78,8 +80,10 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;
+  const copies = copyNumbers(pubs);
   const outcomes: EstimatorPubOutcome[] = [];
-  for (const pub of pubs) {
+  for (const [position, pub] of pubs.entries()) {
+    const copy = copies[position] ?? 0;
     const elements = size(pub.shape);
     // Which observables each parameter row is combined with.
     const byRow = new Map<number, { element: number; observable: number }[]>();
@@ -103,7 +107,7 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
               pub.circuit,
               pub.bindings.rows[row] ?? [],
               labels.map((label) => ({ terms: [{ label, coeff: 1 }] })),
-              { seed: elementSeed(ctx.seed, pub.index, row), ...(ctx.noise === undefined ? {} : { noise: ctx.noise }) },
+              { seed: copySeed(ctx.seed, pub.index, copy, row), ...(ctx.noise === undefined ? {} : { noise: ctx.noise }) },
             );
       const valueOf = new Map(labels.map((label, i) => [label, values[i] ?? 0]));
       for (const { element, observable } of items) {
