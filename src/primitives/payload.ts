@@ -65,8 +65,8 @@ const estimatorParamsSchema = z
   .object({
     pubs: z.array(z.unknown()).min(1, 'must hold at least one PUB'),
     version,
-    /** Target precision (standard error) for every PUB that gives none. */
-    precision: z.number().positive().nullish(),
+    /** Target precision (standard error) for every PUB that gives none; 0: exact values (simulator). */
+    precision: z.number().nonnegative().nullish(),
     resilience_level: z.number().int().min(0).max(2).optional(),
     support_qiskit: z.boolean().optional(),
     options: estimatorOptionsSchema.optional(),
@@ -149,8 +149,8 @@ function estimatorPub(raw: unknown, index: number): EstimatorPubInput {
   if (tuple.length < 2) {
     throw pubError('PAYLOAD_INVALID', index, 'observables', 'are missing: an estimator PUB is [circuit, observables, parameter_values?, precision?]');
   }
-  if (precision !== undefined && precision !== null && !(typeof precision === 'number' && Number.isFinite(precision) && precision > 0)) {
-    throw pubError('PAYLOAD_INVALID', index, 'precision', `is ${describe(precision)}, expected a positive number or null`);
+  if (precision !== undefined && precision !== null && !(typeof precision === 'number' && Number.isFinite(precision) && precision >= 0)) {
+    throw pubError('PAYLOAD_INVALID', index, 'precision', `is ${describe(precision)}, expected a number ≥ 0 (0: exact values) or null`);
   }
   const checkedCircuit = checkCircuit(circuit, index);
   let parsed: ObservableArray;

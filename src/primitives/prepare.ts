@@ -31,6 +31,7 @@ export interface PreparedEstimatorPub {
   readonly observables: readonly PauliSum[];
   /** Broadcast of observableShape and bindings.shape. */
   readonly shape: Shape;
+  /** 0: exact values (shots is then 0 too). */
   readonly precision: number;
   readonly shots: number;
 }
@@ -83,7 +84,7 @@ export function prepareEstimatorPubs(params: EstimatorParams, parse: ParseCircui
         },
       );
     }
-    const { precision, shots } = estimatorPrecision(pub.precision, overrides.precision, params.precision, params.options);
+    const { precision, shots } = at(pub.index, 'precision', () => estimatorPrecision(pub.precision, overrides.precision, params.precision, params.options));
     return { index: pub.index, circuit, bindings, observableShape: pub.observables.shape, observables, shape, precision, shots };
   });
 }

@@ -9,6 +9,7 @@ import type { Engine, NoiseModel } from '../sim/api.js';
 import { bytesPerShot, copyRegister } from './bits.js';
 import type { PreparedEstimatorPub, PreparedSamplerPub } from './prepare.js';
 import type { EstimatorOutcome, EstimatorPubOutcome, RegisterSamples, SamplerOutcome, SamplerPubOutcome } from './result-model.js';
+import { checkExactRun, isExact } from './exact.js';
 import { copyNumbers, copySeed } from './seeds.js';
 import { broadcastSourceIndex, size } from './shape.js';
 
@@ -84,6 +85,9 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
   const outcomes: EstimatorPubOutcome[] = [];
   for (const [position, pub] of pubs.entries()) {
     const copy = copies[position] ?? 0;
+    const exact = isExact(pub);
+    // Trajectory averages are not exact; run.ts refuses this earlier, this guards other callers.
+    if (exact && ctx.noise !== undefined) checkExactRun([pub], [], ctx.noise);
     const elements = size(pub.shape);
     // Which observables each parameter row is combined with.
     const byRow = new Map<number, { element: number; observable: number }[]>();
@@ -119,7 +123,7 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
           spread += Math.abs(term.coeff) * Math.sqrt(Math.max(0, 1 - p * p));
         }
         evs[element] = ev;
-        stds[element] = spread / Math.sqrt(pub.shots);
+        stds[element] = exact ? 0 : spread / Math.sqrt(pub.shots);
         ctx.onProgress?.(++done, total);
       }
     }
@@ -130,10 +134,10 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
       // No twirling: every shot sees the same circuit, so the ensemble error is the shot-noise error.
       ensembleStandardError: [...stds],
       metadata: {
-        shots: pub.shots,
+        ...(exact ? {} : { shots: pub.shots }),
         target_precision: pub.precision,
         circuit_metadata: {},
-        simulator: { evs: ctx.noise === undefined ? 'exact' : 'trajectory-average', stds: 'shot-noise' },
+        simulator: { evs: ctx.noise === undefined ? 'exact' : 'trajectory-average', stds: exact ? 'exact' : 'shot-noise' },
       },
     });
   }

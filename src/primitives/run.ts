@@ -13,6 +13,7 @@ import { MAX_SEED, randomSeed } from './seeds.js';
 import { selectBackend, type Env, type SelectedBackend } from './select-backend.js';
 import { runEstimatorOnGateway, runSamplerOnGateway } from '../gateway/remote.js';
 import { toNoiseModel } from './noise.js';
+import { checkExactRun } from './exact.js';
 
 export interface RunOptions {
   /** Environment to select the backend from (QRUN_ENDPOINT, QRUN_BACKENDS, QRUN_NATIVE). */
@@ -37,8 +38,8 @@ export interface RunOptions {
 export function checkRunOptions(options: RunOptions): void {
   const positiveInt = (v: number | undefined): boolean => v === undefined || (Number.isSafeInteger(v) && v > 0);
   if (!positiveInt(options.shots)) throw new QrunError('OPTION_INVALID', `shots must be a positive integer, got ${String(options.shots)}`);
-  if (options.precision !== undefined && !(Number.isFinite(options.precision) && options.precision > 0)) {
-    throw new QrunError('OPTION_INVALID', `precision must be a positive number, got ${String(options.precision)}`);
+  if (options.precision !== undefined && !(Number.isFinite(options.precision) && options.precision >= 0)) {
+    throw new QrunError('OPTION_INVALID', `precision must be a number ≥ 0 (0: exact values), got ${String(options.precision)}`);
   }
   if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0 && options.seed <= MAX_SEED)) {
     throw new QrunError('OPTION_INVALID', `seed must be an integer from 0 to ${MAX_SEED}, got ${String(options.seed)}`);
@@ -68,6 +69,7 @@ export async function runEstimator(params: EstimatorParams, options: RunOptions 
   if (backend.kind === 'gateway') return runEstimatorOnGateway(params, backend, options);
   const steps = preparePipeline({ kind: 'estimator', options: params.options, resilienceLevel: params.resilienceLevel, mitigation: options.mitigation });
   const pubs = prepareEstimatorPubs(params, options.parse ?? parseQasm, { precision: options.precision });
+  checkExactRun(pubs, steps, params.options.simulator?.noise);
   const seed = options.seed ?? params.options.seed_estimator ?? params.options.simulator?.seed_simulator ?? randomSeed();
   const outcome = await runEstimatorPipeline(steps, pubs, {
     engine: backend.engine,
