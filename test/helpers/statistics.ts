@@ -69,3 +69,20 @@ export function twoSampleChiSquare(a: Readonly<Record<string, number>>, b: Reado
   }
   return { statistic, df: Math.max(1, keys.size - 1) };
 }
+
+/**
+ * twoSampleChiSquare after pooling rare outcomes: outcomes seen fewer than `minimum` times by both
+ * sides together go into one bin, so the χ² approximation holds for the sparse tails of wide circuits.
+ */
+export function pooledTwoSampleChiSquare(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>, minimum = 10): { statistic: number; df: number } {
+  const pool = (counts: Readonly<Record<string, number>>, rare: ReadonlySet<string>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [key, value] of Object.entries(counts)) {
+      const bin = rare.has(key) ? '(rare)' : key;
+      out[bin] = (out[bin] ?? 0) + value;
+    }
+    return out;
+  };
+  const rare = new Set([...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => (a[k] ?? 0) + (b[k] ?? 0) < minimum));
+  return twoSampleChiSquare(pool(a, rare), pool(b, rare));
+}
