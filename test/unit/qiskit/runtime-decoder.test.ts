@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toPlain, type PlainEstimatorResult, type PlainSamplerResult } from '../../../src/primitives/encode-plain.js';
 import { toQiskit } from '../../../src/primitives/encode-qiskit.js';
 import { parseEstimatorParams, parseSamplerParams } from '../../../src/primitives/payload.js';
-import type { PrimitiveOutcome } from '../../../src/primitives/result-model.js';
+import type { EstimatorOutcome, SamplerOutcome } from '../../../src/primitives/result-model.js';
 import { SamplerPubResult } from '../../../src/primitives/results.js';
 import { runEstimator, runSampler } from '../../../src/primitives/run.js';
 import { pythonSkipReason, venvPython } from '../../helpers/python.js';
@@ -55,21 +55,20 @@ wide = measure q;
 `;
 const BELL_STATE = 'OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float[64] t;\nqubit[2] q;\nry(t) q[0];\ncx q[0], q[1];\n';
 
-const outcomes: PrimitiveOutcome[] = [];
+let sampled: SamplerOutcome;
+let estimated: EstimatorOutcome;
 let decoded: Decoded[] = [];
 
 beforeAll(async () => {
   if (skip !== '') return;
-  outcomes.push(await runSampler(parseSamplerParams({ version: 2, pubs: [[MULTI, [[0.3], [2.1], [3.14159]], 50], [MULTI, [1.0], 7]] }), { seed: 4 }));
-  outcomes.push(
-    await runEstimator(
+  sampled = await runSampler(parseSamplerParams({ version: 2, pubs: [[MULTI, [[0.3], [2.1], [3.14159]], 50], [MULTI, [1.0], 7]] }), { seed: 4 });
+  estimated = await runEstimator(
       parseEstimatorParams({ version: 2, pubs: [[BELL_STATE, [['ZZ', 'XX', 'IZ'], ['YY', { ZI: 0.5, XX: -1.5 }, 'II']], [[[0.1]], [[0.7]]]], [BELL_STATE, 'ZI', [0.4], 0]] }),
-      { seed: 4 },
-    ),
+    { seed: 4 },
   );
   const dir = mkdtempSync(join(tmpdir(), 'qrun-decoder-'));
   const file = join(dir, 'results.json');
-  writeFileSync(file, JSON.stringify(outcomes.map((o) => toQiskit(o))));
+  writeFileSync(file, JSON.stringify([toQiskit(sampled), toQiskit(estimated)]));
   const script = fileURLToPath(new URL('./decode_results.py', import.meta.url));
   const run = spawnSync(venvPython(), [script, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   if (run.status !== 0) throw new Error(`decode_results.py failed (${String(run.status)}):\n${run.stderr}`);
@@ -78,12 +77,12 @@ beforeAll(async () => {
 
 describe.skipIf(skip !== '')('support_qiskit output decoded by qiskit_ibm_runtime.RuntimeDecoder', () => {
   it('sampler: SamplerPubResult per PUB, registers by name in order, shapes and shots', () => {
-    const plain = toPlain(outcomes[0]!) as PlainSamplerResult;
+    const plain = toPlain(sampled) as PlainSamplerResult;
     const got = decoded[0]!;
     expect(got.metadata).toEqual(plain.metadata);
     expect(got.pubs.map((p) => p.type)).toEqual(['SamplerPubResult', 'SamplerPubResult']);
     got.pubs.forEach((pub, i) => {
-      const ours = outcomes[0]!.pubs[i]!;
+      const ours = sampled.pubs[i]!;
       expect(pub.fields).toEqual(['a', 'b', 'wide']);
       expect(pub.shape).toEqual([...ours.shape]);
       expect(pub.metadata).toEqual(plain.results[i]!.metadata);
@@ -97,9 +96,9 @@ describe.skipIf(skip !== '')('support_qiskit output decoded by qiskit_ibm_runtim
   });
 
   it('sampler: counts, bitstrings, integers and joined counts equal the plain output bit for bit', () => {
-    const plain = toPlain(outcomes[0]!) as PlainSamplerResult;
+    const plain = toPlain(sampled) as PlainSamplerResult;
     decoded[0]!.pubs.forEach((pub, i) => {
-      const ours = new SamplerPubResult((outcomes[0]! as Extract<PrimitiveOutcome, { kind: 'sampler' }>).pubs[i]!);
+      const ours = new SamplerPubResult(sampled.pubs[i]!);
       for (const name of ours.registers) {
         const theirs = pub.registers![name]!;
         expect(theirs.counts).toEqual(ours.getCounts(name));
@@ -113,11 +112,11 @@ describe.skipIf(skip !== '')('support_qiskit output decoded by qiskit_ibm_runtim
   });
 
   it('estimator: PubResult with evs, stds and ensemble_standard_error arrays of the PUB shape', () => {
-    const plain = toPlain(outcomes[1]!) as PlainEstimatorResult;
+    const plain = toPlain(estimated) as PlainEstimatorResult;
     const got = decoded[1]!;
     expect(got.metadata).toEqual(plain.metadata);
     got.pubs.forEach((pub, i) => {
-      const ours = (outcomes[1]! as Extract<PrimitiveOutcome, { kind: 'estimator' }>).pubs[i]!;
+      const ours = estimated.pubs[i]!;
       expect(pub.type).toBe('PubResult');
       expect(pub.shape).toEqual([...ours.shape]);
       expect(pub.metadata).toEqual(plain.results[i]!.metadata);
