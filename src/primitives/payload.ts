@@ -116,8 +116,9 @@ function checkCircuit(raw: unknown, index: number): string {
     return raw;
   }
   if (isEnvelope(raw, 'QuantumCircuit')) {
+    // qiskit-ibm-runtime's RuntimeEncoder writes circuits as QPY, a binary format tied to Qiskit's version.
     throw pubError('PAYLOAD_INVALID', index, 'circuit', 'is a QPY-encoded QuantumCircuit, which this project does not read', {
-      hint: 'Send OpenQASM: qiskit.qasm3.dumps(circuit) (or qasm2.dumps).',
+      hint: 'Put the OpenQASM 3 text in the PUB instead of the circuit object: qiskit.qasm3.dumps(circuit), e.g. pubs=[(qiskit.qasm3.dumps(circuit), observables, values)].',
     });
   }
   throw pubError('PAYLOAD_INVALID', index, 'circuit', `is ${describe(raw)}, expected an OpenQASM 3 or 2 string`);
