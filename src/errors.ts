@@ -42,6 +42,7 @@ export const ERROR_CATALOG = {
   CIRCUIT_UNSUPPORTED: { family: 'input', summary: 'A circuit uses an operation the chosen primitive or engine cannot run (e.g. a mid-circuit measurement in an Estimator).' },
   PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
   PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
+  EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },

@@ -36,7 +36,7 @@ export function parseTaskRequest(body: unknown): TaskRequest {
   unknownKeys(options, ['shots', 'precision', 'seed', 'mitigation'], 'options');
   const { shots, precision, seed, mitigation } = options;
   if (shots !== undefined && !(typeof shots === 'number' && Number.isSafeInteger(shots) && shots > 0)) throw invalid('options.shots: expected a positive integer');
-  if (precision !== undefined && !(typeof precision === 'number' && Number.isFinite(precision) && precision > 0)) throw invalid('options.precision: expected a positive number');
+  if (precision !== undefined && !(typeof precision === 'number' && Number.isFinite(precision) && precision >= 0)) throw invalid('options.precision: expected a number >= 0 (0: exact values where the backend can)');
   if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0 && seed <= 2 ** 32 - 1)) {
     throw invalid('options.seed: expected an integer from 0 to 2^32-1');
   }

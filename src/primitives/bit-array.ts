@@ -71,7 +71,11 @@ export class BitArray {
     return [...this.shotOffsets(index)].map((offset) => shotHex(this.bytes, offset, width));
   }
 
-  /** Joins registers into one wider BitArray, the first register in the most significant (leftmost) bits. */
+  /**
+   * Joins registers into one wider BitArray as Qiskit's `BitArray.concatenate_bits` (and so
+   * `join_data()`) does: the first register in the least significant (rightmost) bits, so registers
+   * a = `01`, b = `110` join as `"11001"`.
+   */
   static join(arrays: readonly BitArray[]): BitArray {
     const first = arrays[0];
     if (first === undefined) return new BitArray({ numBits: 0, shape: [], shots: 0, bytes: new Uint8Array(0) });
@@ -79,9 +83,8 @@ export class BitArray {
     const width = bytesPerShot(numBits);
     const rows = size(first.shape) * first.numShots;
     const bytes = new Uint8Array(rows * width);
-    let shift = numBits;
+    let shift = 0;
     for (const array of arrays) {
-      shift -= array.numBits;
       const sourceWidth = bytesPerShot(array.numBits);
       for (let row = 0; row < rows; row++) {
         for (let b = 0; b < array.numBits; b++) {
@@ -93,6 +96,7 @@ export class BitArray {
           }
         }
       }
+      shift += array.numBits;
     }
     return new BitArray({ numBits, shape: first.shape, shots: first.numShots, bytes });
   }

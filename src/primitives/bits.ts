@@ -1,6 +1,7 @@
 /**
  * Bit order (PRIMITIVES.md): a sample's integer has classical bit i as bit i; as a bitstring, bit 0 is
- * the rightmost character; several registers join with the first register leftmost.
+ * the rightmost character. Several registers join as Qiskit's join_data() does, the first register
+ * rightmost (PRIMITIVES.md said leftmost; Qiskit is what users compare with).
  */
 import type { ClassicalRegister } from '../circuit/ir.js';
 import type { ShotMemory } from '../sim/api.js';

@@ -10,9 +10,33 @@ export const DEFAULT_SHOTS = 1024;
 /** 1/√4096: the estimator's default target precision (standard error). */
 export const DEFAULT_PRECISION = 1 / Math.sqrt(4096);
 
-/** Shots that reach a target precision: ceil(1/precision²), forgiving float noise (0.01 → 10000, not 10001). */
+import { QrunError } from '../errors.js';
+
+/**
+ * The most shots a precision may ask for per PUB element: 10⁷, so precision ≥ 1/√10⁷ ≈ 3.2e-4.
+ * A smaller precision would ask a device for more than a day of shots, or the simulator's sampling
+ * mitigation for as many samples; precision 0 (exact values) is what such a user wants on the simulator.
+ */
+export const MAX_ESTIMATOR_SHOTS = 10_000_000;
+
+/** The smallest precision shotsForPrecision accepts besides 0. */
+export const MIN_PRECISION = 1 / Math.sqrt(MAX_ESTIMATOR_SHOTS);
+
+/**
+ * Shots that reach a target precision: ceil(1/precision²), forgiving float noise (0.01 → 10000, not
+ * 10001). Precision 0 asks for exact values and needs no shots. Throws OPTION_INVALID past
+ * MAX_ESTIMATOR_SHOTS instead of asking for 10¹⁸ shots.
+ */
 export function shotsForPrecision(precision: number): number {
-  return Math.max(1, Math.ceil(1 / (precision * precision) - 1e-9));
+  if (precision === 0) return 0;
+  const shots = Math.max(1, Math.ceil(1 / (precision * precision) - 1e-9));
+  if (shots > MAX_ESTIMATOR_SHOTS) {
+    throw new QrunError('OPTION_INVALID', `precision ${precision} would need ${shots.toExponential(2)} shots per element; the most is ${MAX_ESTIMATOR_SHOTS.toExponential(0)} (precision ≥ ${MIN_PRECISION.toPrecision(3)})`, {
+      hint: 'Use precision 0 for exact expectation values on the noiseless simulator, or a precision of at least 3.2e-4.',
+      details: { precision, shots, max_shots: MAX_ESTIMATOR_SHOTS },
+    });
+  }
+  return shots;
 }
 
 export function samplerShots(pubShots: number | undefined, override: number | undefined, paramsShots: number | undefined, options: SamplerOptions): number {
@@ -20,7 +44,9 @@ export function samplerShots(pubShots: number | undefined, override: number | un
 }
 
 export interface PrecisionChoice {
+  /** 0: exact expectation values (the noiseless simulator only), as Qiskit's StatevectorEstimator. */
   readonly precision: number;
+  /** 0 when precision is 0. */
   readonly shots: number;
 }
 

@@ -9,6 +9,7 @@ import { preparePipeline, runPipeline } from '../pipeline/index.js';
 import type { ResolvedStep } from '../pipeline/step.js';
 import type { Batch, Execute, RequestInfo } from '../pipeline/types.js';
 import { parseQasm } from '../qasm/index.js';
+import { checkExactRun } from './exact.js';
 import { toNoiseModel } from './noise.js';
 import type { EstimatorParams, SamplerParams } from './payload.js';
 import { prepareEstimatorPubs, prepareSamplerPubs, type ParseCircuit } from './prepare.js';
@@ -55,6 +56,7 @@ export async function executeSampler(params: SamplerParams, executor: Executor, 
 export async function executeEstimator(params: EstimatorParams, executor: Executor, options: ExecuteOptions = {}): Promise<EstimatorOutcome> {
   const steps = preparePipeline({ kind: 'estimator', options: params.options, resilienceLevel: params.resilienceLevel, mitigation: options.mitigation });
   const pubs = prepareEstimatorPubs(params, options.parse ?? parseQasm, { precision: options.precision });
+  checkExactRun(pubs, steps, params.options.simulator?.noise);
   const seed = options.seed ?? params.options.seed_estimator ?? params.options.simulator?.seed_simulator ?? randomSeed();
   const request: RequestInfo = { kind: 'estimator', backend: executor.name, metadata: executor.metadata, seed: seed % 2 ** 32, noise: toNoiseModel(params.options.simulator?.noise) };
   const results = await execute(steps, { sampler: [], estimator: pubs }, request, executor, options);

@@ -1,15 +1,19 @@
 /**
  * A small reader and writer for NumPy's .npy format, and the `{"__type__": "ndarray", "__value__": ...}`
  * envelope qiskit-ibm-runtime's RuntimeEncoder wraps it in (base64 of zlib-compressed .npy bytes).
- * Only what primitive payloads and results carry: booleans, integers and floats, little- or
- * big-endian, C or Fortran order on read; we always write little-endian C order.
+ * Only what primitive payloads and results carry: booleans, integers, floats and complex numbers
+ * (SparsePauliOp coefficients are complex128), little- or big-endian, C or Fortran order on read; we
+ * always write little-endian C order.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { QrunError } from '../errors.js';
 
-export type Dtype = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float32' | 'float64';
+export type Dtype = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float32' | 'float64' | 'complex64' | 'complex128';
 
-/** A dense array in C order. Integers beyond 2^53 are refused on read rather than silently rounded. */
+/**
+ * A dense array in C order. Integers beyond 2^53 are refused on read rather than silently rounded.
+ * A complex array's data holds two numbers per element, real then imaginary part.
+ */
 export interface NdArray {
   readonly dtype: Dtype;
   readonly shape: readonly number[];
@@ -20,7 +24,10 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 interface DtypeInfo {
   readonly dtype: Dtype;
+  /** Bytes per component. */
   readonly size: number;
+  /** Numbers per element: 2 for complex (real, imaginary), else 1. */
+  readonly components?: 2;
   read(view: DataView, offset: number, littleEndian: boolean): number;
   write(view: DataView, offset: number, value: number): void;
 }
@@ -54,6 +61,8 @@ const DTYPES: Record<string, DtypeInfo> = {
   },
   f4: { dtype: 'float32', size: 4, read: (v, o, le) => v.getFloat32(o, le), write: (v, o, x) => v.setFloat32(o, x, true) },
   f8: { dtype: 'float64', size: 8, read: (v, o, le) => v.getFloat64(o, le), write: (v, o, x) => v.setFloat64(o, x, true) },
+  c8: { dtype: 'complex64', size: 4, components: 2, read: (v, o, le) => v.getFloat32(o, le), write: (v, o, x) => v.setFloat32(o, x, true) },
+  c16: { dtype: 'complex128', size: 8, components: 2, read: (v, o, le) => v.getFloat64(o, le), write: (v, o, x) => v.setFloat64(o, x, true) },
 };
 
 const DESCR_BY_DTYPE: Record<Dtype, string> = {
@@ -68,6 +77,8 @@ const DESCR_BY_DTYPE: Record<Dtype, string> = {
   uint64: '<u8',
   float32: '<f4',
   float64: '<f8',
+  complex64: '<c8',
+  complex128: '<c16',
 };
 
 function npyError(message: string): QrunError {
@@ -91,9 +102,9 @@ export function writeNpy(array: NdArray): Uint8Array {
   const descr = DESCR_BY_DTYPE[array.dtype];
   const info = DTYPES[descr.slice(1)];
   if (info === undefined) throw new Error(`no writer for ${array.dtype}`);
-  const count = product(array.shape);
+  const count = product(array.shape) * (info.components ?? 1);
   if (array.data.length !== count) {
-    throw new Error(`ndarray data has ${array.data.length} elements, shape ${shapeRepr(array.shape)} needs ${count}`);
+    throw new Error(`ndarray data has ${array.data.length} numbers, ${array.dtype} of shape ${shapeRepr(array.shape)} needs ${count}`);
   }
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr(array.shape)}, }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
@@ -176,18 +187,19 @@ export function readNpy(bytes: Uint8Array): NdArray {
   const order = header.descr[0];
   const info = DTYPES[header.descr.slice(1)];
   if (info === undefined || (order !== '<' && order !== '>' && order !== '|' && order !== '=')) {
-    throw npyError(`unsupported dtype '${header.descr}' (booleans, integers and floats only)`);
+    throw npyError(`unsupported dtype '${header.descr}' (booleans, integers, floats and complex numbers only)`);
   }
   const littleEndian = order !== '>';
   const count = product(header.shape);
+  const components = info.components ?? 1;
   const dataStart = headerStart + headerLength;
-  if (dataStart + count * info.size > bytes.length) {
-    throw npyError(`data is truncated: shape ${shapeRepr(header.shape)} needs ${count * info.size} bytes`);
+  if (dataStart + count * components * info.size > bytes.length) {
+    throw npyError(`data is truncated: shape ${shapeRepr(header.shape)} needs ${count * components * info.size} bytes`);
   }
-  const data = new Array<number>(count);
+  const data = new Array<number>(count * components);
   for (let i = 0; i < count; i++) {
     const source = header.fortranOrder ? fortranIndex(i, header.shape) : i;
-    data[i] = info.read(view, dataStart + source * info.size, littleEndian);
+    for (let c = 0; c < components; c++) data[i * components + c] = info.read(view, dataStart + (source * components + c) * info.size, littleEndian);
   }
   return { dtype: info.dtype, shape: header.shape, data };
 }
@@ -212,13 +224,24 @@ export function decodeNdarrayValue(value: string): NdArray {
   return readNpy(bytes);
 }
 
-export type Nested = number | boolean | readonly Nested[];
+/** A complex element as RuntimeEncoder writes a Python complex: the form coefficients are read in. */
+export interface ComplexValue {
+  readonly __type__: 'complex';
+  readonly __value__: readonly [number, number];
+}
 
-/** Turns a dense array into nested JSON lists (booleans stay booleans); a 0-d array becomes a scalar. */
+export type Nested = number | boolean | ComplexValue | readonly Nested[];
+
+/**
+ * Turns a dense array into nested JSON lists (booleans stay booleans, complex numbers become
+ * `{"__type__": "complex", "__value__": [re, im]}`); a 0-d array becomes a scalar.
+ */
 export function toNested(array: NdArray): Nested {
   const isBool = array.dtype === 'bool';
+  const isComplex = array.dtype === 'complex64' || array.dtype === 'complex128';
   const build = (axis: number, offset: number): Nested => {
     if (axis === array.shape.length) {
+      if (isComplex) return { __type__: 'complex', __value__: [array.data[2 * offset] ?? 0, array.data[2 * offset + 1] ?? 0] };
       const x = array.data[offset] ?? 0;
       return isBool ? x !== 0 : x;
     }

@@ -1,12 +1,14 @@
 /**
  * Estimator observables: a Pauli label ("XZI"), a dict of labels to real coefficients (one observable
  * that is their sum), or nested lists of those (an array of observables with a shape). Labels are
- * little-endian: the rightmost character acts on qubit 0.
+ * little-endian: the rightmost character acts on qubit 0. Qiskit's own encodings (a SparsePauliOp,
+ * `[label, coeff]` pairs) are rewritten into dicts first (qiskit-observables.ts).
  */
 import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { PauliSum } from '../sim/api.js';
 import { isEnvelope } from './envelopes.js';
+import { normalizeQiskitObservables } from './qiskit-observables.js';
 import { describe, flattenNested, type Shape } from './shape.js';
 
 export interface PauliTerm {
@@ -76,7 +78,7 @@ function parseOne(leaf: string | Record<string, unknown>): Observable {
 
 /** Parses the observables field of an estimator PUB (envelopes already decoded). */
 export function parseObservables(raw: unknown): ObservableArray {
-  const parsed = flattenNested(raw, isObservableLeaf, 'a Pauli label or a {label: coefficient} dict');
+  const parsed = flattenNested(normalizeQiskitObservables(raw), isObservableLeaf, 'a Pauli label or a {label: coefficient} dict');
   if (!parsed.ok) throw invalid(parsed.reason);
   return { shape: parsed.shape, items: parsed.flat.map(parseOne) };
 }

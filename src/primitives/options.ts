@@ -34,8 +34,8 @@ export const samplerOptionsSchema = z.looseObject({
 });
 
 export const estimatorOptionsSchema = z.looseObject({
-  /** Precision for PUBs that give none (when the params give no `precision` either). */
-  default_precision: z.number().positive().optional(),
+  /** Precision for PUBs that give none (when the params give no `precision` either); 0: exact values. */
+  default_precision: z.number().nonnegative().optional(),
   /** Shots per PUB element; when set (and > 0) it overrides default_precision. */
   default_shots: z.number().int().nonnegative().optional(),
   seed_estimator: z.number().int().nonnegative().optional(),

@@ -39,6 +39,19 @@ function keyNames(key: string): string[] {
   return [key];
 }
 
+/** The identifier characters Qiskit's OpenQASM 3 exporter keeps: ASCII and Greek letters, _, digits. */
+const VALID_IDENTIFIER = /^[a-zA-Z\u0370-\u03ff_][a-zA-Z\u0370-\u03ff_0-9]*$/u;
+const BAD_IDENTIFIER_CHARACTER = /[^a-zA-Z\u0370-\u03ff_0-9]/gu;
+
+/**
+ * The name `qiskit.qasm3.dumps` declares for a Qiskit parameter: a name that is not an identifier
+ * (a ParameterVector element `θ[0]`) becomes `_` + the name with each bad character replaced by `_`
+ * (`_θ_0_`). A BindingsArray keeps Qiskit's names, so keys are matched both ways.
+ */
+export function qasm3Identifier(name: string): string {
+  return VALID_IDENTIFIER.test(name) ? name : `_${name.replace(BAD_IDENTIFIER_CHARACTER, '_')}`;
+}
+
 interface Column {
   readonly shape: Shape;
   readonly values: readonly number[];
@@ -51,12 +64,15 @@ function fromDict(raw: Record<string, unknown>, parameters: readonly string[]): 
   const seen = new Map<string, string>();
   const blocks: Column[] = [];
   const columnOf = new Array<{ block: number; offset: number }>(parameters.length);
+  const resolve = (name: string): string => {
+    if (position.has(name)) return name;
+    const exported = qasm3Identifier(name);
+    if (position.has(exported)) return exported;
+    throw fail(`no parameter named ${JSON.stringify(name)} in the circuit (its parameters: ${listParams(parameters)})`);
+  };
   for (const [key, value] of Object.entries(raw)) {
-    const names = keyNames(key);
+    const names = keyNames(key).map(resolve);
     for (const name of names) {
-      if (!position.has(name)) {
-        throw fail(`no parameter named ${JSON.stringify(name)} in the circuit (its parameters: ${listParams(parameters)})`);
-      }
       const earlier = seen.get(name);
       if (earlier !== undefined) throw fail(`parameter ${JSON.stringify(name)} is given twice (keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)})`);
       seen.set(name, key);

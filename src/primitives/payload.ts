@@ -65,8 +65,8 @@ const estimatorParamsSchema = z
   .object({
     pubs: z.array(z.unknown()).min(1, 'must hold at least one PUB'),
     version,
-    /** Target precision (standard error) for every PUB that gives none. */
-    precision: z.number().positive().nullish(),
+    /** Target precision (standard error) for every PUB that gives none; 0: exact values (simulator). */
+    precision: z.number().nonnegative().nullish(),
     resilience_level: z.number().int().min(0).max(2).optional(),
     support_qiskit: z.boolean().optional(),
     options: estimatorOptionsSchema.optional(),
@@ -116,8 +116,9 @@ function checkCircuit(raw: unknown, index: number): string {
     return raw;
   }
   if (isEnvelope(raw, 'QuantumCircuit')) {
+    // qiskit-ibm-runtime's RuntimeEncoder writes circuits as QPY, a binary format tied to Qiskit's version.
     throw pubError('PAYLOAD_INVALID', index, 'circuit', 'is a QPY-encoded QuantumCircuit, which this project does not read', {
-      hint: 'Send OpenQASM: qiskit.qasm3.dumps(circuit) (or qasm2.dumps).',
+      hint: 'Put the OpenQASM 3 text in the PUB instead of the circuit object: qiskit.qasm3.dumps(circuit), e.g. pubs=[(qiskit.qasm3.dumps(circuit), observables, values)].',
     });
   }
   throw pubError('PAYLOAD_INVALID', index, 'circuit', `is ${describe(raw)}, expected an OpenQASM 3 or 2 string`);
@@ -149,8 +150,8 @@ function estimatorPub(raw: unknown, index: number): EstimatorPubInput {
   if (tuple.length < 2) {
     throw pubError('PAYLOAD_INVALID', index, 'observables', 'are missing: an estimator PUB is [circuit, observables, parameter_values?, precision?]');
   }
-  if (precision !== undefined && precision !== null && !(typeof precision === 'number' && Number.isFinite(precision) && precision > 0)) {
-    throw pubError('PAYLOAD_INVALID', index, 'precision', `is ${describe(precision)}, expected a positive number or null`);
+  if (precision !== undefined && precision !== null && !(typeof precision === 'number' && Number.isFinite(precision) && precision >= 0)) {
+    throw pubError('PAYLOAD_INVALID', index, 'precision', `is ${describe(precision)}, expected a number ≥ 0 (0: exact values) or null`);
   }
   const checkedCircuit = checkCircuit(circuit, index);
   let parsed: ObservableArray;

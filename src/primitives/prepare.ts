@@ -2,7 +2,7 @@
  * From checked params to runnable PUBs: parse each circuit, bind its parameter values, broadcast
  * observables against them, and settle shots/precision. Every error names its PUB and field.
  */
-import type { Circuit } from '../circuit/ir.js';
+import type { Circuit, Op } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { PauliSum } from '../sim/api.js';
 import { estimatorPrecision, samplerShots } from './defaults.js';
@@ -31,6 +31,7 @@ export interface PreparedEstimatorPub {
   readonly observables: readonly PauliSum[];
   /** Broadcast of observableShape and bindings.shape. */
   readonly shape: Shape;
+  /** 0: exact values (shots is then 0 too). */
   readonly precision: number;
   readonly shots: number;
 }
@@ -65,9 +66,25 @@ export function prepareSamplerPubs(params: SamplerParams, parse: ParseCircuit, o
   });
 }
 
+function measures(ops: readonly Op[]): boolean {
+  return ops.some((op) => op.kind === 'measure' || (op.kind === 'if' && (measures(op.then) || measures(op.else))));
+}
+
+/**
+ * Qiskit's Estimators refuse circuits that measure; ignoring the measurements instead would give
+ * values for a circuit other than the one sent (a measured qubit is no longer in superposition).
+ */
+function checkEstimatorCircuit(circuit: Circuit, pub: number): void {
+  if (!measures(circuit.ops)) return;
+  throw pubError('CIRCUIT_UNSUPPORTED', pub, 'circuit', 'measures qubits; an estimator circuit must not contain measurements', {
+    hint: 'Send the circuit without them: circuit.remove_final_measurements() in Qiskit (the estimator measures each observable itself).',
+  });
+}
+
 export function prepareEstimatorPubs(params: EstimatorParams, parse: ParseCircuit, overrides: Overrides = {}): PreparedEstimatorPub[] {
   return params.pubs.map((pub) => {
     const circuit = at(pub.index, 'circuit', () => parse(pub.circuit));
+    checkEstimatorCircuit(circuit, pub.index);
     const bindings = at(pub.index, 'parameter_values', () => bindParameters(pub.parameterValues, circuit.parameters));
     const observables = at(pub.index, 'observables', () => pub.observables.items.map((o) => toEnginePauliSum(o, circuit)));
     const shape = broadcastShapes(pub.observables.shape, bindings.shape);
@@ -83,7 +100,7 @@ export function prepareEstimatorPubs(params: EstimatorParams, parse: ParseCircui
         },
       );
     }
-    const { precision, shots } = estimatorPrecision(pub.precision, overrides.precision, params.precision, params.options);
+    const { precision, shots } = at(pub.index, 'precision', () => estimatorPrecision(pub.precision, overrides.precision, params.precision, params.options));
     return { index: pub.index, circuit, bindings, observableShape: pub.observables.shape, observables, shape, precision, shots };
   });
 }

@@ -32,7 +32,7 @@ export class SamplerPubResult {
     return this.order;
   }
 
-  /** All registers joined into one BitArray, the first register leftmost (PRIMITIVES.md bit order). */
+  /** All registers joined into one BitArray as Qiskit's `join_data()`: the first register rightmost. */
   joinData(): BitArray {
     return BitArray.join(this.order.map((name) => this.data[name]).filter((b): b is BitArray => b !== undefined));
   }

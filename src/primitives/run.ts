@@ -37,8 +37,8 @@ export interface RunOptions {
 export function checkRunOptions(options: RunOptions): void {
   const positiveInt = (v: number | undefined): boolean => v === undefined || (Number.isSafeInteger(v) && v > 0);
   if (!positiveInt(options.shots)) throw new QrunError('OPTION_INVALID', `shots must be a positive integer, got ${String(options.shots)}`);
-  if (options.precision !== undefined && !(Number.isFinite(options.precision) && options.precision > 0)) {
-    throw new QrunError('OPTION_INVALID', `precision must be a positive number, got ${String(options.precision)}`);
+  if (options.precision !== undefined && !(Number.isFinite(options.precision) && options.precision >= 0)) {
+    throw new QrunError('OPTION_INVALID', `precision must be a number ≥ 0 (0: exact values), got ${String(options.precision)}`);
   }
   if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0 && options.seed <= MAX_SEED)) {
     throw new QrunError('OPTION_INVALID', `seed must be an integer from 0 to ${MAX_SEED}, got ${String(options.seed)}`);

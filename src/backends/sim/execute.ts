@@ -12,7 +12,8 @@ import type { Engine, NoiseModel } from '../../sim/api.js';
 import { bytesPerShot, copyRegister } from '../../primitives/bits.js';
 import type { PreparedEstimatorPub, PreparedSamplerPub } from '../../primitives/prepare.js';
 import type { EstimatorOutcome, EstimatorPubOutcome, RegisterSamples, SamplerOutcome, SamplerPubOutcome } from '../../primitives/result-model.js';
-import { elementSeed } from '../../primitives/seeds.js';
+import { checkExactRun, isExact } from '../../primitives/exact.js';
+import { copyNumbers, copySeed } from '../../primitives/seeds.js';
 import { broadcastSourceIndex, size } from '../../primitives/shape.js';
 
 export interface LocalRunContext {
@@ -41,8 +42,10 @@ export async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: 
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;
+  const copies = copyNumbers(pubs);
   const outcomes: SamplerPubOutcome[] = [];
-  for (const pub of pubs) {
+  for (const [position, pub] of pubs.entries()) {
+    const copy = copies[position] ?? 0;
     const elements = size(pub.shape);
     const registers = pub.circuit.clbitRegisters.map(
       (r): RegisterSamples => ({
@@ -56,7 +59,7 @@ export async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: 
     for (let e = 0; e < elements; e++) {
       const memory = await ctx.engine.sample(pub.circuit, pub.bindings.rows[e] ?? [], {
         shots: pub.shots,
-        seed: elementSeed(ctx.seed, pub.index, e),
+        seed: copySeed(ctx.seed, pub.index, copy, e),
         ...(ctx.noise === undefined ? {} : { noise: ctx.noise }),
       });
       pub.circuit.clbitRegisters.forEach((register, r) => {
@@ -81,8 +84,13 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;
+  const copies = copyNumbers(pubs);
   const outcomes: EstimatorPubOutcome[] = [];
-  for (const pub of pubs) {
+  for (const [position, pub] of pubs.entries()) {
+    const copy = copies[position] ?? 0;
+    const exact = isExact(pub);
+    // Trajectory averages are not exact; run.ts refuses this earlier, this guards other callers.
+    if (exact && ctx.noise !== undefined) checkExactRun([pub], [], ctx.noise);
     const elements = size(pub.shape);
     // Which observables each parameter row is combined with.
     const byRow = new Map<number, { element: number; observable: number }[]>();
@@ -106,7 +114,7 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
               pub.circuit,
               pub.bindings.rows[row] ?? [],
               labels.map((label) => ({ terms: [{ label, coeff: 1 }] })),
-              { seed: elementSeed(ctx.seed, pub.index, row), ...(ctx.noise === undefined ? {} : { noise: ctx.noise }) },
+              { seed: copySeed(ctx.seed, pub.index, copy, row), ...(ctx.noise === undefined ? {} : { noise: ctx.noise }) },
             );
       const valueOf = new Map(labels.map((label, i) => [label, values[i] ?? 0]));
       for (const { element, observable } of items) {
@@ -118,7 +126,7 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
           spread += Math.abs(term.coeff) * Math.sqrt(Math.max(0, 1 - p * p));
         }
         evs[element] = ev;
-        stds[element] = spread / Math.sqrt(pub.shots);
+        stds[element] = exact ? 0 : spread / Math.sqrt(pub.shots);
         ctx.onProgress?.(++done, total);
       }
     }
@@ -129,10 +137,10 @@ export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], c
       // No twirling: every shot sees the same circuit, so the ensemble error is the shot-noise error.
       ensembleStandardError: [...stds],
       metadata: {
-        shots: pub.shots,
+        ...(exact ? {} : { shots: pub.shots }),
         target_precision: pub.precision,
         circuit_metadata: {},
-        simulator: { evs: ctx.noise === undefined ? 'exact' : 'trajectory-average', stds: 'shot-noise' },
+        simulator: { evs: ctx.noise === undefined ? 'exact' : 'trajectory-average', stds: exact ? 'exact' : 'shot-noise' },
       },
     });
   }

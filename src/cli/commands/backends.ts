@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import type { BackendMetadata } from '../../backends/metadata.js';
-import { GatewayClient, type GatewayBackendInfo } from '../../gateway/client.js';
-import { SIM_BACKEND } from '../../primitives/sim-backend.js';
+import { GatewayClient, type GatewayBackendInfo } from '../../backends/job-gateway/client.js';
+import { SIM_BACKEND } from '../../backends/sim/metadata.js';
 import { selectBackend } from '../../primitives/select-backend.js';
 import type { CliContext } from '../context.js';
 

@@ -126,4 +126,12 @@ describe('estimator on the built-in simulator', () => {
     expect(outcome.metadata).toMatchObject({ resilience_level: 1, pipeline: [{ name: 'readout' }, { name: 'twirling' }] });
     expect(outcome.pubs[0]?.evs[0]).toBeCloseTo(1, 1);
   });
+
+  it('refuses a circuit with measurements, final or not, instead of ignoring them', async () => {
+    const measured = `${BELL_STATE}bit[2] c;\nc = measure q;\n`;
+    const error = await failure(() => estimate([[BELL_STATE, 'ZZ'], [measured, 'XX']]));
+    expect(error.code).toBe('CIRCUIT_UNSUPPORTED');
+    expect(error.message).toMatch(/^pubs\[1\] circuit: measures qubits/);
+    expect(error.hint).toMatch(/remove_final_measurements/);
+  });
 });

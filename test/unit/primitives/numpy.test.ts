@@ -109,3 +109,17 @@ describe('ndarray envelopes', () => {
     expect(() => decodeNdarrayValue('bm90IHpsaWI=')).toThrow(/not base64 of zlib/);
   });
 });
+
+describe('complex ndarrays', () => {
+  it('reads complex128 and complex64 (SparsePauliOp coefficients) into complex envelopes', () => {
+    for (const dtype of ['complex128', 'complex64'] as const) {
+      const array: NdArray = { dtype, shape: [2], data: [0.5, 0, -1.25, 0.75] };
+      const back = readNpy(writeNpy(array));
+      expect(back.dtype).toBe(dtype);
+      expect(toNested(back)).toEqual([
+        { __type__: 'complex', __value__: [0.5, 0] },
+        { __type__: 'complex', __value__: [-1.25, 0.75] },
+      ]);
+    }
+  });
+});

@@ -57,3 +57,39 @@ describe('toEnginePauliSum', () => {
     expect(() => toEnginePauliSum(obs!, circuit(2, [0, 4]))).toThrow(/physical qubits 0, 4/);
   });
 });
+
+describe('Qiskit observable encodings', () => {
+  const complex = (re: number, im: number) => ({ __type__: 'complex', __value__: [re, im] });
+
+  it('reads SparsePauliOp.to_list() pairs, summing repeated labels', () => {
+    const { shape, items } = parseObservables([['ZZ', complex(0.5, 0)], ['XX', complex(-1.25, 0)], ['ZZ', 0.25]]);
+    expect(shape).toEqual([]);
+    expect(items[0]!.terms).toEqual([
+      { label: 'ZZ', coeff: 0.75 },
+      { label: 'XX', coeff: -1.25 },
+    ]);
+  });
+
+  it('reads a SparsePauliOp as RuntimeEncoder writes it (settings, PauliList, complex coefficients, phases)', () => {
+    const op = {
+      __type__: 'settings',
+      __module__: 'qiskit.quantum_info.operators.symplectic.sparse_pauli_op',
+      __class__: 'SparsePauliOp',
+      __value__: { data: { __type__: 'settings', __class__: 'PauliList', __value__: { data: ['ZI', '-IX', '-iYY'] } }, coeffs: [complex(2, 0), complex(0.5, 0), complex(0, 1)] },
+    };
+    // −i·(i) = 1 for the last term.
+    expect(parseObservables([op, 'ZZ']).items[0]!.terms).toEqual([
+      { label: 'ZI', coeff: 2 },
+      { label: 'IX', coeff: -0.5 },
+      { label: 'YY', coeff: 1 },
+    ]);
+  });
+
+  it('refuses a complex coefficient instead of dropping its imaginary part', () => {
+    expect(() => parseObservables([['ZZ', complex(1, 0.5)]])).toThrow(/complex .*Hermitian/);
+  });
+
+  it('keeps a list of labels a list of observables', () => {
+    expect(parseObservables([['ZZ', 'XX']]).shape).toEqual([1, 2]);
+  });
+});

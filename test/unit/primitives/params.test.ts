@@ -57,3 +57,10 @@ describe('bindParameters', () => {
     expect(() => bindParameters(raw, names)).toThrow(message);
   });
 });
+
+describe('Qiskit parameter names', () => {
+  it('binds BindingsArray keys by Qiskit name to the identifiers qasm3.dumps declared (θ[0] → _θ_0_)', () => {
+    const bound = bindParameters({ '["θ[0]", "θ[1]"]': [[0.1, 0.2]], 'phi': 0.5 }, ['_θ_0_', '_θ_1_', 'phi']);
+    expect(bound).toEqual({ shape: [1], rows: [[0.1, 0.2, 0.5]] });
+  });
+});

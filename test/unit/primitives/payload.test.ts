@@ -86,7 +86,7 @@ describe('parseEstimatorParams', () => {
     [{ pubs: [[QASM]], version: 2 }, 'PAYLOAD_INVALID', /pubs\[0\] observables: are missing/],
     [{ pubs: [[QASM, 'Z'], [QASM, 'Q']], version: 2 }, 'OBSERVABLE_INVALID', /pubs\[1\] observables: label "Q"/],
     [{ pubs: [[QASM, 'Z', null, -0.1]], version: 2 }, 'PAYLOAD_INVALID', /pubs\[0\] precision: is number -0.1/],
-    [{ pubs: [[QASM, 'Z']], version: 2, precision: 0 }, 'PAYLOAD_INVALID', /precision:/],
+    [{ pubs: [[QASM, 'Z']], version: 2, precision: -1 }, 'PAYLOAD_INVALID', /precision:/],
     [{ program_id: 'sampler', parameters: { pubs: [[QASM]], version: 2 } }, 'PAYLOAD_PROGRAM_MISMATCH', /qrun estimate/],
   ])('refuses %j', (payload, code, message) => {
     const error = codeOf(() => parseEstimatorParams(payload));

@@ -58,7 +58,7 @@ describe('sampler on the built-in simulator', () => {
     expect(c.results).toEqual(a.results);
   });
 
-  it('keeps the bit order of PRIMITIVES.md with several registers', async () => {
+  it('keeps the bit order of PRIMITIVES.md and Qiskit with several registers', async () => {
     const qasm = `OPENQASM 3.0;
 include "stdgates.inc";
 bit[2] a;
@@ -80,8 +80,9 @@ b[2] = measure q[4];
     expect(plain.results[0]?.data['b']).toEqual({ samples: ['0x6', '0x6', '0x6', '0x6'], num_bits: 3 });
     expect(counts(outcome, 0, 'a')).toEqual({ '01': 4 });
     expect(counts(outcome, 0, 'b')).toEqual({ '110': 4 });
-    // Joined: the first register leftmost.
-    expect(counts(outcome, 0)).toEqual({ '01110': 4 });
+    // Joined as Qiskit's join_data(): the first register rightmost (least significant), as in the
+    // circuit's own clbit order (a = clbits 0–1, b = clbits 2–4).
+    expect(counts(outcome, 0)).toEqual({ '11001': 4 });
   });
 
   it('handles registers wider than a byte (BitArray bytes are big-endian)', async () => {
