@@ -1,7 +1,8 @@
 // Runs every benchmark, one after the other, each in its own process (npm run bench). The sizes are
 // bounded for this 2-core, 24 GiB machine; `--quick` runs small sizes only (a smoke test, minutes).
 // Each script prints its own table and the exact command that reproduces it. spank-overhead.mjs runs
-// only when a dev cluster is up.
+// only when a dev cluster is up; quantum-circuit.mjs and qsharp.mjs only when the benchmark peers are
+// installed (npm run bench:peers), and each says when it skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
