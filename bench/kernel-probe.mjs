@@ -6,7 +6,7 @@ import { nativeBinding } from './lib/engines.mjs';
 import { buildPeer, runPeer } from './lib/peers.mjs';
 import { machine, reproduce, table } from './lib/report.mjs';
 
-const native = fileURLToPath(new URL('../native/', import.meta.url));
+const native = fileURLToPath(new URL('../native/sim/', import.meta.url));
 const exe = buildPeer('kernel-probe', {
   cxx: true,
   sources: ['kernel-probe.cc', `${native}kernels.cc`, `${native}kernels_generic.cc`, `${native}kernels_avx2.cc`, `${native}kernels_avx512.cc`],

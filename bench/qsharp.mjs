@@ -1,20 +1,22 @@
 // The native engine against qsharp-lang (the Microsoft QDK's npm package: Q# compiled and simulated
 // in WebAssembly by its sparse-state simulator) on H + CX chain + RZ and QFT. Each Q# run compiles the
 // program first, so the compile time of a 1-qubit program of the same shape is measured and taken
-// off. qsharp-lang is a devDependency used only here.
+// off. qsharp-lang is a benchmark peer (bench/package.json, `npm run bench:peers`), used only here.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hCxRz, qft } from './lib/circuits.mjs';
 import { engines, simulate } from './lib/engines.mjs';
+import { findPeerPackage } from './lib/peer-packages.mjs';
 import { bestOf, flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ min: 12, max: 22, reps: 2 });
-const pkgDir = new URL('../node_modules/qsharp-lang/', import.meta.url);
+const peer = findPeerPackage('qsharp-lang');
+if (peer === null) process.exit(0);
+const { version } = peer;
 let qsharp;
-let version = '?';
 try {
   qsharp = await import('qsharp-lang');
-  version = JSON.parse(readFileSync(new URL('package.json', pkgDir), 'utf8')).version;
-  const wasm = readFileSync(new URL('lib/web/qsc_wasm_bg.wasm', pkgDir));
+  const wasm = readFileSync(join(peer.dir, 'lib', 'web', 'qsc_wasm_bg.wasm'));
   await qsharp.loadWasmModule(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
 } catch (error) {
   console.log(`\n## qsharp-lang: skipped — it does not load here (${error instanceof Error ? error.message : String(error)})`);

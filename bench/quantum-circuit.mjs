@@ -1,19 +1,16 @@
 // The native engine against the npm package quantum-circuit (a pure-JS simulator; ≤ 16 qubits) on
-// the benchmark families. quantum-circuit is a devDependency used only here.
+// the benchmark families. quantum-circuit is a benchmark peer (bench/package.json, `npm run bench:peers`),
+// used only here.
 import { createRequire } from 'node:module';
 import { hCxRz, qft, quantumVolume } from './lib/circuits.mjs';
 import { engines, simulate } from './lib/engines.mjs';
+import { findPeerPackage } from './lib/peer-packages.mjs';
 import { bestOf, flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ min: 8, max: 16, layers: 2, reps: 2 });
 const require = createRequire(import.meta.url);
-let QuantumCircuit;
-try {
-  QuantumCircuit = require('quantum-circuit');
-} catch {
-  console.log('\n## quantum-circuit: skipped — the npm package is not installed (npm install --save-dev quantum-circuit)');
-  process.exit(0);
-}
+if (findPeerPackage('quantum-circuit') === null) process.exit(0);
+const QuantumCircuit = require('quantum-circuit');
 // It prints warnings through console on load and on run; keep the table readable.
 const quiet = (fn) => {
   const warn = console.warn;

@@ -1,7 +1,8 @@
 // Runs every benchmark, one after the other, each in its own process (npm run bench). The sizes are
 // bounded for this 2-core, 24 GiB machine; `--quick` runs small sizes only (a smoke test, minutes).
 // Each script prints its own table and the exact command that reproduces it. spank-overhead.mjs runs
-// only when a dev cluster is up.
+// only when a dev cluster is up; quantum-circuit.mjs and qsharp.mjs only when the benchmark peers are
+// installed (npm run bench:peers), and each says when it skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,9 @@ const runs = quick
       ['quantum-circuit.mjs', '--min', '8', '--max', '12'],
       ['qsharp.mjs', '--min', '10', '--max', '14'],
       ['gateway-latency.mjs', '--calls', '200', '--seconds', '1'],
+      ['event-loop.mjs', '--min', '14', '--max', '18', '--reps', '2'],
+      ['qasm-parse.mjs', '--runs', '300'],
+      ['secret-timeout.mjs', '--reps', '2'],
     ]
   : [
       ['kernel-probe.mjs'],
@@ -31,6 +35,9 @@ const runs = quick
       ['qsharp.mjs', '--min', '12', '--max', '18'],
       ['memory.mjs', '--qubits', '29'],
       ['gateway-latency.mjs'],
+      ['event-loop.mjs'],
+      ['qasm-parse.mjs'],
+      ['secret-timeout.mjs'],
     ];
 // The SPANK shim's overhead needs a running dev cluster (npm run dev-cluster -- up), and root.
 const clusterEnv = process.env.QPU_DEV_CLUSTER_ENV ?? fileURLToPath(new URL('../.dev-cluster/env', import.meta.url));

@@ -5,7 +5,10 @@
 //      plugstack, interleaved in the same run (goal: ratio <= 1.05);
 //   2. a QPU job: `srun --gres=qpu:sim:1 --q_backend=sim true` minus `srun true` (the added ms:
 //      one handler start, acquire, and the epilog's release off the critical path) vs one
-//      `node -e 0` (goal: <= 1.25x one Node start).
+//      `node -e 0` (goal: <= 1.25x one Node start);
+//   3. a QPU job whose hook handler hangs (test/e2e/fixtures/hook-hangs.mjs, timeout=3): how long
+//      after the timeout the shim has killed it and srun has failed (the e2e test checks only that
+//      it fails with the timeout's message and leaves no handler behind).
 //
 // Reproduce:  npm run dev-cluster -- up && node bench/spank-overhead.mjs [--runs 30]
 // (QPU_DEV_CLUSTER_ENV=<env file> points it at another dev cluster.) Needs root, like the cluster.
@@ -54,13 +57,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function timed(command, argv) {
+function timed(command, argv, { fails = false } = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, argv, { env, cwd: vars.QPU_DEV_CLUSTER_JOBS, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) {
+  if ((result.status !== 0) !== fails) {
     restore();
-    console.error(`${command} ${argv.join(' ')} failed (exit ${result.status}):\n${result.stderr}`);
+    console.error(`${command} ${argv.join(' ')} ${fails ? 'should have failed but' : 'failed'} (exit ${result.status}):\n${result.stderr}`);
     process.exit(1);
   }
   return ms;
@@ -74,7 +77,18 @@ const stats = (xs) => {
 
 const plain = ['-Q', '-N1', 'true'];
 const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
-const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], node: [], release: [] };
+const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], node: [], release: [], hang: [] };
+const HANG_TIMEOUT_S = 3;
+const hangRuns = Math.min(runs, 5);
+const withArg = (line, key, value) => `${line.replace(new RegExp(`\\s${key}=\\S*`), '')} ${key}=${value}`;
+const hanging = original
+  .split('\n')
+  .map((line) =>
+    line.startsWith('required ')
+      ? withArg(withArg(line, 'handler', join(root, 'test', 'e2e', 'fixtures', 'hook-hangs.mjs')), 'timeout', String(HANG_TIMEOUT_S))
+      : line,
+  )
+  .join('\n');
 const leaseDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'leases');
 
 /** ms until the QPU job's lease is gone (job_epilog ran the release), so it cannot slow the next sample. */
@@ -115,6 +129,10 @@ try {
     samples.plainLoaded.push(timed('srun', plain));
     samples.node.push(timed(process.execPath, ['-e', '0']));
   }
+  // 3. A hanging handler: the job fails once the shim has killed it at timeout=.
+  writePlugstack(hanging);
+  for (let i = 0; i < hangRuns; i++) samples.hang.push(timed('srun', qpu, { fails: true }));
+  writePlugstack(original);
 } finally {
   restore();
 }
@@ -129,6 +147,7 @@ const rows = [
   ['srun --gres=qpu:sim:1 --q_backend=sim true', s.qpu],
   ['node -e 0', s.node],
   ['  release done after the QPU srun returned', s.release],
+  [`srun, QPU job, handler hangs (timeout=${HANG_TIMEOUT_S})`, s.hang],
 ];
 console.log(`spank_qpu overhead, ${runs} runs each, interleaved (ms)\n`);
 console.log(`${'what'.padEnd(44)}${'median'.padStart(8)}${'p90'.padStart(8)}${'min'.padStart(8)}`);
@@ -139,6 +158,7 @@ console.log(`non-QPU srun, loaded / empty plugstack:  ${ratio.toFixed(3)}x   (go
 console.log(
   `QPU srun added over plain srun:          ${added.toFixed(1)} ms = ${(added / s.node.median).toFixed(2)}x node -e 0   (goal <= 1.25x)`,
 );
+console.log(`hanging handler: srun failed ${(s.hang.median - HANG_TIMEOUT_S * 1000).toFixed(0)} ms after the ${HANG_TIMEOUT_S} s timeout (median of ${hangRuns})`);
 console.log('\nThe shim defines job_epilog (release), so slurmd execs `slurmstepd spank epilog` once per job; that');
 console.log('runs after srun has returned and is not in these latencies. Swapping plugstack.conf does not change');
 console.log("slurmd's own copy, so the epilog exec happens in both columns of phase 1.");

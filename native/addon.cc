@@ -1,11 +1,13 @@
-// The addon's entry point: creates the per-environment instance data and registers the exports of
-// each concept's file. No work happens here.
+// The addon's entry point: registers the exports of each part and does no other work. The parts
+// live apart (sim/, peercred/, with common/ for what both use) and one .node file carries them; the
+// simulator's per-environment state is made lazily (sim/instance.h), so loading the addon to read
+// peer credentials costs no simulator set-up.
 #include <napi.h>
 
-#include "instance.h"
+#include "peercred/register.h"
+#include "sim/register.h"
 
 static Napi::Object InitQrunNative(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData<qrun::Instance>(new qrun::Instance());
   qrun::RegisterSimulate(env, exports);
   qrun::RegisterPeerCredentials(env, exports);
   return exports;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the SPANK shim (spank/) with cmake-js into build/spank/spank_qpu.so.
+// Builds the SPANK shim (spank/) with cmake-js into build-spank/spank_qpu.so: a directory of its own,
+// because node-gyp owns build/ and its rebuild and clean commands delete all of it.
 //
 //   node scripts/build-spank.mjs [--required] [--debug]
 //
@@ -61,7 +62,7 @@ if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
   process.exit(1);
 }
 
-const outDir = join(root, 'build', 'spank');
+const outDir = join(root, 'build-spank');
 const cmakeDir = join(outDir, 'cmake');
 const libDir = join(outDir, 'lib');
 const stubNodeDir = join(outDir, 'no-node-headers');

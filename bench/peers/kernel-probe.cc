@@ -1,4 +1,4 @@
-// Single-threaded timings of the native kernels (native/kernels_*.cc) on a 2^22-amplitude complex128
+// Single-threaded timings of the native kernels (native/sim/kernels_*.cc) on a 2^22-amplitude complex128
 // state, without Node: dense gates on high qubits (near: 3.. ; far: spread out), dense gates touching
 // an in-vector qubit, the norm pass and an in-place scale for reference. Best of 7, ns per amplitude.
 //   kernel-probe [avx512|avx2|generic]

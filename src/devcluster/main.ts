@@ -33,7 +33,7 @@ function buildProgram(): Command {
     .command('up')
     .description('build the shim, write slurm.conf/gres.conf/plugstack.conf, start munged, slurmctld, slurmd; wait for an idle node')
     .option('--catalogue <file>', 'QPU catalogue to load (default: slurm-conf/dev-cluster/qpu.json)')
-    .option('--no-build', 'use the existing dist/ and build/spank/spank_qpu.so instead of building')
+    .option('--no-build', 'use the existing dist/ and build-spank/spank_qpu.so instead of building')
     .option('--port-base <port>', 'slurmctld port; slurmd uses the next one', positiveInt, 6817)
     .option('--test-user <name>', 'ordinary user for jobs that must not run as root (created when missing)', 'qputest')
     .option('--service-user <name>', 'unprivileged user for per-job services (created when missing)', 'qpu-gateway')

@@ -51,5 +51,5 @@ export function clusterPaths(root = join(REPO_ROOT, '.dev-cluster')): ClusterPat
 }
 
 export const DEFAULT_CATALOGUE = join(REPO_ROOT, 'slurm-conf', 'dev-cluster', 'qpu.json');
-export const SHIM_PATH = join(REPO_ROOT, 'build', 'spank', 'spank_qpu.so');
+export const SHIM_PATH = join(REPO_ROOT, 'build-spank', 'spank_qpu.so');
 export const HANDLER_PATH = join(REPO_ROOT, 'dist', 'hook', 'main.js');

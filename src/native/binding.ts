@@ -1,5 +1,7 @@
 /**
- * The one module that loads the native addon (binding.gyp target `qrun_native`, native/). It finds
+ * The one module that loads the native addon (binding.gyp target `qrun_native`, native/). Loading it
+ * sets nothing up: the simulator makes its state on its first call, so the job gateway can load the
+ * same file for peer credentials alone (src/native/peercred.ts). It finds
  * the binary with node-gyp-build — build/Release (a local `npm rebuild`) first, then
  * prebuilds/<platform>-<arch>/ (shipped by `prebuildify --napi --strip`) — and tells three outcomes
  * apart: no binary at all (the TypeScript engine may stand in), a binary that loaded, and a binary
@@ -28,8 +30,8 @@ export interface NativeInfo {
   readonly maxDiagonalQubits: number;
 }
 
-/** The addon's exports (native/simulate.cc, native/peercred.cc). */
-export interface NativeBinding {
+/** The simulator part of the addon (native/sim/simulate.cc). */
+export interface SimulatorExports {
   sample(
     code: Int32Array,
     data: Float64Array,
@@ -61,8 +63,15 @@ export interface NativeBinding {
   info(): NativeInfo;
   /** threads: 0 = all available CPUs; isa: auto | avx512 | avx2 | generic. */
   configure(options: { readonly threads?: number; readonly isa?: string }): NativeInfo;
+}
+
+/** The peer-credential part (native/peercred/peercred.cc): it never touches the simulator's state. */
+export interface PeerCredentialExports {
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
 }
+
+/** One .node file carries both parts; each caller uses its own (src/native/peercred.ts, engine.ts). */
+export type NativeBinding = SimulatorExports & PeerCredentialExports;
 
 export type BindingLookup =
   | { readonly status: 'loaded'; readonly binding: NativeBinding; readonly path: string }

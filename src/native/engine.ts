@@ -3,7 +3,7 @@
  * TypeScript engine (src/sim/engine.ts), whose validation, compilation, PRNG seeding and random-draw
  * order it reuses; the statevector work runs in the addon, off the JS thread. The draw order is a
  * contract between the two: a change to sampling or noise in src/sim must be mirrored in
- * native/sampling.cc and native/program.cc (the parity tests in test/unit/native/ catch a mismatch).
+ * native/sim/sampling.cc and native/sim/program.cc (the parity tests in test/unit/native/ catch a mismatch).
  */
 import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Circuit → the native engine's instruction encoding (documented in native/program.h). Binding,
+ * Circuit → the native engine's instruction encoding (documented in native/sim/program.h). Binding,
  * gate matrices and noise insertion are the TypeScript engine's own (src/sim/program.ts compile(),
  * called with fuse: false so that this side sees every gate), so both engines run the same gates;
  * this module fuses runs of gates into wider blocks (fusion.ts) and packs everything into two

@@ -25,13 +25,11 @@ describe.skipIf(qpuSkipReason() !== '')('QPU hook handler failures', () => {
     await withPlugstack(
       (line) => setArg(setArg(line, 'handler', hang), 'timeout', '3'),
       async () => {
-        const started = Date.now();
+        // How soon after the timeout the job fails is a number: bench/spank-overhead.mjs.
         const result = await slurmCmd('srun', ['-Q', '--gres=qpu:sim:1', '--q_backend=sim', 'echo', 'ran']);
-        const elapsed = Date.now() - started;
         expect(result.code).not.toBe(0);
         expect(result.stderr).toContain('spank_qpu: task_init: the QPU hook handler timed out after 3 s and was killed');
         expect(result.stdout).not.toContain('ran');
-        expect(elapsed).toBeLessThan(3000 + 5000);
         expect(await handlerProcesses(hang)).toBe('');
       },
     );

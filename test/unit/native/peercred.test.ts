@@ -1,9 +1,10 @@
 /** peerCredentials(fd) on real Unix sockets: the kernel's view of who is at the other end. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QrunError } from '../../../src/errors.js';
 import { peerCredentials } from '../../../src/native/peercred.js';
@@ -71,5 +72,29 @@ describe('peerCredentials', () => {
     expect(error).toBeInstanceOf(QrunError);
     expect(error).toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/fd 987654.*Bad file descriptor/) });
     expect(() => peerCredentials(-1)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+/** Every src/ file that `entry` reaches through relative imports (static, re-exports and dynamic). */
+function importClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
+      pending.push(resolve(dirname(file), spec!.replace(/\.js$/, '.ts')));
+    }
+  }
+  return [...seen];
+}
+
+describe('peer credentials apart from the simulator', () => {
+  it('src/native/peercred.ts loads the addon without the statevector engine or src/sim/', () => {
+    const src = fileURLToPath(new URL('../../../src/', import.meta.url));
+    const reached = importClosure(join(src, 'native', 'peercred.ts')).map((file) => relative(src, file));
+    expect(reached).toContain('native/binding.ts');
+    expect(reached.filter((file) => file.startsWith('sim/') || /^native\/(engine|select|fusion|lower)\.ts$/.test(file))).toEqual([]);
   });
 });

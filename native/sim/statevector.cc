@@ -4,7 +4,7 @@
 #include <cstring>
 #include <numeric>
 
-#include "errors.h"
+#include "common/errors.h"
 
 namespace qrun {
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
-import { VERSION } from '../../../src/version.js';
+import { main } from '../../../../src/cli/main.js';
+import { VERSION } from '../../../../src/version.js';
 
 const bin = mkdtempSync(join(tmpdir(), 'qrun-doctor-'));
 afterAll(() => rmSync(bin, { recursive: true, force: true }));

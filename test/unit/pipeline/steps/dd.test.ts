@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Circuit, Op } from '../../../src/circuit/ir.js';
-import { delaySeconds } from '../../../src/pipeline/math/schedule.js';
-import { insertDd, type DdSequence } from '../../../src/pipeline/steps/dd.js';
-import { builtinRegistry, resolvePipeline, runPipeline } from '../../../src/pipeline/index.js';
-import { statevector } from '../../../src/sim/index.js';
-import { batchOf, circuit, gate, request, samplerPub } from './helpers.js';
-import { distanceUpToPhase } from './unitary.js';
+import type { Circuit, Op } from '../../../../src/circuit/ir.js';
+import { delaySeconds } from '../../../../src/pipeline/math/schedule.js';
+import { insertDd, type DdSequence } from '../../../../src/pipeline/steps/dd.js';
+import { builtinRegistry, resolvePipeline, runPipeline } from '../../../../src/pipeline/index.js';
+import { statevector } from '../../../../src/sim/index.js';
+import { batchOf, circuit, gate, request, samplerPub } from '../helpers.js';
+import { distanceUpToPhase } from '../unitary.js';
 
 const durations = { x: 50e-9, y: 50e-9, rx: 50e-9, h: 50e-9, cx: 300e-9, measure: 1e-6 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtinRegistry, resolvePipeline, runPipeline } from '../../../src/pipeline/index.js';
-import { mitigateFull, mitigatedParity, mitigateSubspace, type Confusion } from '../../../src/pipeline/math/confusion.js';
-import { batchOf, circuit, estimatorPub, ghzOps, measureAll, request, samplerPub, simExecute } from './helpers.js';
+import { builtinRegistry, resolvePipeline, runPipeline } from '../../../../src/pipeline/index.js';
+import { mitigateFull, mitigatedParity, mitigateSubspace, type Confusion } from '../../../../src/pipeline/math/confusion.js';
+import { batchOf, circuit, estimatorPub, ghzOps, measureAll, request, samplerPub, simExecute } from '../helpers.js';
 
 const confusions: Confusion[] = [
   { p01: 0.02, p10: 0.08 },

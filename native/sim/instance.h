@@ -1,4 +1,4 @@
-// Per-environment state of the addon (one per Node main thread or worker thread), kept as napi
+// Per-environment state of the simulator (one per Node main thread or worker thread), kept as napi
 // instance data: the kernel table and the thread pool. Nothing in the addon is a mutable static.
 #pragma once
 
@@ -32,9 +32,16 @@ class Instance {
   std::shared_ptr<ThreadPool> pool_;
 };
 
-inline Instance& GetInstance(Napi::Env env) { return *env.GetInstanceData<Instance>(); }
-
-void RegisterSimulate(Napi::Env env, Napi::Object exports);
-void RegisterPeerCredentials(Napi::Env env, Napi::Object exports);
+// Made on the first simulator call of an environment rather than when the addon loads, so a process
+// that loads the addon only for peer credentials never selects kernels. Called on the JS thread only
+// (every caller is a binding function, before any work is queued), so creating it needs no lock.
+inline Instance& GetInstance(Napi::Env env) {
+  Instance* instance = env.GetInstanceData<Instance>();
+  if (instance == nullptr) {
+    instance = new Instance();
+    env.SetInstanceData<Instance>(instance);
+  }
+  return *instance;
+}
 
 }  // namespace qrun

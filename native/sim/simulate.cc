@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "errors.h"
+#include "common/errors.h"
 #include "instance.h"
+#include "sim/register.h"
 #include "memory.h"
 #include "pauli.h"
 #include "program.h"

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { builtinRegistry, resolvePipeline, runPipeline } from '../../../src/pipeline/index.js';
-import { extrapolate, extrapolateWithFallback } from '../../../src/pipeline/math/extrapolate.js';
-import { achievedFactor, foldCircuit, type FoldMethod } from '../../../src/pipeline/math/fold.js';
-import { createPrng } from '../../../src/sim/prng.js';
-import { densityExpectation } from './density.js';
-import { batchOf, circuit, estimatorPub, gate, ghzOps, request, trajectoryExecute } from './helpers.js';
-import { distanceUpToPhase, unitaryColumns } from './unitary.js';
+import { builtinRegistry, resolvePipeline, runPipeline } from '../../../../src/pipeline/index.js';
+import { extrapolate, extrapolateWithFallback } from '../../../../src/pipeline/math/extrapolate.js';
+import { achievedFactor, foldCircuit, type FoldMethod } from '../../../../src/pipeline/math/fold.js';
+import { createPrng } from '../../../../src/sim/prng.js';
+import { densityExpectation } from '../density.js';
+import { batchOf, circuit, estimatorPub, gate, ghzOps, request, trajectoryExecute } from '../helpers.js';
+import { distanceUpToPhase, unitaryColumns } from '../unitary.js';
 
 const ghz3 = circuit(3, ghzOps(3));
 

@@ -12,8 +12,8 @@
 #include <cstring>
 #include <string>
 
-#include "errors.h"
-#include "instance.h"
+#include "common/errors.h"
+#include "peercred/register.h"
 
 namespace qrun {
 

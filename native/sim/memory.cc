@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "errors.h"
+#include "common/errors.h"
 
 namespace qrun {
 

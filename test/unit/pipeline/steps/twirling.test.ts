@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { twirlGates, twirlMeasurements } from '../../../src/pipeline/math/twirl.js';
-import { randomizationPlan, twirlingStep } from '../../../src/pipeline/steps/twirling.js';
-import { createPrng } from '../../../src/sim/prng.js';
-import { runPipeline, resolvePipeline, builtinRegistry } from '../../../src/pipeline/index.js';
-import { batchOf, circuit, estimatorPub, gate, ghzOps, measureAll, request, samplerPub, simExecute } from './helpers.js';
-import { distanceUpToPhase, unitaryColumns } from './unitary.js';
+import { twirlGates, twirlMeasurements } from '../../../../src/pipeline/math/twirl.js';
+import { randomizationPlan, twirlingStep } from '../../../../src/pipeline/steps/twirling.js';
+import { createPrng } from '../../../../src/sim/prng.js';
+import { runPipeline, resolvePipeline, builtinRegistry } from '../../../../src/pipeline/index.js';
+import { batchOf, circuit, estimatorPub, gate, ghzOps, measureAll, request, samplerPub, simExecute } from '../helpers.js';
+import { distanceUpToPhase, unitaryColumns } from '../unitary.js';
 
 const body = [gate('h', [0]), gate('cx', [0, 1]), gate('rz', [1], 0.3), gate('cz', [1, 2]), gate('ecr', [2, 0]), gate('sx', [2]), gate('cx', [2, 1])];
 

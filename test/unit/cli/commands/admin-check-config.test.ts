@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
-import type { CliContext } from '../../../src/cli/context.js';
-import { EXIT_CODES } from '../../../src/cli/exit-codes.js';
+import { main } from '../../../../src/cli/main.js';
+import type { CliContext } from '../../../../src/cli/context.js';
+import { EXIT_CODES } from '../../../../src/cli/exit-codes.js';
 
 function capture(): { ctx: CliContext; out: () => string; err: () => string } {
   let out = '';
