@@ -131,7 +131,9 @@ export function stepName(stepId: number): string {
 
 const ENV_NAME = /^(QRUN_|SLURM_JOB_QPU_)[A-Z0-9_]+$/;
 // C0 controls and DEL: the shim refuses them anywhere in a line, so a terminal shows the text as it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001f\u007f]/g;
 
 /** The longest prefix of `text` that fits in `max` UTF-8 bytes, never splitting a character. */

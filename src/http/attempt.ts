@@ -56,7 +56,7 @@ export async function sendOnce(input: AttemptInput): Promise<Attempt> {
     const reply = await input.dispatcher.request({
       origin: input.origin,
       path: input.target,
-      method: input.method as Dispatcher.HttpMethod,
+      method: input.method,
       headers: input.headers,
       ...(input.body === undefined ? {} : { body: input.body }),
       signal: controller.signal,

@@ -74,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry: RetryPolicy = withDefaults(DEFAULT_RETRY, options.retry);
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  for (const [name, value] of Object.entries(timeouts)) checkInteger(backend, `timeouts.${name}`, value, 1);
+  for (const [name, value] of Object.entries(timeouts) as [string, number][]) checkInteger(backend, `timeouts.${name}`, value, 1);
   checkInteger(backend, 'retry.maxAttempts', retry.maxAttempts, 1);
   checkInteger(backend, 'retry.baseDelayMs', retry.baseDelayMs, 0);
   checkInteger(backend, 'retry.maxDelayMs', retry.maxDelayMs, 0);

@@ -209,7 +209,7 @@ describe('jobs', () => {
     fake.setQueueDelay(60_000);
     const id = await submit(call);
     expect((await call('POST', `/jobs/${id}/cancel`)).status).toBe(204);
-    expect((await (await call('GET', `/jobs/${id}`)).json()) as unknown).toMatchObject({ state: { status: 'Cancelled' } });
+    expect((await (await call('GET', `/jobs/${id}`)).json())).toMatchObject({ state: { status: 'Cancelled' } });
     const again = await call('POST', `/jobs/${id}/cancel`);
     expect(again.status).toBe(409);
     expectRuntimeError(await again.json(), 409, 'conflict');

@@ -7,7 +7,7 @@ import { apiError, type ApiErrorKind } from './errors.js';
 import { execute, REASON } from './execution.js';
 import type { Faults } from './faults.js';
 import { isRecord, json, noContent, type Reply } from './http.js';
-import { isFinal, jobDocument, type FakeJob, type JobStatus, type JobStorage, type ProgramId, type StorageOption } from './jobs.js';
+import { isFinal, jobDocument, type FakeJob, type JobStatus, type StorageOption } from './jobs.js';
 import { Lanes } from './lanes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,10 +86,10 @@ export class QuantumSystemService {
     const job: FakeJob = {
       id,
       backend: backend.name,
-      programId: programId as ProgramId,
-      logLevel: logLevel as string | undefined,
+      programId: programId,
+      logLevel: logLevel,
       timeoutSecs,
-      storage: checked as JobStorage,
+      storage: checked,
       params,
       status: admission === 'run' ? 'Running' : 'Queued',
       createdTime: new Date().toISOString(),

@@ -277,7 +277,11 @@ describe('createHttpClient: cancel and close', () => {
   it('close() cancels waiting retries and refuses new calls', async () => {
     server.respond(json(503, {}, { 'retry-after': '30' }));
     let closing: Promise<void> | undefined;
-    const http = client({ onRetry: () => (closing = http.close()) });
+    const http = client({
+      onRetry: () => {
+        closing = http.close();
+      },
+    });
     const error = await rejection(http.request({ method: 'GET', path: '/jobs' }));
     expect(error.code).toBe('TASK_CANCELLED');
     await closing;

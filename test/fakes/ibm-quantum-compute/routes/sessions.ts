@@ -1,7 +1,7 @@
 /** Sessions and batches: create, read, stop accepting jobs (PATCH), close (DELETE .../close). */
 import type { Core } from '../core.js';
 import { runtimeError } from '../errors.js';
-import { newId, now, sessionView, type FakeSession, type SessionMode } from '../state.js';
+import { newId, now, sessionView, type FakeSession } from '../state.js';
 import { jsonBody, noContent, type Route, type RouteRequest } from './types.js';
 
 /** IBM's ceiling for a session's max_ttl (8 hours) and its default when none is given. */
@@ -39,7 +39,7 @@ export const sessionRoutes: readonly Route[] = [
       const s: FakeSession = {
         id: newId(),
         backend,
-        mode: mode as SessionMode,
+        mode: mode,
         maxTtl,
         createdAt: created,
         state: 'open',
