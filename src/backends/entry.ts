@@ -18,7 +18,7 @@ const nameSchema = z.string().regex(NAME_PATTERN, { message: `must be ${NAME_RUL
  * jobs ask `--gres=qpu:<gres>:1`), or a cluster-wide license (`Licenses=<license>:<lanes>`, jobs ask
  * `-L <license>:1`). Exactly one of `gres` and `license`.
  */
-export const capacitySchema = z
+const capacitySchema = z
   .object({
     /** GRES type under the `qpu` GRES name; the job must hold `qpu:<gres>`. */
     gres: nameSchema.optional(),
@@ -45,7 +45,7 @@ export type Capacity = z.infer<typeof capacitySchema>;
  * `env:NAME` (the handler's environment), `exec:/abs/helper` (prints the secret), or
  * `keyring:service/account` (a workstation's keyring).
  */
-export const secretRefSchema = z
+const secretRefSchema = z
   .string()
   .regex(/^(file:\/\S+|env:[A-Za-z_][A-Za-z0-9_]*|exec:\/\S+|keyring:[^/\s]+\/\S+)$/, {
     message: 'must be file:/absolute/path, env:NAME, exec:/absolute/helper or keyring:service/account',

@@ -15,12 +15,7 @@ export const BACKEND_TYPES = Object.keys(BACKENDS) as BackendType[];
 
 /** The backend of a catalogue type; undefined for a type this version does not know (an old lease). */
 export function backendFor(type: string): Backend | undefined {
-  return Object.prototype.hasOwnProperty.call(BACKENDS, type) ? (BACKENDS[type as BackendType]) : undefined;
-}
-
-/** The entry schemas of every type, for the catalogue to compose. */
-export function entrySchemas(): ReadonlyArray<Backend['entrySchema']> {
-  return Object.values(BACKENDS).map((b) => b.entrySchema as unknown as Backend['entrySchema']);
+  return Object.prototype.hasOwnProperty.call(BACKENDS, type) ? BACKENDS[type as BackendType] : undefined;
 }
 
 /** A catalogue entry of any known type, as its backend's schema parsed it. */

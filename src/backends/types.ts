@@ -16,7 +16,7 @@ import type { PrimitiveOutcome } from '../primitives/result-model.js';
 import type { SecretValue } from '../secrets/value.js';
 
 /** Fields every catalogue entry has, whatever its type (src/backends/entry.ts checks them). */
-export interface EntryBase {
+interface EntryBase {
   readonly type: string;
   readonly capacity: { readonly gres?: string | undefined; readonly license?: string | undefined; readonly lanes: number };
   readonly secret?: string | undefined;
@@ -25,7 +25,7 @@ export interface EntryBase {
 }
 
 /** What the hook gives a backend when a job acquires it. */
-export interface AcquireContext<Entry extends EntryBase = EntryBase> {
+interface AcquireContext<Entry extends EntryBase = EntryBase> {
   readonly jobId: number;
   readonly alias: string;
   readonly entry: Entry;
@@ -36,12 +36,12 @@ export interface AcquireContext<Entry extends EntryBase = EntryBase> {
 }
 
 /** What `acquire` opened for the job (recorded in the lease, so release finds it after a crash). */
-export interface SessionHandle {
+interface SessionHandle {
   /** The vendor's session id, or null when the backend has none. */
   readonly session: string | null;
 }
 
-export interface ReleaseContext<Entry extends EntryBase = EntryBase> {
+interface ReleaseContext<Entry extends EntryBase = EntryBase> {
   readonly jobId: number;
   readonly alias: string;
   /** The catalogue entry as it is now, or undefined when the alias left the catalogue. */
@@ -99,7 +99,7 @@ export interface TaskRunner {
   warm?(): Promise<unknown>;
 }
 
-export interface Accessibility {
+interface Accessibility {
   readonly ok: boolean;
   /** Why not, and what to do, when `ok` is false. */
   readonly reason?: string;

@@ -24,14 +24,14 @@ export interface GateOp {
   readonly params: readonly Expr[];
 }
 
-export interface MeasureOp {
+interface MeasureOp {
   readonly kind: 'measure';
   readonly qubit: number;
   /** Global classical bit index (see Circuit.clbitRegisters). */
   readonly clbit: number;
 }
 
-export interface ResetOp {
+interface ResetOp {
   readonly kind: 'reset';
   readonly qubit: number;
 }

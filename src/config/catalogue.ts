@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { NAME_PATTERN, NAME_RULE, proxyUrlSchema, unknownTypeEntrySchema, type Capacity } from '../backends/entry.js';
 import { BACKEND_TYPES, backendFor, type BackendEntry } from '../backends/registry.js';
 
-export { capacitySchema, proxyUrlSchema, secretRefSchema, type Capacity } from '../backends/entry.js';
-export { BACKEND_TYPES, type BackendEntry, type BackendType } from '../backends/registry.js';
+export {    type Capacity } from '../backends/entry.js';
+export {  type BackendEntry,  } from '../backends/registry.js';
 
 /**
  * The QPU catalogue (`/etc/slurm/qpu.json`): every backend a site offers, by alias. This schema is
@@ -15,13 +15,13 @@ export { BACKEND_TYPES, type BackendEntry, type BackendType } from '../backends/
  * srun read it at submit time to reject unknown backend names.
  */
 
-export const CATALOGUE_VERSION = 1;
+const CATALOGUE_VERSION = 1;
 
 /**
  * One backend entry: its `type` picks the schema of that backend (src/backends/<type>/schema.ts). An
  * unknown type is reported with the shared fields still checked, so every problem is listed at once.
  */
-export const backendSchema = z.unknown().transform((value, ctx): BackendEntry => {
+const backendSchema = z.unknown().transform((value, ctx): BackendEntry => {
   const type = (value as { type?: unknown } | null)?.type;
   const backend = typeof type === 'string' ? backendFor(type) : undefined;
   if (backend === undefined) {
@@ -41,9 +41,9 @@ export const backendSchema = z.unknown().transform((value, ctx): BackendEntry =>
   return parsed.success && backend !== undefined ? (parsed.data as BackendEntry) : z.NEVER;
 });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const defaultsSchema = z
+const defaultsSchema = z
   .object({
     /** Shots per PUB when a Sampler payload gives none. */
     shots: z.number().int().min(1).max(10_000_000).optional(),

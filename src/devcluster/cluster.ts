@@ -56,7 +56,7 @@ export interface ClusterRecord {
 
 type Say = (line: string) => void;
 
-export async function readRecord(paths: ClusterPaths): Promise<ClusterRecord | undefined> {
+async function readRecord(paths: ClusterPaths): Promise<ClusterRecord | undefined> {
   try {
     return JSON.parse(await readFile(paths.stateFile, 'utf8')) as ClusterRecord;
   } catch {

@@ -33,7 +33,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function missingPackages(): Promise<string[]> {
+async function missingPackages(): Promise<string[]> {
   const missing: string[] = [];
   for (const pkg of PACKAGES) if (!(await exists(pkg.proof))) missing.push(pkg.name);
   return missing;

@@ -24,10 +24,10 @@ export interface GatewayLimits {
   readonly keepFinished: number;
 }
 
-export const DEFAULT_LIMITS: GatewayLimits = { maxRequestBytes: 16 * 1024 * 1024, maxTasks: 32, concurrency: 1, keepFinished: 256 };
+const DEFAULT_LIMITS: GatewayLimits = { maxRequestBytes: 16 * 1024 * 1024, maxTasks: 32, concurrency: 1, keepFinished: 256 };
 
 /** A backend as it travels on the pipe. */
-export interface GatewayBackendWire {
+interface GatewayBackendWire {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
@@ -85,7 +85,7 @@ export interface GatewayConfig {
   readonly logLevel: string;
 }
 
-export class GatewayConfigError extends QrunError {
+class GatewayConfigError extends QrunError {
   constructor(message: string) {
     super('GATEWAY_CONFIG_INVALID', message, { hint: 'The hook and the gateway come from different installs of slurm-qpu; reinstall one version on the node.' });
   }

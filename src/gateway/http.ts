@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CATALOG, QrunError, type ErrorCode } from '../errors.js';
 
 /** The HTTP status for an error code; by family where one status fits the family. */
-export function statusFor(code: ErrorCode): number {
+function statusFor(code: ErrorCode): number {
   switch (code) {
     case 'AUTH_FAILED':
       return 401;

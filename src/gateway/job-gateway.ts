@@ -44,7 +44,7 @@ export interface ProcessGatewayOptions {
   readonly runtimeRoot?: string;
 }
 
-export const GATEWAY_LOG = 'gateway.log';
+const GATEWAY_LOG = 'gateway.log';
 
 /** The entry's type-specific fields: everything but what every entry has (and the secret reference). */
 function backendSettings(entry: BackendEntry): Record<string, unknown> {
@@ -57,7 +57,7 @@ function runsInJob(entry: BackendEntry): boolean {
 }
 
 /** Where a job runs without a gateway: in its own process, on the built-in simulator. */
-export const LOCAL_ENDPOINT = 'local:';
+const LOCAL_ENDPOINT = 'local:';
 
 export function processGateway(options: ProcessGatewayOptions) {
   return {

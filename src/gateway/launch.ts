@@ -35,13 +35,13 @@ import type { BackendMetadata } from '../backends/metadata.js';
 import { GATEWAY_CONFIG_VERSION, type GatewayConfigWire, type GatewayLimits } from './config.js';
 import type { Usage } from './usage.js';
 
-export const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
+const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
 /** sun_path is 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 const SOCKET_NAME = 'gateway.sock';
 const USAGE_NAME = 'usage.json';
 
-export interface LaunchBackend {
+interface LaunchBackend {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
@@ -142,7 +142,7 @@ function stateKey(stateDir: string): string {
   return createHash('sha256').update(stateDir).digest('hex').slice(0, 10);
 }
 
-export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir' | 'jobId'>): string {
+function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir' | 'jobId'>): string {
   return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), String(options.jobId));
 }
 
@@ -156,7 +156,7 @@ function entryPoint(): { script: string; execArgv: string[] } {
 }
 
 /** Field 22 of /proc/<pid>/stat, or null when the process is gone. */
-export function processStart(pid: number): { start: number; zombie: boolean } | null {
+function processStart(pid: number): { start: number; zombie: boolean } | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');

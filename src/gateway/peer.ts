@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fromNativeError, loadBinding } from '../native/binding.js';
 
-export interface PeerCredentials {
+interface PeerCredentials {
   readonly pid: number;
   readonly uid: number;
   readonly gid: number;
@@ -38,7 +38,7 @@ export function loadPeerCredentials(): PeerCredentialsFn | null {
 }
 
 /** The file descriptor behind a net.Socket (libuv keeps it on the handle). */
-export function socketFd(socket: Socket): number | undefined {
+function socketFd(socket: Socket): number | undefined {
   const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
   return typeof handle?.fd === 'number' && handle.fd >= 0 ? handle.fd : undefined;
 }

@@ -18,7 +18,7 @@ export interface RouteContext {
 }
 
 /** Longest a result call waits for its task, seconds. */
-export const MAX_WAIT_SECONDS = 60;
+const MAX_WAIT_SECONDS = 60;
 
 function notFound(method: string, path: string): QrunError {
   return new QrunError('ROUTE_NOT_FOUND', `no route ${method} ${path}`, { hint: 'See docs/gateway-api.md for the API (all paths start with /v1/).' });

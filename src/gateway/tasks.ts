@@ -9,7 +9,7 @@ import { asQrunError, QrunError } from '../errors.js';
 import type { PrimitiveOutcome } from '../primitives/result-model.js';
 import type { GatewayBackend, GatewayLimits } from './config.js';
 
-export type { TaskStatus, TaskView };
+export type {  TaskView };
 import type { PreparedTask, TaskRequest, TaskRunner } from '../backends/types.js';
 import type { TaskStatus, TaskView } from '../backends/job-gateway/wire.js';
 import { Meter } from './usage.js';

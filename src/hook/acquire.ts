@@ -18,7 +18,7 @@ import type { SlurmJobFacts } from '../slurm/job.js';
  */
 
 /** A refusal the user reads (the shim prints its message): what is wrong and what to do. */
-export class Refusal extends QrunError {
+class Refusal extends QrunError {
   constructor(message: string) {
     super('ACQUIRE_REFUSED', message);
   }

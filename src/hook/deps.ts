@@ -9,7 +9,7 @@ import type { SlurmJobSource } from '../slurm/job.js';
  * The job's gateway as the hook sees it: started at acquire with the granted backends, stopped at
  * release. Where every backend runs in the job's own process it starts nothing (QRUN_ENDPOINT `local:`).
  */
-export interface GatewayStart {
+interface GatewayStart {
   readonly jobId: number;
   readonly uid: number;
   readonly aliases: readonly string[];
@@ -25,7 +25,7 @@ export interface GatewayStart {
   readonly sessions?: Readonly<Record<string, string | null>>;
 }
 
-export interface GatewayHandle {
+interface GatewayHandle {
   /** What the job puts in QRUN_ENDPOINT: `local:`, `unix:/path` or `http://127.0.0.1:port`. */
   readonly endpoint: string;
   /** The gateway process, or null when none runs. */
@@ -35,7 +35,7 @@ export interface GatewayHandle {
 }
 
 /** What stopping a gateway found: how it ended and the job's usage (src/gateway/job-gateway.ts). */
-export interface GatewayStopReport {
+interface GatewayStopReport {
   readonly how: string;
   readonly usage: { readonly backends: Readonly<Record<string, unknown>> } | null;
   readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string; readonly finished?: boolean } | null;
@@ -43,7 +43,7 @@ export interface GatewayStopReport {
   readonly record?: string | null;
 }
 
-export interface JobGateway {
+interface JobGateway {
   start(request: GatewayStart): Promise<GatewayHandle>;
   stop(handle: GatewayHandle): Promise<GatewayStopReport | undefined | void>;
 }

@@ -10,7 +10,7 @@ import { leaseFile, type StatePaths } from './paths.js';
  * (state `acquiring`) and again when everything is held, always atomically.
  */
 
-export const LEASE_VERSION = 1;
+const LEASE_VERSION = 1;
 
 export interface LeaseBackend {
   readonly alias: string;

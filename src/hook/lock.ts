@@ -18,7 +18,7 @@ function alive(pid: number): boolean {
   }
 }
 
-export class LockTimeoutError extends QrunError {
+class LockTimeoutError extends QrunError {
   constructor(message: string) {
     super('LOCK_TIMEOUT', message, { hint: 'Another step of this job is still acquiring or releasing its QPU; retry the step, and tell your admin if it persists.' });
   }

@@ -13,16 +13,16 @@ export const PROTOCOL_VERSION = 2;
 /** The shim's limits (spank/reply.h): it refuses a reply past any of them. */
 export const REPLY_LINE_MAX = 4096;
 export const REPLY_MESSAGE_MAX = 1023;
-export const REPLY_ENV_MAX = 16;
-export const REPLY_NAME_MAX = 64;
+const REPLY_ENV_MAX = 16;
+const REPLY_NAME_MAX = 64;
 
-export const HOOK_ACTIONS = ['acquire', 'release'] as const;
+const HOOK_ACTIONS = ['acquire', 'release'] as const;
 export type HookAction = (typeof HOOK_ACTIONS)[number];
 
 /** Slurm step ids that are not numbers a user sees (slurm.h). */
-export const STEP_BATCH = 0xfffffffb;
-export const STEP_EXTERN = 0xfffffffc;
-export const STEP_UNKNOWN = 0xffffffff;
+const STEP_BATCH = 0xfffffffb;
+const STEP_EXTERN = 0xfffffffc;
+const STEP_UNKNOWN = 0xffffffff;
 
 export interface HookRequest {
   readonly version: number;

@@ -12,14 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { QrunError } from '../errors.js';
 
 /** Options every simulation call takes. */
-export interface NativeRunOptions {
+interface NativeRunOptions {
   readonly numQubits: number;
   readonly numClbits: number;
   readonly precision: 'complex128' | 'complex64';
   readonly memoryLimitBytes: number;
 }
 
-export interface NativeInfo {
+interface NativeInfo {
   /** Kernel instruction set in use: avx512, avx2 or generic. */
   readonly isa: string;
   readonly threads: number;
@@ -31,7 +31,7 @@ export interface NativeInfo {
 }
 
 /** The simulator part of the addon (native/sim/simulate.cc). */
-export interface SimulatorExports {
+interface SimulatorExports {
   sample(
     code: Int32Array,
     data: Float64Array,
@@ -66,7 +66,7 @@ export interface SimulatorExports {
 }
 
 /** The peer-credential part (native/peercred/peercred.cc): it never touches the simulator's state. */
-export interface PeerCredentialExports {
+interface PeerCredentialExports {
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
 }
 

@@ -19,7 +19,7 @@ import { fromNativeError, loadBinding, type NativeBinding } from './binding.js';
 import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
 import { encode } from './lower.js';
 
-export type Precision = 'complex128' | 'complex64';
+type Precision = 'complex128' | 'complex64';
 
 export interface NativeEngineOptions {
   /** complex128 (default) matches the TypeScript engine to ~1e-12; complex64 halves memory and time. */

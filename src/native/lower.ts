@@ -8,7 +8,7 @@
 import type { Instr } from '../sim/program.js';
 import { fuseGates, type FusedGate, type FusionOptions } from './fusion.js';
 
-export const OP = {
+const OP = {
   dense: 1,
   diag: 2,
   perm: 3,

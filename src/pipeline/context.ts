@@ -23,7 +23,7 @@ export function contextKey<T>(name: string): ContextKey<T> {
   return { name };
 }
 
-export interface Store {
+interface Store {
   get<T>(key: ContextKey<T>): T | undefined;
   set<T>(key: ContextKey<T>, value: T): void;
   has(key: ContextKey<unknown>): boolean;
@@ -31,7 +31,7 @@ export interface Store {
   keys(): string[];
 }
 
-export function createStore(): Store {
+function createStore(): Store {
   const values = new Map<string, unknown>();
   return {
     get: <T>(key: ContextKey<T>) => values.get(key.name) as T | undefined,

@@ -10,7 +10,7 @@ import type { SamplerPubResult } from './types.js';
 export const MAX_COUNT_BITS = 30;
 
 /** Integer of shot `shot` of element `element`: bit c = global clbit c. */
-export function shotValue(result: SamplerPubResult, circuit: Circuit, element: number, shot: number): number {
+function shotValue(result: SamplerPubResult, circuit: Circuit, element: number, shot: number): number {
   let value = 0;
   circuit.clbitRegisters.forEach((register, r) => {
     const samples = result.registers[r];

@@ -9,15 +9,15 @@ import { selectPipeline, type SelectionInput } from './select.js';
 import type { ResolvedStep } from './step.js';
 import { builtinSteps } from './steps/index.js';
 
-export { contextKey, type ContextKey, type StepContext, type Store } from './context.js';
-export { PipelineStepError, type PartialState, type Phase } from './errors.js';
-export { loadPluginModule, loadSitePlugins, pluginsSchema, checkStep } from './plugins.js';
-export { createRegistry, optionsJsonSchema, type StepInfo, type StepRegistry } from './registry.js';
+export { contextKey,    } from './context.js';
+export { PipelineStepError,   } from './errors.js';
+export { loadPluginModule, loadSitePlugins,   } from './plugins.js';
+export { createRegistry,  type StepInfo, type StepRegistry } from './registry.js';
 export { resolvePipeline } from './resolve.js';
-export { runPipeline, type PipelineRun } from './run.js';
+export { runPipeline,  } from './run.js';
 export { parseMitigationFlag, selectPipeline, type SelectionInput } from './select.js';
-export { defineStep, type ResolvedStep, type StepDefinition, type StepSpec } from './step.js';
-export { builtinSteps } from './steps/index.js';
+export { defineStep, type ResolvedStep, type StepDefinition,  } from './step.js';
+;
 export type * from './types.js';
 
 /** A registry holding the built-in steps: a new one per call, never shared. */

@@ -9,16 +9,13 @@
  */
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { QrunError } from '../errors.js';
 import { optionsJsonSchema, type StepRegistry } from './registry.js';
 import type { StepDefinition } from './step.js';
 
-export const STEP_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+const STEP_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/** How a catalogue names a plugin module: a path (absolute, or relative to the catalogue) or a package name. */
-export const pluginsSchema = z.array(z.string().min(1)).optional();
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -30,7 +27,7 @@ function isZodSchema(v: unknown): v is z.ZodType {
 }
 
 /** Every problem with one candidate step; empty when it is valid. */
-export function checkStep(candidate: unknown): string[] {
+function checkStep(candidate: unknown): string[] {
   if (!isRecord(candidate)) return ['is not an object'];
   const problems: string[] = [];
   const { name, version, description, kinds, options, pre, post } = candidate;

@@ -7,7 +7,7 @@ import { QrunError } from '../errors.js';
 import type { StepDefinition } from './step.js';
 import type { PrimitiveKind } from './types.js';
 
-export type StepSource = 'builtin' | 'site';
+type StepSource = 'builtin' | 'site';
 
 export interface StepInfo {
   readonly name: string;

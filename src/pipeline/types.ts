@@ -8,10 +8,10 @@ import type { BackendMetadata } from '../backends/metadata.js';
 import type { Circuit } from '../circuit/ir.js';
 import type { NoiseModel, PauliSum } from '../sim/api.js';
 
-export type Shape = readonly number[];
+type Shape = readonly number[];
 export type PrimitiveKind = 'sampler' | 'estimator';
 
-export interface Bindings {
+interface Bindings {
   /** The parameter shape: the values' shape without the last (per-parameter) axis. */
   readonly shape: Shape;
   /** size(shape) rows, one value per circuit parameter, in circuit order. */
@@ -41,8 +41,8 @@ export interface EstimatorPub {
 }
 
 // The pipeline works on the primitives' own result model: one definition, no copies to drift.
-import type { EstimatorPubOutcome, RegisterSamples, SamplerPubOutcome } from '../primitives/result-model.js';
-export type { RegisterSamples };
+import type { EstimatorPubOutcome, SamplerPubOutcome } from '../primitives/result-model.js';
+
 export type SamplerPubResult = SamplerPubOutcome;
 export type EstimatorPubResult = EstimatorPubOutcome;
 

@@ -17,10 +17,10 @@ import { QrunError } from '../errors.js';
  * A smaller precision would ask a device for more than a day of shots, or the simulator's sampling
  * mitigation for as many samples; precision 0 (exact values) is what such a user wants on the simulator.
  */
-export const MAX_ESTIMATOR_SHOTS = 10_000_000;
+const MAX_ESTIMATOR_SHOTS = 10_000_000;
 
 /** The smallest precision shotsForPrecision accepts besides 0. */
-export const MIN_PRECISION = 1 / Math.sqrt(MAX_ESTIMATOR_SHOTS);
+const MIN_PRECISION = 1 / Math.sqrt(MAX_ESTIMATOR_SHOTS);
 
 /**
  * Shots that reach a target precision: ceil(1/precision²), forgiving float noise (0.01 → 10000, not

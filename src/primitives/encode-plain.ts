@@ -7,7 +7,7 @@ import { bytesPerShot, shotHex } from './bits.js';
 import type { EstimatorOutcome, PrimitiveOutcome, RegisterSamples, SamplerOutcome } from './result-model.js';
 import { nest, size, type NestedOf } from './shape.js';
 
-export interface PlainRegister {
+interface PlainRegister {
   samples: NestedOf<string[]>;
   num_bits: number;
 }

@@ -11,15 +11,15 @@ import { encodeNdarray, type EncodedNdarray } from './numpy.js';
 import { bytesPerShot } from './bits.js';
 import type { EstimatorOutcome, PrimitiveOutcome, SamplerOutcome } from './result-model.js';
 
-export interface Encoded<T extends string, V> {
+interface Encoded<T extends string, V> {
   __type__: T;
   __value__: V;
 }
 
-export type EncodedBitArray = Encoded<'BitArray', { array: EncodedNdarray; num_bits: number }>;
-export type EncodedDataBin<F> = Encoded<'DataBin', { field_names: string[]; shape: number[]; fields: Record<string, F> }>;
-export type EncodedPubResult<T extends string, F> = Encoded<T, { data: EncodedDataBin<F>; metadata: Record<string, unknown> }>;
-export type EncodedPrimitiveResult<P> = Encoded<'PrimitiveResult', { pub_results: P[]; metadata: Record<string, unknown> }>;
+type EncodedBitArray = Encoded<'BitArray', { array: EncodedNdarray; num_bits: number }>;
+type EncodedDataBin<F> = Encoded<'DataBin', { field_names: string[]; shape: number[]; fields: Record<string, F> }>;
+type EncodedPubResult<T extends string, F> = Encoded<T, { data: EncodedDataBin<F>; metadata: Record<string, unknown> }>;
+type EncodedPrimitiveResult<P> = Encoded<'PrimitiveResult', { pub_results: P[]; metadata: Record<string, unknown> }>;
 
 export type QiskitSamplerResult = EncodedPrimitiveResult<EncodedPubResult<'SamplerPubResult', EncodedBitArray>>;
 export type QiskitEstimatorResult = EncodedPrimitiveResult<EncodedPubResult<'PubResult', EncodedNdarray>>;

@@ -87,7 +87,7 @@ function npyError(message: string): QrunError {
   });
 }
 
-export function product(shape: readonly number[]): number {
+function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
@@ -225,7 +225,7 @@ export function decodeNdarrayValue(value: string): NdArray {
 }
 
 /** A complex element as RuntimeEncoder writes a Python complex: the form coefficients are read in. */
-export interface ComplexValue {
+interface ComplexValue {
   readonly __type__: 'complex';
   readonly __value__: readonly [number, number];
 }

@@ -11,7 +11,7 @@ import { isEnvelope } from './envelopes.js';
 import { normalizeQiskitObservables } from './qiskit-observables.js';
 import { describe, flattenNested, type Shape } from './shape.js';
 
-export interface PauliTerm {
+interface PauliTerm {
   readonly label: string;
   readonly coeff: number;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const probability = z.number().min(0).max(1);
 
-export const noiseSchema = z
+const noiseSchema = z
   .object({
     /** Depolarizing probability after each 1-qubit gate (p1) and each 2-qubit gate (p2). */
     depolarizing: z.object({ p1: probability, p2: probability }).strict().optional(),

@@ -48,7 +48,7 @@ const BAD_IDENTIFIER_CHARACTER = /[^a-zA-Z\u0370-\u03ff_0-9]/gu;
  * (a ParameterVector element `θ[0]`) becomes `_` + the name with each bad character replaced by `_`
  * (`_θ_0_`). A BindingsArray keeps Qiskit's names, so keys are matched both ways.
  */
-export function qasm3Identifier(name: string): string {
+function qasm3Identifier(name: string): string {
   return VALID_IDENTIFIER.test(name) ? name : `_${name.replace(BAD_IDENTIFIER_CHARACTER, '_')}`;
 }
 

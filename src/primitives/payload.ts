@@ -13,7 +13,7 @@ import { describe } from './shape.js';
 
 export type PrimitiveKind = 'sampler' | 'estimator';
 
-export interface SamplerPubInput {
+interface SamplerPubInput {
   readonly index: number;
   readonly circuit: string;
   /** As written (envelopes decoded); bound against the circuit's parameters later. */
@@ -21,7 +21,7 @@ export interface SamplerPubInput {
   readonly shots: number | undefined;
 }
 
-export interface EstimatorPubInput {
+interface EstimatorPubInput {
   readonly index: number;
   readonly circuit: string;
   readonly observables: ObservableArray;
@@ -200,9 +200,3 @@ export function parseEstimatorParams(payload: unknown): EstimatorParams {
   };
 }
 
-/** Checks program_id (when wrapped) before anything else, so a payload sent to the wrong command says so first. */
-export function parseParams(payload: unknown, kind: 'sampler'): SamplerParams;
-export function parseParams(payload: unknown, kind: 'estimator'): EstimatorParams;
-export function parseParams(payload: unknown, kind: PrimitiveKind): SamplerParams | EstimatorParams {
-  return kind === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
-}

@@ -20,7 +20,7 @@ function mix32(value: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-export function elementSeed(base: number, pub: number, element: number): number {
+function elementSeed(base: number, pub: number, element: number): number {
   return mix32(mix32(base) ^ mix32(Math.imul(pub + 1, 0x9e3779b9) ^ element));
 }
 

@@ -15,7 +15,7 @@ import { SIM_BACKEND, simMetadata } from '../backends/sim/metadata.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface LocalBackend {
+interface LocalBackend {
   readonly kind: 'local';
   readonly name: string;
   readonly metadata: BackendMetadata;
@@ -23,7 +23,7 @@ export interface LocalBackend {
 }
 
 /** The job's gateway: runs go there (src/backends/job-gateway/run.ts), which checks the grant itself. */
-export interface GatewayBackend {
+interface GatewayBackend {
   readonly kind: 'gateway';
   readonly name: string;
   readonly endpoint: string;

@@ -7,7 +7,7 @@ import { qasmError, type Pos, type QasmErrorCode } from './source.js';
  * Deepest nesting of parentheses, unary minus and if-blocks. Real payloads stay far below; the limit
  * turns a hostile `((((...` into a clean error instead of a stack overflow.
  */
-export const MAX_NESTING = 200;
+const MAX_NESTING = 200;
 
 export class Cursor {
   private index = 0;
@@ -101,7 +101,7 @@ export class Cursor {
   }
 }
 
-export function describe(tok: Token): string {
+function describe(tok: Token): string {
   switch (tok.kind) {
     case 'eof':
       return 'the end of the input';

@@ -6,7 +6,7 @@ import { qasmError, type Pos } from './source.js';
 
 export type DurationUnit = 'dt' | 's' | 'ms' | 'us' | 'ns';
 
-export type TokenKind = 'ident' | 'int' | 'float' | 'duration' | 'string' | 'physical' | 'punct' | 'eof';
+type TokenKind = 'ident' | 'int' | 'float' | 'duration' | 'string' | 'physical' | 'punct' | 'eof';
 
 export interface Token {
   readonly kind: TokenKind;

@@ -12,11 +12,11 @@ import { ALIASES, controlledOf, instantiate, inverseOf, standardDef, type GateDe
 import { qasmError, type Pos, type QasmErrorCode } from './source.js';
 
 /** Ops created in total (circuit and gate templates). Bounds memory and time for hostile inputs. */
-export const MAX_OPS = 2_000_000;
+const MAX_OPS = 2_000_000;
 /** Largest register or `$k`-compacted qubit count accepted. */
-export const MAX_REGISTER_SIZE = 1 << 20;
+const MAX_REGISTER_SIZE = 1 << 20;
 /** Largest expression (in nodes) that substitution through gate definitions may build. */
-export const MAX_EXPR_SIZE = 10_000;
+const MAX_EXPR_SIZE = 10_000;
 
 const KNOWN_INCLUDES = new Set(['stdgates.inc', 'qelib1.inc']);
 

@@ -10,7 +10,7 @@ import type { Pos } from './source.js';
  * Deepest expression tree accepted. Long `a + b + c + ...` chains build deep trees without any
  * parentheses, so nesting alone does not bound the recursion of later passes.
  */
-export const MAX_EXPR_DEPTH = 500;
+const MAX_EXPR_DEPTH = 500;
 
 const depths = new WeakMap<ExprNode, number>();
 

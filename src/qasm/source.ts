@@ -17,7 +17,7 @@ export type QasmErrorCode = Extract<ErrorCode, 'QASM_SYNTAX' | 'QASM_SEMANTIC' |
 const EXCERPT_WIDTH = 100;
 
 /** The source line at `pos` with a caret under the column; tabs are copied so the caret lines up. */
-export function excerpt(source: string, pos: Pos): string {
+function excerpt(source: string, pos: Pos): string {
   const lines = source.split(/\r\n|\r|\n/);
   const raw = lines[pos.line - 1] ?? '';
   let chars = Array.from(raw);

@@ -14,7 +14,7 @@ export interface ExecSecretOptions {
   readonly timeoutMs?: number;
 }
 
-export const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
+const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
 
 const HELPER_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/', LC_ALL: 'C' };
 

@@ -92,7 +92,7 @@ export function statevector(
 }
 
 /** Runs a circuit `shots` times and returns every shot's classical bits; see the strategy above. */
-export function sampleCircuit(
+function sampleCircuit(
   circuit: Circuit,
   parameterValues: readonly number[],
   options: SampleOptions,
@@ -145,7 +145,7 @@ export function sampleCircuit(
  * term's basis would report on average (readout.ts); without one the values are the exact ⟨P⟩.
  * Dynamic circuits are rejected with CIRCUIT_UNSUPPORTED.
  */
-export function estimateCircuit(
+function estimateCircuit(
   circuit: Circuit,
   parameterValues: readonly number[],
   observables: readonly PauliSum[],

@@ -7,7 +7,7 @@ import type { Structured } from './gates.js';
 import type { Matrix } from './matrix.js';
 
 /** A gate with its numeric matrix; the input of fusion. */
-export interface BoundGate {
+interface BoundGate {
   readonly kind: 'gate';
   readonly name: string;
   readonly qubits: readonly number[];

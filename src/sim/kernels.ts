@@ -10,7 +10,7 @@
 import type { Structured } from './gates.js';
 
 /** offsets[l] = Σ_b bit_b(l) << qubits[b]: where member l of a group sits relative to its base. */
-export function groupOffsets(qubits: readonly number[]): Int32Array {
+function groupOffsets(qubits: readonly number[]): Int32Array {
   const k = qubits.length;
   const offsets = new Int32Array(1 << k);
   for (let l = 0; l < 1 << k; l++) {
@@ -35,7 +35,7 @@ function sortedQubits(qubits: readonly number[]): Int32Array {
   return Int32Array.from(qubits).sort();
 }
 
-export function applyDense1(state: Float64Array, n: number, q: number, m: Float64Array): void {
+function applyDense1(state: Float64Array, n: number, q: number, m: Float64Array): void {
   const m00r = m[0]!, m00i = m[1]!, m01r = m[2]!, m01i = m[3]!;
   const m10r = m[4]!, m10i = m[5]!, m11r = m[6]!, m11i = m[7]!;
   const stride = 1 << q;
@@ -58,7 +58,7 @@ export function applyDense1(state: Float64Array, n: number, q: number, m: Float6
  * diag = [d0r, d0i, d1r, d1i]. One pass over the pairs; a half whose entry is exactly 1 is not
  * touched (p, t, s only scale the |1⟩ half).
  */
-export function applyDiagonal1(state: Float64Array, n: number, q: number, diag: Float64Array): void {
+function applyDiagonal1(state: Float64Array, n: number, q: number, diag: Float64Array): void {
   const d0r = diag[0]!, d0i = diag[1]!, d1r = diag[2]!, d1i = diag[3]!;
   const skip0 = d0r === 1 && d0i === 0;
   const skip1 = d1r === 1 && d1i === 0;
@@ -87,7 +87,7 @@ export function applyDiagonal1(state: Float64Array, n: number, q: number, diag: 
 }
 
 /** 1-qubit permutation with phases (x, y): the amplitude of |l⟩ moves to |perm[l]⟩ times phases[l]. */
-export function applyPermutation1(state: Float64Array, n: number, q: number, perm: Int32Array, phases: Float64Array): void {
+function applyPermutation1(state: Float64Array, n: number, q: number, perm: Int32Array, phases: Float64Array): void {
   if (perm[0] === 0) {
     // A 1-qubit permutation that moves nothing is diagonal.
     applyDiagonal1(state, n, q, phases);
@@ -116,7 +116,7 @@ export function applyPermutation1(state: Float64Array, n: number, q: number, per
  * nested stride loops reach each group's base without per-index bit twiddling, and the matrix lives
  * in locals, which keeps the sweep close to memory speed.
  */
-export function applyDense2(state: Float64Array, n: number, q0: number, q1: number, m: Float64Array): void {
+function applyDense2(state: Float64Array, n: number, q0: number, q1: number, m: Float64Array): void {
   const m00r = m[0]!, m00i = m[1]!, m01r = m[2]!, m01i = m[3]!, m02r = m[4]!, m02i = m[5]!, m03r = m[6]!, m03i = m[7]!;
   const m10r = m[8]!, m10i = m[9]!, m11r = m[10]!, m11i = m[11]!, m12r = m[12]!, m12i = m[13]!, m13r = m[14]!, m13i = m[15]!;
   const m20r = m[16]!, m20i = m[17]!, m21r = m[18]!, m21i = m[19]!, m22r = m[20]!, m22i = m[21]!, m23r = m[22]!, m23i = m[23]!;
@@ -150,7 +150,7 @@ export function applyDense2(state: Float64Array, n: number, q0: number, q1: numb
  * 2-qubit permutation with phases (cx, cy, swap, iswap): member l of each group moves to member
  * perm[l] times phases[l]. Members that stay put with phase 1 are skipped (cx moves only two of four).
  */
-export function applyPermutation2(
+function applyPermutation2(
   state: Float64Array,
   n: number,
   q0: number,
@@ -197,7 +197,7 @@ export function applyPermutation2(
 }
 
 /** 2-qubit diagonal (cz, cp, crz, rzz) in one pass; entries equal to 1 cost nothing. */
-export function applyDiagonal2(state: Float64Array, n: number, q0: number, q1: number, diag: Float64Array): void {
+function applyDiagonal2(state: Float64Array, n: number, q0: number, q1: number, diag: Float64Array): void {
   const o1 = 1 << q0;
   const o2 = 1 << q1;
   const offsets = [0, o1, o2, o1 + o2];

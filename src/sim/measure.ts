@@ -69,14 +69,6 @@ export function resetQubit(state: Float64Array, n: number, q: number, rng: Prng)
   }
 }
 
-/** |amplitude|² of every basis state. */
-export function probabilities(state: Float64Array): Float64Array {
-  const size = state.length >> 1;
-  const out = new Float64Array(size);
-  for (let i = 0; i < size; i++) out[i] = state[2 * i]! * state[2 * i]! + state[2 * i + 1]! * state[2 * i + 1]!;
-  return out;
-}
-
 /**
  * Overwrites the first half of `state` with cumulative probabilities and returns that view, so
  * sampling needs no second 2^n buffer. Safe in place: entry i is written after reading 2i and 2i+1,

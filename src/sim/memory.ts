@@ -6,7 +6,7 @@ import os from 'node:os';
 import { QrunError } from '../errors.js';
 
 /** Bytes per amplitude: two float64 (re, im). */
-export const BYTES_PER_AMPLITUDE = 16;
+const BYTES_PER_AMPLITUDE = 16;
 
 /**
  * The hard ceiling of this engine: indices are handled with 32-bit bit operations, and 2^30
@@ -15,7 +15,7 @@ export const BYTES_PER_AMPLITUDE = 16;
 export const MAX_QUBITS = 30;
 
 /** Share of physical memory a run may take by default: the rest is for Node, the job and the OS. */
-export const DEFAULT_MEMORY_FRACTION = 0.5;
+const DEFAULT_MEMORY_FRACTION = 0.5;
 
 export function defaultMemoryLimit(): number {
   return Math.floor(os.totalmem() * DEFAULT_MEMORY_FRACTION);
@@ -33,7 +33,7 @@ function formatBytes(bytes: number): string {
 }
 
 /** Bytes for `buffers` statevectors of `numQubits` qubits. */
-export function statevectorBytes(numQubits: number, buffers = 1): number {
+function statevectorBytes(numQubits: number, buffers = 1): number {
   return buffers * BYTES_PER_AMPLITUDE * 2 ** numQubits;
 }
 

@@ -11,7 +11,7 @@ import { gateMatrix, structureOf } from './gates.js';
 import { fuse } from './fusion.js';
 import type { BoundOp, Instr } from './instr.js';
 
-export type { BoundGate, BoundOp, Instr } from './instr.js';
+export type {   Instr } from './instr.js';
 
 export interface Program {
   readonly numQubits: number;
@@ -26,7 +26,7 @@ function malformed(message: string): QrunError {
 }
 
 /** Maps parameter names to values, checking the count and that every value is a finite number. */
-export function bindings(circuit: Circuit, values: readonly number[]): Map<string, number> {
+function bindings(circuit: Circuit, values: readonly number[]): Map<string, number> {
   if (values.length !== circuit.parameters.length) {
     throw new QrunError(
       'OPTION_INVALID',
@@ -46,7 +46,7 @@ export function bindings(circuit: Circuit, values: readonly number[]): Map<strin
 }
 
 /** Evaluates parameters, builds matrices and drops barrier/delay; validates indices on the way. */
-export function bindOps(circuit: Circuit, values: readonly number[]): BoundOp[] {
+function bindOps(circuit: Circuit, values: readonly number[]): BoundOp[] {
   const env = bindings(circuit, values);
   const n = circuit.numQubits;
   const checkQubit = (q: number): void => {

@@ -26,7 +26,7 @@ export interface ScontrolResult {
 }
 
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin';
-export const SCONTROL_TIMEOUT_MS = 10_000;
+const SCONTROL_TIMEOUT_MS = 10_000;
 
 export function scontrol(args: readonly string[], call: ScontrolCall = {}): Promise<ScontrolResult> {
   const slurmConf = call.slurmConf === undefined ? call.env?.['SLURM_CONF'] : (call.slurmConf ?? undefined);

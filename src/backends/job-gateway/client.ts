@@ -40,7 +40,7 @@ function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
 }
 
-export function parseEndpoint(endpoint: string): { origin: string; socketPath?: string } {
+function parseEndpoint(endpoint: string): { origin: string; socketPath?: string } {
   if (endpoint.startsWith('unix:')) {
     const socketPath = endpoint.slice('unix:'.length);
     if (!socketPath.startsWith('/')) throw new QrunError('BACKEND_UNAVAILABLE', `QRUN_ENDPOINT ${JSON.stringify(endpoint)} is not an absolute socket path`);

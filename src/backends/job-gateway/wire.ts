@@ -20,7 +20,7 @@ export interface TaskView {
   readonly error: ReturnType<QrunError['toJSON']> | null;
 }
 
-export interface WireRegister extends Omit<RegisterSamples, 'bytes'> {
+interface WireRegister extends Omit<RegisterSamples, 'bytes'> {
   readonly bytes: string;
 }
 

@@ -38,7 +38,7 @@ function runMetadata(ctx: LocalRunContext): Record<string, unknown> {
   return { version: 2, backend: ctx.backendName, engine: ctx.engine.name, seed: ctx.seed };
 }
 
-export async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: LocalRunContext): Promise<SamplerOutcome> {
+async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: LocalRunContext): Promise<SamplerOutcome> {
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;
@@ -80,7 +80,7 @@ const IDENTITY = /^I*$/;
  * row, all its labels at once), then each observable is Σ cᵢ⟨Pᵢ⟩ with the shot-noise standard error
  * Σ|cᵢ|·√(1−⟨Pᵢ⟩²)/√shots that `shots` measurements of each term would have.
  */
-export async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], ctx: LocalRunContext): Promise<EstimatorOutcome> {
+async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], ctx: LocalRunContext): Promise<EstimatorOutcome> {
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
   let done = 0;

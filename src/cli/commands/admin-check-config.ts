@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { catalogueSchema, capacityRequestLine } from '../../config/catalogue.js';
-import { describeIssues, loadJsonConfig } from '../../config/load.js';
+import { loadJsonConfig } from '../../config/load.js';
 import type { CliContext } from '../context.js';
 
 interface CheckOptions {
@@ -41,9 +41,4 @@ export function registerAdminCheckConfigCommand(admin: Command, ctx: CliContext)
     });
 }
 
-/** For callers that hold a parse result instead of a file. */
-export function catalogueProblems(data: unknown): Array<{ path: string; message: string }> {
-  const result = catalogueSchema.safeParse(data);
-  return result.success ? [] : describeIssues(result.error);
-}
 

@@ -11,7 +11,7 @@ import { SIM_BACKEND } from '../../backends/sim/metadata.js';
 import { selectBackend } from '../../primitives/select-backend.js';
 import type { CliContext } from '../context.js';
 
-export interface BackendsReport {
+interface BackendsReport {
   readonly job_id: number | null;
   readonly deadline: number | null;
   readonly backends: readonly GatewayBackendInfo[];
@@ -19,7 +19,7 @@ export interface BackendsReport {
 
 const SIM_DESCRIPTION = 'Built-in statevector simulator';
 
-export async function listBackends(env: CliContext['env']): Promise<BackendsReport> {
+async function listBackends(env: CliContext['env']): Promise<BackendsReport> {
   const selected = selectBackend(env);
   if (selected.kind === 'local') {
     // Outside a job only `sim` exists; a job without a gateway (QRUN_ENDPOINT=local:) runs its granted
@@ -43,7 +43,7 @@ function describeMetadata(m: BackendMetadata): string {
   return parts.join(', ');
 }
 
-export function renderBackends(report: BackendsReport): string {
+function renderBackends(report: BackendsReport): string {
   return `${report.backends.map((b) => `${b.name} (${b.type}): ${describeMetadata(b.metadata)}`).join('\n')}\n`;
 }
 

@@ -15,7 +15,7 @@ import type { CliContext } from '../context.js';
 
 const SLURM_TOOLS = ['sbatch', 'srun', 'salloc', 'squeue', 'scontrol', 'sinfo'] as const;
 
-export interface DoctorReport {
+interface DoctorReport {
   readonly version: string;
   readonly node: string;
   readonly platform: string;
@@ -48,7 +48,7 @@ function findOnPath(tool: string, path: string | undefined): string | null {
 }
 
 /** Builds the report; `failure` is the engine-selection error, if any. */
-export function diagnose(env: CliContext['env']): { report: DoctorReport; failure: QrunError | null } {
+function diagnose(env: CliContext['env']): { report: DoctorReport; failure: QrunError | null } {
   let engine: DoctorReport['engine'];
   let failure: QrunError | null = null;
   try {
@@ -74,7 +74,7 @@ export function diagnose(env: CliContext['env']): { report: DoctorReport; failur
   };
 }
 
-export function renderReport(r: DoctorReport): string {
+function renderReport(r: DoctorReport): string {
   const lines = [`slurm-qpu ${r.version} on Node ${r.node} (${r.platform})`];
   if (r.engine.name === null) {
     lines.push(`engine:  none — [${r.engine.error.code}] ${r.engine.error.message}`);

@@ -25,7 +25,7 @@ function optionLines(schema: Record<string, unknown>): string[] {
   });
 }
 
-export function renderSteps(steps: readonly StepInfo[]): string {
+function renderSteps(steps: readonly StepInfo[]): string {
   return steps
     .map((s) => [`${s.name} ${s.version} [${s.kinds.join(', ')}]${s.source === 'site' ? ` site: ${s.module ?? ''}` : ''}`, `  ${s.description}`, ...optionLines(s.options)].join('\n'))
     .join('\n\n');

@@ -17,7 +17,7 @@ export interface Confusion {
 }
 
 /** A_q⁻¹ as [[a, b], [c, d]]; null when A_q is singular (P(0|0) + P(1|1) = 1: the readout carries no information). */
-export function inverseConfusion(c: Confusion): [number, number, number, number] | null {
+function inverseConfusion(c: Confusion): [number, number, number, number] | null {
   const a = 1 - c.p01;
   const b = c.p10;
   const cc = c.p01;

@@ -1,7 +1,7 @@
 /** The little dense linear algebra the mitigation steps need (systems of at most a few dozen unknowns). */
 
 /** Solves A x = b by Gaussian elimination with partial pivoting; null when A is singular. */
-export function solve(a: readonly (readonly number[])[], b: readonly number[]): number[] | null {
+function solve(a: readonly (readonly number[])[], b: readonly number[]): number[] | null {
   const n = b.length;
   const m = a.map((row, i) => [...row, b[i]!]);
   for (let col = 0; col < n; col++) {

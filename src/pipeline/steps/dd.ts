@@ -11,10 +11,10 @@ import type { Circuit, DelayOp, GateOp, Op } from '../../circuit/ir.js';
 import { defineStep } from '../step.js';
 import { qubitsOf, schedule, type Timing } from '../math/schedule.js';
 
-export const DD_SEQUENCES = ['XX', 'XpXm', 'XY4'] as const;
+const DD_SEQUENCES = ['XX', 'XpXm', 'XY4'] as const;
 export type DdSequence = (typeof DD_SEQUENCES)[number];
 
-export const ddOptionsSchema = z
+const ddOptionsSchema = z
   .object({
     sequence_type: z.enum(DD_SEQUENCES).default('XX'),
     /** Where idle time sits: gates as late as possible (IBM's default) or as soon as possible. */

@@ -5,7 +5,7 @@ import { readoutStep } from './readout.js';
 import { twirlingStep } from './twirling.js';
 import { zneStep } from './zne.js';
 
-export { ddStep, readoutStep, twirlingStep, zneStep };
+;
 
 export function builtinSteps(): StepDefinition[] {
   return [zneStep, readoutStep, twirlingStep, ddStep] as StepDefinition[];

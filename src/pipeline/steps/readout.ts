@@ -24,7 +24,7 @@ import { groupLabels, measuredCircuit, support } from '../math/measure-basis.js'
 import { defineStep } from '../step.js';
 import type { EstimatorPub, EstimatorPubResult, SamplerPub, SamplerPubResult } from '../types.js';
 
-export const readoutOptionsSchema = z
+const readoutOptionsSchema = z
   .object({
     /** Shots of each calibration circuit. */
     calibration_shots: z.number().int().min(16).max(1_000_000).default(4096),
@@ -40,7 +40,7 @@ export const readoutOptionsSchema = z
 export type ReadoutOptions = z.output<typeof readoutOptionsSchema>;
 
 /** Shared: per-qubit confusion per layout, for later steps and site plugins. */
-export const READOUT_CONFUSION = contextKey<Record<string, Confusion[]>>('readout.confusion');
+const READOUT_CONFUSION = contextKey<Record<string, Confusion[]>>('readout.confusion');
 
 interface EstimatorPlan {
   readonly pub: EstimatorPub;

@@ -22,7 +22,7 @@ import type { EstimatorPub, EstimatorPubResult, SamplerPub, SamplerPubResult } f
 
 const auto = z.union([z.number().int().min(1), z.literal('auto')]);
 
-export const twirlingOptionsSchema = z
+const twirlingOptionsSchema = z
   .object({
     /** Twirl two-qubit Clifford gates (those listed in `gates`). */
     enable_gates: z.boolean().default(true),
@@ -55,7 +55,7 @@ interface Plan {
 }
 const planKey = contextKey<Plan>('twirling.plan');
 /** Shared: randomizations per PUB, for later steps and site plugins. */
-export const TWIRL_RANDOMIZATIONS = contextKey<{ sampler: number[]; estimator: number[] }>('twirling.randomizations');
+const TWIRL_RANDOMIZATIONS = contextKey<{ sampler: number[]; estimator: number[] }>('twirling.randomizations');
 
 function randomize(circuit: Circuit, o: TwirlingOptions, rng: Prng, measure: boolean): { circuit: Circuit; flip: number } {
   const gated = o.enable_gates ? twirlGates(circuit, o.gates, rng) : circuit;

@@ -13,7 +13,7 @@ import { achievedFactor, foldCircuit } from '../math/fold.js';
 import { defineStep } from '../step.js';
 import type { EstimatorPub, EstimatorPubResult } from '../types.js';
 
-export const zneOptionsSchema = z
+const zneOptionsSchema = z
   .object({
     /** Noise amplification factors, each ≥ 1; 1 is the unfolded circuit. */
     noise_factors: z.array(z.number().min(1)).min(2).default([1, 3, 5]),
@@ -42,7 +42,7 @@ export type ZneOptions = z.output<typeof zneOptionsSchema>;
 /** What pre leaves for post: the number of PUBs it expanded and each element's physical bound. */
 const plan = contextKey<{ pubs: number; bounds: number[][]; achieved: number[][] }>('zne.plan');
 /** Shared, so later steps and site plugins can see what ZNE asked for. */
-export const ZNE_FACTORS = contextKey<readonly number[]>('zne.noise_factors');
+const ZNE_FACTORS = contextKey<readonly number[]>('zne.noise_factors');
 
 /** |⟨O⟩| ≤ Σ|cᵢ| for O = Σ cᵢ Pᵢ: the range an extrapolated value must stay in. */
 function bounds(pub: EstimatorPub): number[] {
