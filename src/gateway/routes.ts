@@ -36,8 +36,17 @@ function waitMs(url: URL): number {
  * `POST /v1/tasks[?wait=S&format=F]`: 202 with the task; with `wait`, a task that ends within S
  * seconds is answered at once as `GET /v1/tasks/:id/result` would (one round trip for small tasks).
  */
+/** The result format a call asks for; checked before any work, so a bad one creates no task. */
+function formatOf(url: URL): 'plain' | 'qiskit' | 'model' | null {
+  const format = url.searchParams.get('format');
+  if (format === null || format === 'plain' || format === 'qiskit' || format === 'model') return format;
+  throw new QrunError('OPTION_INVALID', `format must be plain, qiskit or model, got ${JSON.stringify(format)}`, { hint: 'Leave format out for the payload\'s own choice (support_qiskit).' });
+}
+
 async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, url: URL): Promise<void> {
   ctx.manager.checkOpen();
+  formatOf(url);
+  waitMs(url);
   const body = await readJsonBody(req, ctx.maxRequestBytes);
   const view = await ctx.manager.submit(parseTaskRequest(body));
   if (url.searchParams.has('wait')) {
@@ -54,14 +63,11 @@ async function submit(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
 }
 
 async function result(res: ServerResponse, ctx: RouteContext, id: string, url: URL): Promise<void> {
+  const format = formatOf(url);
   const { view, outcome } = await ctx.manager.result(id, waitMs(url));
-  const format = url.searchParams.get('format');
   if (format === 'model') {
     sendJson(res, 200, { id, status: view.status, backend: view.backend, outcome: outcomeToWire(outcome) });
     return;
-  }
-  if (format !== null && format !== 'plain' && format !== 'qiskit') {
-    throw new QrunError('OPTION_INVALID', `format must be plain, qiskit or model, got ${JSON.stringify(format)}`);
   }
   const qiskit = format === 'qiskit' || (format === null && ctx.manager.supportQiskit(id));
   sendJson(res, 200, qiskit ? toQiskit(outcome) : toPlain(outcome));
@@ -69,7 +75,13 @@ async function result(res: ServerResponse, ctx: RouteContext, id: string, url: U
 
 export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://gateway');
+  // A path such as `//x` is a full URL to `new URL(path, base)`; the base is prefixed instead.
+  let url: URL;
+  try {
+    url = new URL(`http://gateway${req.url ?? '/'}`);
+  } catch {
+    throw notFound(method, req.url ?? '');
+  }
   const parts = url.pathname.split('/').filter((p) => p !== '');
   if (parts[0] !== 'v1') throw notFound(method, url.pathname);
   const [, resource, id, action] = parts;

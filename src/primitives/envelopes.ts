@@ -14,28 +14,38 @@ export function isEnvelope(value: unknown, type?: string): value is { __type__: 
   return isRecord(value) && typeof value['__type__'] === 'string' && (type === undefined || value['__type__'] === type) && '__value__' in value;
 }
 
+/** Deepest nesting of arrays and objects a payload may have. */
+export const MAX_DEPTH = 64;
+
 /**
  * Replaces `ndarray` (npy or list form), `ObservablesArray` and `BindingsArray` envelopes by plain
  * JSON, recursively. Others (`complex`, `QuantumCircuit`) are left for the field that knows them.
  * A BindingsArray becomes the by-name dict form; its keys are already JSON lists of names.
  */
-export function decodeEnvelopes(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeEnvelopes);
+export function decodeEnvelopes(value: unknown, depth = 0): unknown {
+  // Nothing in a V2 payload nests this deep; a hostile one must not exhaust the stack.
+  if (depth > MAX_DEPTH) {
+    throw new QrunError('PAYLOAD_INVALID', `the payload nests arrays or objects more than ${MAX_DEPTH} levels deep`, {
+      hint: 'Parameter values and observables nest one level per axis of their shape; check how the payload was written.',
+    });
+  }
+  const next = (inner: unknown): unknown => decodeEnvelopes(inner, depth + 1);
+  if (Array.isArray(value)) return value.map(next);
   if (!isRecord(value)) return value;
   if (isEnvelope(value, 'ndarray')) {
     const inner = value.__value__;
     if (typeof inner === 'string') return toNested(decodeNdarrayValue(inner));
-    return decodeEnvelopes(inner);
+    return next(inner);
   }
-  if (isEnvelope(value, 'ObservablesArray')) return decodeEnvelopes(value.__value__);
+  if (isEnvelope(value, 'ObservablesArray')) return next(value.__value__);
   if (isEnvelope(value, 'BindingsArray')) {
     const inner = value.__value__;
     if (!isRecord(inner) || !isRecord(inner['data'])) {
       throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object');
     }
-    return decodeEnvelopes(inner['data']);
+    return next(inner['data']);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = decodeEnvelopes(inner);
+  for (const [key, inner] of Object.entries(value)) out[key] = next(inner);
   return out;
 }

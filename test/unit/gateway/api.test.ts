@@ -90,6 +90,24 @@ describe('gateway API v1', () => {
     expect(slow).toMatchObject({ status: 202, body: { status: 'Running' } });
   });
 
+  it('answers a path that is not a gateway path (//, //x) with ROUTE_NOT_FOUND, not a server error', async () => {
+    gateway = await startTestGateway();
+    for (const path of ['//', '//evil.example/v1/backends']) {
+      const answer = await raw(gateway, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body.error?.code, path).toBe('ROUTE_NOT_FOUND');
+    }
+  });
+
+  it('refuses an unknown result format before creating a task', async () => {
+    gateway = await startTestGateway();
+    const body = JSON.stringify({ program_id: 'sampler', params: samplerPayload(parseSamplerParams(example('bell.json'))) });
+    const refused = await raw(gateway, 'POST', '/v1/tasks?wait=5&format=evil', { body });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'OPTION_INVALID', message: expect.stringMatching(/plain, qiskit or model/) } } });
+    const listed = await raw(gateway, 'GET', '/v1/tasks');
+    expect(listed.body['tasks']).toEqual([]);
+  });
+
   it('answers JSON errors with code, message and hint', async () => {
     gateway = await startTestGateway();
     const missing = await raw(gateway, 'GET', '/v1/nothing');

@@ -38,6 +38,13 @@ describe('parseSamplerParams', () => {
     expect(params.supportQiskit).toBe(true);
   });
 
+  it('refuses a payload nested 10 000 levels deep with a coded error, not a stack overflow', () => {
+    let deep: unknown = 0.5;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const refused = codeOf(() => parseSamplerParams({ pubs: [[QASM, deep]], version: 2 }));
+    expect(refused).toMatchObject({ code: 'PAYLOAD_INVALID', message: expect.stringMatching(/more than 64 levels deep/) });
+  });
+
   it('checks program_id against the subcommand', () => {
     const wrapped = { program_id: 'estimator', parameters: { pubs: [[QASM, 'Z']], version: 2 } };
     expect(codeOf(() => parseSamplerParams(wrapped))).toMatchObject({ code: 'PAYLOAD_PROGRAM_MISMATCH', message: expect.stringMatching(/qrun sample/) });
