@@ -45,7 +45,7 @@ export type Capacity = z.infer<typeof capacitySchema>;
  * `env:NAME` (the handler's environment), `exec:/abs/helper` (prints the secret), or
  * `keyring:service/account` (a workstation's keyring).
  */
-const secretRefSchema = z
+export const secretRefSchema = z
   .string()
   .regex(/^(file:\/\S+|env:[A-Za-z_][A-Za-z0-9_]*|exec:\/\S+|keyring:[^/\s]+\/\S+)$/, {
     message: 'must be file:/absolute/path, env:NAME, exec:/absolute/helper or keyring:service/account',

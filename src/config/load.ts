@@ -16,7 +16,7 @@ export function describeIssues(error: z.ZodError): FieldProblem[] {
 }
 
 /** Validates `data` against `schema`; a failure lists every bad field, not just the first. */
-function validateConfig<S extends z.ZodType>(schema: S, data: unknown, source: string): z.infer<S> {
+export function validateConfig<S extends z.ZodType>(schema: S, data: unknown, source: string): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const problems = describeIssues(result.error);
