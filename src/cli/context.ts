@@ -9,8 +9,10 @@ export interface CliContext {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
   readonly cwd: string;
+  /** The effective uid (commands that read root-only files check it); undefined: unknown, treated as not root. */
+  readonly uid?: number | undefined;
 }
 
 export function processContext(): CliContext {
-  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), uid: process.getuid?.() };
 }

@@ -9,14 +9,14 @@ export interface CapturedRun {
 }
 
 /** Runs the CLI in-process with captured output and a chosen environment. */
-export async function runCli(argv: string[], env: Record<string, string> = {}): Promise<CapturedRun> {
+export async function runCli(argv: string[], env: Record<string, string> = {}, options: { uid?: number } = {}): Promise<CapturedRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const ctx: CliContext = { env, stdout, stderr, cwd: process.cwd() };
+  const ctx: CliContext = { env, stdout, stderr, cwd: process.cwd(), uid: options.uid };
   const code = await main(argv, ctx);
   return { code, stdout: out, stderr: err };
 }

@@ -1,5 +1,5 @@
 /**
- * `qrun backends [--json]`: the backends this process may run on and their metadata — the job's
+ * `qrun backends [--json] [--catalogue [FILE] [--check]]`: the backends this process may run on and their metadata — the job's
  * granted backends (from its gateway) inside a QPU job, the built-in simulator with this machine's
  * limits outside one. `--json` prints the same object as the gateway's `GET /v1/backends`, so a tool
  * (the Python client's `target()`) reads one shape in both places.
@@ -9,7 +9,9 @@ import type { BackendMetadata } from '../../backends/metadata.js';
 import { GatewayClient, type GatewayBackendInfo } from '../../backends/job-gateway/client.js';
 import { SIM_BACKEND } from '../../backends/sim/metadata.js';
 import { selectBackend } from '../../primitives/select-backend.js';
+import { QrunError } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { DEFAULT_CATALOGUE, listSiteBackends, renderSiteBackends } from './site-backends.js';
 
 interface BackendsReport {
   readonly job_id: number | null;
@@ -50,9 +52,20 @@ function renderBackends(report: BackendsReport): string {
 export function registerBackendsCommand(program: Command, ctx: CliContext): void {
   program
     .command('backends')
-    .description('list the backends this job may use (the built-in simulator outside a QPU job), with their metadata')
-    .action(async (_opts: unknown, command: Command) => {
+    .description('list the backends this job may use (the built-in simulator outside a QPU job), with their metadata; with --catalogue, every backend of the site')
+    .option('--catalogue [file]', `the site's backends from a catalogue instead (default ${DEFAULT_CATALOGUE}): type, Slurm capacity, the line that requests it`)
+    .option('--check', 'with --catalogue: also ask each backend whether it can be used now (reachable, credential accepted); needs root')
+    .action(async (opts: { catalogue?: string | boolean; check?: boolean }, command: Command) => {
       const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      if (opts.check === true && opts.catalogue === undefined) {
+        throw new QrunError('USAGE', '--check needs --catalogue', { hint: `qrun backends --catalogue ${DEFAULT_CATALOGUE} --check` });
+      }
+      if (opts.catalogue !== undefined) {
+        const file = typeof opts.catalogue === 'string' ? opts.catalogue : DEFAULT_CATALOGUE;
+        const site = await listSiteBackends(file, { check: opts.check === true }, ctx);
+        ctx.stdout.write(json ? `${JSON.stringify({ catalogue: file, backends: site })}\n` : renderSiteBackends(site));
+        return;
+      }
       const report = await listBackends(ctx.env);
       ctx.stdout.write(json ? `${JSON.stringify(report)}\n` : renderBackends(report));
     });
