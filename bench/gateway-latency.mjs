@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
-import { samplerPayload } from '../src/gateway/encode-params.js';
+import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
 import { mintToken } from '../src/gateway/token.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { runSampler } from '../src/primitives/run.js';

@@ -1,0 +1,130 @@
+// What the job gateway adds in front of a vendor: the same Bell Sampler job sent to the IBM Quantum
+// Compute Service contract fake (loopback, no queue delay) directly — IAM token once, POST /v1/jobs,
+// poll the job on the gateway's own schedule, GET the results — and through a gateway process with an
+// `ibm-quantum-compute-service` backend (OpenQASM 3 printed from the prepared PUBs, the fit check, the
+// result decoded into the project's model and sent back). Both poll with the same policy, so the
+// difference is the gateway's own work. Run with tsx so the sources load:
+//   node --import tsx bench/vendor-latency.mjs [--calls 40] [--shots 64]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
+import { GatewayClient } from '../src/backends/job-gateway/client.js';
+import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
+import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
+import { mintToken } from '../src/gateway/token.js';
+import { parseSamplerParams } from '../src/primitives/payload.js';
+import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
+import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
+
+const opts = flags({ calls: 40, shots: 64 });
+const root = new URL('..', import.meta.url).pathname;
+// A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
+const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
+const ISA_BELL = `OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; ${H(0)} ${H(1)} cz q[0], q[1]; ${H(1)} meas[0] = measure q[0]; meas[1] = measure q[1];`;
+const params = parseSamplerParams({ pubs: [[ISA_BELL]], version: 2 });
+const payload = samplerPayload(params);
+
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function latencies(call, n) {
+  for (let i = 0; i < 3; i++) await call(i); // warm-up: JIT, connections, the token
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call(i);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+const fake = await startIbmComputeFake({ queueDelayMs: 0, runDelayMs: 0 });
+const device = fake.devices[0].name;
+const origin = new URL(fake.url).origin;
+
+/** A caller of IBM's API itself, as qiskit-ibm-runtime would be: one token, then submit, poll, fetch. */
+async function directClient() {
+  const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: fake.apiKey });
+  const iam = await (await fetch(`${fake.iamUrl}/identity/token`, { method: 'POST', body: form })).json();
+  const headers = { authorization: `Bearer ${iam.access_token}`, 'service-crn': fake.instance, 'content-type': 'application/json', 'ibm-api-version': '2026-04-15' };
+  return async (i) => {
+    const body = JSON.stringify({ program_id: 'sampler', backend: device, params: { ...payload, shots: opts.shots, options: { simulator: { seed_simulator: i } } } });
+    const job = await (await fetch(`${fake.url}/jobs`, { method: 'POST', headers, body })).json();
+    for (let attempt = 0; ; attempt++) {
+      await sleep(pollDelay(DEFAULT_POLL, attempt));
+      const state = await (await fetch(`${fake.url}/jobs/${job.id}`, { headers })).json();
+      if (state.status === 'Completed') break;
+      if (state.status === 'Failed' || state.status === 'Cancelled') throw new Error(`job ${job.id}: ${state.status}`);
+    }
+    return (await fetch(`${fake.url}/jobs/${job.id}/results`, { headers })).text();
+  };
+}
+
+/** A gateway process as the launcher starts it (config on fd 3, ready on fd 4), as this user. */
+async function startGatewayProcess(dir) {
+  const token = mintToken(1, process.getuid());
+  const built = join(root, 'dist', 'gateway', 'main.js');
+  const [script, execArgv] = existsSync(built) ? [built, []] : [join(root, 'src', 'gateway', 'main.ts'), ['--import', 'tsx']];
+  const child = spawn(process.execPath, [...execArgv, script, '--job=1'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
+  child.stdio[3].end(
+    JSON.stringify({
+      version: 1,
+      jobId: 1,
+      uid: process.getuid(),
+      token,
+      deadline: null,
+      socketPath: join(dir, 'gateway.sock'),
+      backends: [
+        {
+          name: 'ibm',
+          type: 'ibm-quantum-compute-service',
+          secretRequired: true,
+          secret: fake.apiKey,
+          settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
+        },
+      ],
+      limits: { maxTasks: 1024 },
+      usageFile: join(dir, 'usage.json'),
+      jobCheckSeconds: 0,
+      logLevel: 'warn',
+    }),
+  );
+  for await (const line of createInterface({ input: child.stdio[4] })) {
+    const ready = JSON.parse(line);
+    if (!ready.ready) throw new Error(`gateway failed: ${JSON.stringify(ready.error)}`);
+    return { endpoint: `unix:${ready.socketPath}`, token, child, script };
+  }
+  throw new Error('gateway exited before it was ready');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'qpu-bench-vendor-'));
+const gateway = await startGatewayProcess(dir);
+try {
+  const direct = await directClient();
+  const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
+  const viaGateway = (i) => client.run({ program_id: 'sampler', backend: 'ibm', params: payload, options: { shots: opts.shots, seed: i } });
+  const d = await latencies(direct, opts.calls);
+  const g = await latencies(viaGateway, opts.calls);
+  await client.close();
+  table(
+    `Bell Sampler job (${opts.shots} shots) on the IBM Compute Service fake, latency in ms over ${opts.calls} jobs (${machine()})`,
+    ['path', 'p50', 'p99', 'added p50', 'added p99'],
+    [
+      ['direct to the fake (token once; submit, poll, results)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],
+      ['through the job gateway (qrun/library client → gateway → fake)', fmt.ms(g.p50), fmt.ms(g.p99), fmt.ms(g.p50 - d.p50), fmt.ms(g.p99 - d.p99)],
+    ],
+  );
+  console.log(`\nboth poll with the gateway's policy (first poll after ${DEFAULT_POLL.initialMs} ms, x${DEFAULT_POLL.factor}, at most ${DEFAULT_POLL.maxMs} ms); gateway: ${gateway.script}`);
+} finally {
+  gateway.child.kill('SIGTERM');
+  await new Promise((resolve) => gateway.child.once('exit', resolve));
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+reproduce('vendor-latency.mjs', [`--calls ${opts.calls}`, `--shots ${opts.shots}`]);
