@@ -11,6 +11,7 @@
  * import it without forming an import circle.
  */
 import type { z } from 'zod';
+import type { Logger } from '../log/logger.js';
 import type { BackendMetadata } from './metadata.js';
 import type { PrimitiveOutcome } from '../primitives/result-model.js';
 import type { SecretValue } from '../secrets/value.js';
@@ -33,6 +34,9 @@ export interface AcquireContext<Entry extends EntryBase = EntryBase> {
   readonly deadline: number | null;
   /** The resolved credential, when the entry names one. */
   readonly secret: SecretValue | undefined;
+  /** The hook's state directory (root-owned): vendor HTTP clients share their backoff under it. */
+  readonly stateDir?: string | undefined;
+  readonly logger?: Logger | undefined;
 }
 
 /** What `acquire` opened for the job (recorded in the lease, so release finds it after a crash). */
@@ -48,6 +52,8 @@ export interface ReleaseContext<Entry extends EntryBase = EntryBase> {
   readonly entry: Entry | undefined;
   readonly session: string | null;
   readonly secret: SecretValue | undefined;
+  readonly stateDir?: string | undefined;
+  readonly logger?: Logger | undefined;
 }
 
 /** One granted backend as the gateway process knows it (src/gateway/config.ts builds it from the pipe). */
@@ -55,7 +61,11 @@ export interface GatewayBackend {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
-  readonly metadata: BackendMetadata;
+  /**
+   * The catalogue's metadata. Required for `sim`; optional for a vendor, whose runner then reads the
+   * device's target from the vendor (`TaskRunner.target`).
+   */
+  readonly metadata?: BackendMetadata | undefined;
   /** True when the catalogue names a credential for it: the backend then refuses to run without one. */
   readonly secretRequired: boolean;
   readonly secret: SecretValue | undefined;
@@ -97,6 +107,20 @@ export interface TaskRunner {
   target?(backend: GatewayBackend): Promise<BackendMetadata>;
   /** Loads what the first task needs ahead of it, after the gateway is listening. */
   warm?(): Promise<unknown>;
+  /** Closes the runner's vendor connections; the gateway calls it once, when it stops. */
+  close?(): Promise<void>;
+}
+
+/** What the gateway process tells a backend's runner about itself. */
+export interface RunnerContext {
+  /** Epoch seconds when the job's allocation ends, or null: no vendor call is sent past it. */
+  readonly deadline: number | null;
+  /**
+   * A directory the gateway's service user may write, shared by the gateways on this node, for the
+   * HTTP layer's shared backoff; undefined: keep the backoff in memory.
+   */
+  readonly backoffDir?: string | undefined;
+  readonly logger?: Logger | undefined;
 }
 
 export interface Accessibility {
@@ -122,5 +146,5 @@ export interface Backend<Entry extends EntryBase = EntryBase> {
   /** Cancels what is still running for the job and closes its session. Idempotent. */
   release(ctx: ReleaseContext<Entry>): Promise<void>;
   /** The gateway side; loaded lazily so the hook never loads an engine or a vendor client it does not use. */
-  runner(): TaskRunner;
+  runner(context?: RunnerContext): TaskRunner;
 }

@@ -31,7 +31,8 @@ export interface GatewayBackendWire {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
-  readonly metadata: BackendMetadata;
+  /** The catalogue's metadata; a vendor backend without one reads its target from the vendor. */
+  readonly metadata?: BackendMetadata;
   /** True when the catalogue names a credential for it: the backend then refuses to run without one. */
   readonly secretRequired?: boolean;
   /** The resolved credential, present only on the pipe. */
@@ -64,6 +65,8 @@ export interface GatewayConfigWire {
   readonly jobCheckSeconds?: number;
   /** pino level. Default info. */
   readonly logLevel?: string;
+  /** Shared-backoff directory of this node's gateways (service user's); absent: in memory. */
+  readonly backoffDir?: string | null;
 }
 
 export type { GatewayBackend };
@@ -83,6 +86,7 @@ export interface GatewayConfig {
   readonly slurmConf: string | null;
   readonly jobCheckSeconds: number;
   readonly logLevel: string;
+  readonly backoffDir: string | null;
 }
 
 export class GatewayConfigError extends QrunError {
@@ -113,8 +117,8 @@ function text(obj: Fields, key: string, options: { absolute?: boolean; min?: num
 
 function backend(value: unknown, index: number): GatewayBackend {
   const b = record(value, `backends[${index}]`);
-  const metadata = record(b['metadata'], `backends[${index}].metadata`);
-  int(metadata, 'num_qubits', 1);
+  const metadata = b['metadata'] === undefined ? undefined : record(b['metadata'], `backends[${index}].metadata`);
+  if (metadata !== undefined) int(metadata, 'num_qubits', 1);
   const secret = b['secret'];
   if (secret !== undefined && typeof secret !== 'string') throw new GatewayConfigError(`backends[${index}].secret must be a string`);
   const description = b['description'];
@@ -125,7 +129,7 @@ function backend(value: unknown, index: number): GatewayBackend {
     name: text(b, 'name'),
     type: text(b, 'type'),
     description: typeof description === 'string' ? description : undefined,
-    metadata: metadata as unknown as BackendMetadata,
+    metadata: metadata as unknown as BackendMetadata | undefined,
     secretRequired: b['secretRequired'] === true,
     secret: secret === undefined ? undefined : new SecretValue(secret),
     settings,
@@ -145,6 +149,8 @@ export function parseGatewayConfig(data: unknown): GatewayConfig {
   const limits = record(c['limits'] ?? {}, 'limits');
   const slurmConf = c['slurmConf'] ?? null;
   if (slurmConf !== null && typeof slurmConf !== 'string') throw new GatewayConfigError('slurmConf must be a path or null');
+  const backoffDir = c['backoffDir'] ?? null;
+  if (backoffDir !== null && (typeof backoffDir !== 'string' || !backoffDir.startsWith('/'))) throw new GatewayConfigError('backoffDir must be an absolute path or null');
   return {
     version: GATEWAY_CONFIG_VERSION,
     jobId: int(c, 'jobId', 1),
@@ -164,5 +170,6 @@ export function parseGatewayConfig(data: unknown): GatewayConfig {
     slurmConf,
     jobCheckSeconds: int(c, 'jobCheckSeconds', 0, 30),
     logLevel: text(c, 'logLevel', { fallback: 'info' }),
+    backoffDir,
   };
 }

@@ -45,7 +45,8 @@ export interface LaunchBackend {
   readonly name: string;
   readonly type: string;
   readonly description?: string | undefined;
-  readonly metadata: BackendMetadata;
+  /** The catalogue's metadata; absent for a vendor backend whose target is read from the vendor. */
+  readonly metadata?: BackendMetadata | undefined;
   /** The resolved credential when the catalogue names one; `secretRequired` then holds too. */
   readonly secret?: SecretValue | undefined;
   readonly secretRequired?: boolean;
@@ -142,6 +143,26 @@ function stateKey(stateDir: string): string {
   return createHash('sha256').update(stateDir).digest('hex').slice(0, 10);
 }
 
+/**
+ * Where this node's gateways share their HTTP backoff ("do not call the vendor before T"): one
+ * directory for all jobs, owned by the service user. Root-side code never writes there (a directory
+ * another account controls is no place for root to create files); the hook keeps its own under
+ * state_dir.
+ */
+export function gatewayBackoffDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir'>): string {
+  return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), 'backoff');
+}
+
+async function ensureBackoffDir(path: string, uid: number, gid: number): Promise<void> {
+  await mkdir(path, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  const info = await lstat(path);
+  if (!info.isDirectory()) throw failed(`${path} exists and is not a directory`, `Remove it; the gateway launcher creates it (rm ${path}).`);
+  await chown(path, uid, gid);
+  await chmod(path, 0o755);
+}
+
 export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir' | 'jobId'>): string {
   return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), String(options.jobId));
 }
@@ -220,6 +241,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   await mkdir(dir, { mode: 0o700 });
   await chown(dir, service.uid, options.gid);
   await chmod(dir, 0o710);
+  const backoffDir = gatewayBackoffDir(options);
+  await ensureBackoffDir(backoffDir, service.uid, service.gid);
 
   const config: GatewayConfigWire = {
     version: GATEWAY_CONFIG_VERSION,
@@ -233,7 +256,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       name: b.name,
       type: b.type,
       ...(b.description === undefined ? {} : { description: b.description }),
-      metadata: b.metadata,
+      ...(b.metadata === undefined ? {} : { metadata: b.metadata }),
       secretRequired: b.secretRequired ?? b.secret !== undefined,
       ...(b.secret === undefined ? {} : { secret: b.secret.reveal() }),
       ...(b.settings === undefined || Object.keys(b.settings).length === 0 ? {} : { settings: b.settings }),
@@ -244,6 +267,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     slurmConf: options.slurmConf ?? null,
     jobCheckSeconds: options.jobCheckSeconds ?? 30,
     logLevel: options.logLevel ?? 'info',
+    backoffDir,
   };
 
   const log = await open(options.logFile, 'a', 0o600);

@@ -75,11 +75,10 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   const [, resource, id, action] = parts;
 
   if (resource === 'backends' && id === undefined && method === 'GET') {
-    sendJson(res, 200, {
-      job_id: ctx.jobId,
-      deadline: ctx.deadline,
-      backends: ctx.manager.backends().map((b) => ({ name: b.name, type: b.type, description: b.description ?? null, metadata: b.metadata })),
-    });
+    const backends = await Promise.all(
+      ctx.manager.backends().map(async (b) => ({ name: b.name, type: b.type, description: b.description ?? null, metadata: await ctx.manager.target(b) })),
+    );
+    sendJson(res, 200, { job_id: ctx.jobId, deadline: ctx.deadline, backends });
     return;
   }
   if (resource === 'usage' && id === undefined && method === 'GET') {

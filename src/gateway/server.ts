@@ -61,10 +61,12 @@ function listen(server: Server, target: string | { host: string; port: number })
 }
 
 /** The runner of every backend type this gateway serves, from the registry. */
-function registryRunners(config: GatewayConfig): Record<string, TaskRunner> {
+function registryRunners(config: GatewayConfig, logger: Logger): Record<string, TaskRunner> {
   const runners: Record<string, TaskRunner> = {};
+  const context = { deadline: config.deadline, backoffDir: config.backoffDir ?? undefined, logger };
   for (const { type } of config.backends) {
-    const runner = backendFor(type)?.runner();
+    if (runners[type] !== undefined) continue;
+    const runner = backendFor(type)?.runner(context);
     if (runner !== undefined) runners[type] ??= runner;
   }
   return runners;
@@ -88,7 +90,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     }, USAGE_WRITE_MS);
   };
 
-  const runners = deps.runners ?? registryRunners(config);
+  const runners = deps.runners ?? registryRunners(config, log);
   const manager = new TaskManager({
     jobId: config.jobId,
     backends: config.backends,
@@ -164,6 +166,10 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   const close = (reason: QrunError): Promise<Usage> => {
     closing ??= (async () => {
       await manager.close(reason);
+      // Vendor connections last: cancelling the tasks above may still have to reach the vendor.
+      await Promise.all(
+        Object.values(runners).map((runner) => (runner.close?.() ?? Promise.resolve()).catch((error: unknown) => log.warn({ err: error }, 'cannot close a runner'))),
+      );
       await Promise.all(
         servers.map(
           (server) =>

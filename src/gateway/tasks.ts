@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { asQrunError, QrunError } from '../errors.js';
 import type { PrimitiveOutcome } from '../primitives/result-model.js';
+import type { BackendMetadata } from '../backends/metadata.js';
 import type { GatewayBackend, GatewayLimits } from './config.js';
 
 export type { TaskStatus, TaskView };
@@ -74,6 +75,19 @@ export class TaskManager {
 
   backends(): readonly GatewayBackend[] {
     return this.#options.backends;
+  }
+
+  /** A granted backend's target: the catalogue's metadata, else what its runner reads from the vendor. */
+  async target(backend: GatewayBackend): Promise<BackendMetadata> {
+    const runner = this.#options.runners[backend.type];
+    if (backend.metadata !== undefined) return backend.metadata;
+    if (runner?.target === undefined) {
+      throw new QrunError('BACKEND_UNAVAILABLE', `backend ${backend.name} has no metadata in the catalogue and its type cannot read a target`, {
+        hint: 'Ask your admin to add metadata to its catalogue entry.',
+        details: { backend: backend.name },
+      });
+    }
+    return runner.target(backend);
   }
 
   /** Throws ALLOCATION_EXPIRED once the deadline has passed or the gateway is shutting down. */

@@ -10,6 +10,7 @@ import { parseEstimatorParams, parseSamplerParams } from '../../primitives/paylo
 import type { Engine } from '../../sim/api.js';
 import type { TaskRunner } from '../types.js';
 import { simExecutor } from './execute.js';
+import { simMetadata } from './metadata.js';
 
 function cancelled(): QrunError {
   return new QrunError('TASK_CANCELLED', 'the task was cancelled');
@@ -25,7 +26,7 @@ export function createSimRunner(engine: Engine = getEngine({})): TaskRunner {
       }
       const payload = { program_id: request.programId, parameters: request.params };
       const params = request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
-      const executor = simExecutor({ name: backend.name, metadata: backend.metadata, engine });
+      const executor = simExecutor({ name: backend.name, metadata: backend.metadata ?? simMetadata(), engine });
       return {
         async run(signal) {
           if (signal.aborted) throw cancelled();

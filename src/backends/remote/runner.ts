@@ -1,0 +1,86 @@
+/**
+ * The gateway side of any vendor backend: parse the task, check it against the device's target
+ * before anything is sent, then run it through the project's one primitive path
+ * (src/primitives/execute.ts), so the mitigation pipeline runs here and only its rewritten circuits
+ * reach the vendor. A vendor module supplies a `RemoteDriver`; everything else is shared.
+ */
+import { QrunError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { executeEstimator, executeSampler, type ExecuteOptions } from '../../primitives/execute.js';
+import { parseEstimatorParams, parseSamplerParams, type EstimatorParams, type SamplerParams } from '../../primitives/payload.js';
+import { prepareEstimatorPubs, prepareSamplerPubs } from '../../primitives/prepare.js';
+import { parseQasm } from '../../qasm/index.js';
+import type { BackendMetadata } from '../metadata.js';
+import type { GatewayBackend, TaskRequest, TaskRunner } from '../types.js';
+import { checkRemoteBatch } from './checks.js';
+import { cancelledError, remoteExecutor, type RemoteEvent } from './executor.js';
+import type { PollPolicy } from './poll.js';
+import type { VendorTasks } from './vendor.js';
+
+export interface RemoteDriver {
+  /** The device's target as the vendor describes it (the driver caches it). */
+  target(backend: GatewayBackend): Promise<BackendMetadata>;
+  /** The vendor's task calls for this backend: its client, credential and session. */
+  tasks(backend: GatewayBackend): VendorTasks;
+  /** Closes the driver's clients (the gateway is stopping). */
+  close?(): Promise<void>;
+}
+
+export interface RemoteRunnerOptions {
+  readonly poll?: PollPolicy | undefined;
+  readonly logger?: Logger | undefined;
+  readonly onEvent?: ((backend: string, event: RemoteEvent) => void) | undefined;
+}
+
+function checkCredential(backend: GatewayBackend): void {
+  if (backend.secret !== undefined && backend.secret.length > 0) return;
+  throw new QrunError('BACKEND_UNAVAILABLE', `backend ${backend.name} needs a credential and the gateway was given none`, {
+    hint: 'The catalogue entry names no secret, or it could not be resolved at job start; ask your admin to check it (qrun admin check-config).',
+    details: { backend: backend.name },
+  });
+}
+
+function parse(request: TaskRequest): SamplerParams | EstimatorParams {
+  const payload = { program_id: request.programId, parameters: request.params };
+  return request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
+}
+
+/** The user's PUBs as they arrive, checked before the pipeline: most refusals need no pipeline at all. */
+function preflight(params: SamplerParams | EstimatorParams, request: TaskRequest, metadata: BackendMetadata, name: string): void {
+  const overrides = { shots: request.options.shots, precision: request.options.precision };
+  if (params.kind === 'sampler') checkRemoteBatch({ sampler: prepareSamplerPubs(params, parseQasm, overrides), estimator: [] }, metadata, name);
+  else checkRemoteBatch({ sampler: [], estimator: prepareEstimatorPubs(params, parseQasm, overrides) }, metadata, name);
+}
+
+export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions = {}): TaskRunner {
+  const targetOf = (backend: GatewayBackend): Promise<BackendMetadata> =>
+    // The catalogue's metadata, when the admin wrote one, overrides what the vendor says.
+    backend.metadata !== undefined ? Promise.resolve(backend.metadata) : driver.target(backend);
+  return {
+    target: targetOf,
+    async prepare(request, backend) {
+      checkCredential(backend);
+      const params = parse(request);
+      const metadata = await targetOf(backend);
+      preflight(params, request, metadata, backend.name);
+      return {
+        async run(signal) {
+          if (signal.aborted) throw cancelledError(signal, backend.name);
+          const executor = remoteExecutor({ name: backend.name, metadata, ...driver.tasks(backend) }, signal, {
+            poll: options.poll,
+            logger: options.logger,
+            onEvent: options.onEvent === undefined ? undefined : (event) => options.onEvent?.(backend.name, event),
+          });
+          const execute: ExecuteOptions = {
+            seed: request.options.seed,
+            shots: request.options.shots,
+            precision: request.options.precision,
+            mitigation: request.options.mitigation,
+          };
+          return params.kind === 'sampler' ? executeSampler(params, executor, execute) : executeEstimator(params, executor, execute);
+        },
+      };
+    },
+    close: () => driver.close?.() ?? Promise.resolve(),
+  };
+}
