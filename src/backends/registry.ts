@@ -2,11 +2,13 @@
  * Every backend type this version knows, keyed by the catalogue's `type`. Adding a vendor is one
  * folder under src/backends/ and one line here (docs/developer-guide.md, "Adding a backend").
  */
+import { ibmQuantumSystemBackend } from './ibm-quantum-system/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
 
 const BACKENDS = {
   sim: simBackend,
+  'ibm-quantum-system': ibmQuantumSystemBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;

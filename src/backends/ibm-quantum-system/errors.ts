@@ -80,6 +80,13 @@ export function mapApiError(error: HttpStatusError, device: string): QrunError {
       details: facts,
     });
   }
+  if (error.status === 404 && vendor.code === API_CODES.jobNotFound) {
+    return new QrunError('BACKEND_FAILED', `${error.backend}: ${device} no longer knows the job (${error.method} ${error.path})${said(vendor)}`, {
+      hint: 'The job was deleted at the service while this task waited for it; run the task again.',
+      cause: error,
+      details: facts,
+    });
+  }
   if (error.code === 'UPSTREAM_STATUS') {
     return new QrunError('UPSTREAM_STATUS', `${error.backend}: ${error.method} ${error.path} answered HTTP ${error.status}${said(vendor)}`, {
       hint: error.hint ?? 'See the message; report it to your admin if it persists.',
