@@ -81,6 +81,7 @@ export const ERROR_CATALOG = {
   UPSTREAM_BAD_RESPONSE: { family: 'backend', summary: "A backend's API sent a reply that is truncated, not valid JSON, too large, or a redirect (never followed)." },
   UPSTREAM_STATUS: { family: 'backend', summary: "A backend's API answered with an error status that its vendor module did not map to a more precise code." },
   UPSTREAM_DEADLINE: { family: 'backend', summary: "A call to a backend's API could not finish before its deadline (the call's own or the end of the job's allocation)." },
+  VENDOR_REFUSED: { family: 'backend', summary: "A vendor's API refused a request with its own error code (unknown device, closed session, invalid parameters); the message names the vendor's code and what to do." },
 
   CIRCUIT_TOO_LARGE: { family: 'resource', summary: 'The circuit needs more memory than this machine allows.' },
   REQUEST_TOO_LARGE: { family: 'resource', summary: "A request to the job gateway is larger than its size limit." },
@@ -88,7 +89,7 @@ export const ERROR_CATALOG = {
   SECRET_UNAVAILABLE: { family: 'security', summary: 'A secret reference cannot be resolved.' },
   SECRET_INSECURE: { family: 'security', summary: 'A secret file is readable by others or not owned by root.' },
   AUTH_FAILED: { family: 'security', summary: 'A gateway request carried no valid token or came from another uid.' },
-  UPSTREAM_AUTH_FAILED: { family: 'security', summary: "A backend's API or storage refused the backend's credential (API key, service CRN, storage access key)." },
+  VENDOR_AUTH_FAILED: { family: 'security', summary: "A vendor refused the backend's credential (an API key its identity service does not know, a token or instance it does not accept); the admin fixes the secret or the instance." },
   UPSTREAM_TLS_FAILED: { family: 'security', summary: "A backend's TLS certificate (or its proxy's) could not be verified; nothing was sent." },
 
   NOT_ROOT: { family: 'environment', summary: 'The command must run as root.' },

@@ -1,4 +1,4 @@
-import type { BackendEntry, Catalogue } from '../config/catalogue.js';
+import { httpsProxyFor, type BackendEntry, type Catalogue } from '../config/catalogue.js';
 import { backendFor } from '../backends/registry.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
@@ -62,8 +62,18 @@ function resolveBackends(request: HookRequest, catalogue: Catalogue): Array<{ al
     if (entry === undefined) {
       refuse(`unknown QPU backend '${alias}'; valid backends: ${known.join(', ') || '(none configured)'}`);
     }
-    return { alias, entry };
+    return { alias, entry: withSiteProxy(entry, catalogue, alias) };
   });
+}
+
+/**
+ * The entry with the proxy its API calls take filled in (its own, else the catalogue's default), so
+ * the backend's acquire and release and the job's gateway all use the same one.
+ */
+export function withSiteProxy(entry: BackendEntry, catalogue: Catalogue, alias: string): BackendEntry {
+  if (entry.https_proxy !== undefined) return entry;
+  const proxy = httpsProxyFor(catalogue, alias);
+  return proxy === undefined ? entry : { ...entry, https_proxy: proxy };
 }
 
 async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<SlurmJobFacts> {
@@ -143,7 +153,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       const lane = await claimLaneOf(request, alias, entry, deps);
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
-      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: base.deadline, secret });
+      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: base.deadline, secret, stateDir: paths.root, logger: log });
       held.push({ ...(pending[index] as LeaseBackend), lane, session });
     }
     const gateway = await deps.gateway.start({
@@ -173,7 +183,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       if (b.session === null) continue;
       const entry = requested.find((r) => r.alias === b.alias)?.entry;
       await backendFor(b.type)
-        ?.release({ jobId: request.jobId, alias: b.alias, entry, session: b.session, secret: secrets.get(b.alias) })
+        ?.release({ jobId: request.jobId, alias: b.alias, entry, session: b.session, secret: secrets.get(b.alias), stateDir: paths.root, logger: log })
         .catch((closeError: unknown) => log.error({ err: closeError, backend: b.alias }, 'cannot close the vendor session of a failed acquire'));
     }
     await releaseLanes(paths, request.jobId).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { backendFor } from '../backends/registry.js';
 import type { BackendEntry } from '../config/catalogue.js';
 import type { SecretValue } from '../secrets/value.js';
+import { withSiteProxy } from './acquire.js';
 import type { HookDeps } from './deps.js';
 import { CorruptLeaseError, readLease, removeLease, type Lease } from './journal.js';
 import { releaseLanes } from './lanes.js';
@@ -23,7 +24,9 @@ async function vendorContext(
   deps: HookDeps,
 ): Promise<{ entry: BackendEntry | undefined; secret: SecretValue | undefined }> {
   if (session === null) return { entry: undefined, secret: undefined };
-  const entry = (await deps.loadCatalogue(request.config)).backends[alias];
+  const catalogue = await deps.loadCatalogue(request.config);
+  const own = catalogue.backends[alias];
+  const entry = own === undefined ? undefined : withSiteProxy(own, catalogue, alias);
   const secret = entry?.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
   return { entry, secret };
 }
@@ -43,7 +46,10 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       try {
         const backend = backendFor(held.type);
         if (backend === undefined) log.error({ backend: held.alias, type: held.type }, 'no backend of this type for a leased backend');
-        else await backend.release({ jobId: request.jobId, alias: held.alias, session: held.session, ...(await vendorContext(held.alias, held.session, request, deps)) });
+        else {
+          const vendor = await vendorContext(held.alias, held.session, request, deps);
+          await backend.release({ jobId: request.jobId, alias: held.alias, session: held.session, ...vendor, stateDir: paths.root, logger: log });
+        }
       } catch (error) {
         log.error({ err: error, backend: held.alias }, 'backend release failed');
       }

@@ -67,7 +67,7 @@ export function mapApiError(error: HttpStatusError, device: string): QrunError {
     });
   }
   if (error.status === 401 || error.status === 403) {
-    return new QrunError('UPSTREAM_AUTH_FAILED', `${error.backend}: the IBM Quantum System API refused the credential${said(vendor)}`, {
+    return new QrunError('VENDOR_AUTH_FAILED', `${error.backend}: the IBM Quantum System API refused the credential${said(vendor)}`, {
       hint: CREDENTIAL_HINT,
       cause: error,
       details: facts,
@@ -102,7 +102,7 @@ export function mapApiError(error: HttpStatusError, device: string): QrunError {
 export function mapIamError(error: HttpStatusError): QrunError {
   const vendor = vendorError(error.body);
   if (error.status === 400 || error.status === 401 || error.status === 403) {
-    return new QrunError('UPSTREAM_AUTH_FAILED', `${error.backend}: IBM Cloud IAM refused the API key${said(vendor)}`, {
+    return new QrunError('VENDOR_AUTH_FAILED', `${error.backend}: IBM Cloud IAM refused the API key${said(vendor)}`, {
       hint: CREDENTIAL_HINT,
       cause: error,
       details: { backend: error.backend, status: error.status, vendor_code: vendor.code },
@@ -119,7 +119,7 @@ export function mapStorageError(error: HttpStatusError, what: string): QrunError
   const suffix = code === undefined ? '' : `: ${code}${message === undefined ? '' : ` (${message})`}`;
   const facts = { backend: error.backend, status: error.status, method: error.method, path: error.path, s3_code: code };
   if (error.status === 403) {
-    return new QrunError('UPSTREAM_AUTH_FAILED', `${error.backend}: the job store refused to ${what}${suffix}`, {
+    return new QrunError('VENDOR_AUTH_FAILED', `${error.backend}: the job store refused to ${what}${suffix}`, {
       hint: "Check s3_access_key_id and s3_secret_access_key in this backend's credential file, s3_region and s3_bucket in the catalogue, and this node's clock.",
       cause: error,
       details: facts,

@@ -48,7 +48,7 @@ describe('authentication', () => {
     const conn = connectFake(fake, {}, { api_key: 'a-wrong-api-key-0123' });
     try {
       const error = await conn.api.deviceStatus().catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', message: expect.stringContaining('IAM refused the API key: Provided API key could not be found. (BXNIM0415E)') });
+      expect(error).toMatchObject({ code: 'VENDOR_AUTH_FAILED', message: expect.stringContaining('IAM refused the API key: Provided API key could not be found. (BXNIM0415E)') });
       expect(JSON.stringify(error)).not.toContain('a-wrong-api-key-0123');
       expect((error as Error).message).not.toContain('a-wrong-api-key-0123');
     } finally {
@@ -59,7 +59,7 @@ describe('authentication', () => {
   it('says the API refused the credential when the CRN names another instance', async () => {
     const conn = connectFake(fake, {}, { service_crn: 'crn:v1:bluemix:public:quantum-computing:us-east:a/other:other::' });
     try {
-      await expect(conn.api.deviceStatus()).rejects.toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', message: expect.stringMatching(/refused the credential: Invalid credentials..*Service-CRN.*(1201)/) });
+      await expect(conn.api.deviceStatus()).rejects.toMatchObject({ code: 'VENDOR_AUTH_FAILED', message: expect.stringMatching(/refused the credential: Invalid credentials..*Service-CRN.*(1201)/) });
       // One fresh login was tried before giving up, not a loop.
       expect(iamCalls()).toBe(2);
     } finally {

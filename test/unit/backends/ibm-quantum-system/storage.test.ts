@@ -81,7 +81,7 @@ describe('the job store', () => {
     const conn = connectFake(fake, {}, { s3_secret_access_key: 'wrong-secret-value' });
     try {
       const error = await conn.store.put('input_2.json', '{}').catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', message: expect.stringContaining('SignatureDoesNotMatch') });
+      expect(error).toMatchObject({ code: 'VENDOR_AUTH_FAILED', message: expect.stringContaining('SignatureDoesNotMatch') });
       expect(JSON.stringify(error)).not.toContain('wrong-secret-value');
       expect(String((error as Error).message)).not.toContain('X-Amz-Signature');
     } finally {
