@@ -61,7 +61,7 @@ export function mapApiError(error: HttpStatusError, device: string): QrunError {
   }
   if (vendor.code === API_CODES.notAccepting || error.status === 423) {
     return new QrunError('DEVICE_NOT_ACCEPTING', `${device} is reserved, paused or offline and accepts no jobs now${said(vendor)}`, {
-      hint: `Wait until ${device} is online and outside its reservation (qrun backends shows its status), or submit to another backend; during a reservation only its own jobs run.`,
+      hint: `Wait until ${device} is online and outside its reservation, or request another backend (qrun backends lists them); during a reservation only its own jobs run.`,
       cause: error,
       details: facts,
     });

@@ -32,7 +32,7 @@ async function deviceStatus(ctx: AcquireContext<IbmQuantumSystemEntry>) {
 function notAccepting(device: string, status: string, message: string | undefined): QrunError {
   const why = message === undefined ? '' : ` (${message})`;
   return new QrunError('DEVICE_NOT_ACCEPTING', `${device} is ${status}${why} and accepts no jobs now; submit again when it is online, or request another backend`, {
-    hint: 'qrun backends shows the status of each backend.',
+    hint: 'qrun backends lists the other backends of this site.',
     details: { device, status },
   });
 }
