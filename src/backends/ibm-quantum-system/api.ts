@@ -10,9 +10,8 @@ import { isHttpStatusError, type HttpClient, type HttpRequest } from '../../http
 import type { TokenSource } from './auth.js';
 import { API_CODES, mapApiError, vendorError } from './errors.js';
 
-export const JOB_STATUSES = ['Queued', 'Running', 'Completed', 'Failed', 'Cancelled'] as const;
+const JOB_STATUSES = ['Queued', 'Running', 'Completed', 'Failed', 'Cancelled'] as const;
 export type QsJobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: ReadonlySet<QsJobStatus> = new Set(['Completed', 'Failed', 'Cancelled']);
 
 const deviceSchema = z
   .object({

@@ -9,7 +9,7 @@ import { isHttpStatusError, type HttpClient } from '../../http/index.js';
 import type { SecretValue } from '../../secrets/value.js';
 import { mapIamError } from './errors.js';
 
-export const IAM_GRANT_TYPE = 'urn:ibm:params:oauth:grant-type:apikey';
+const IAM_GRANT_TYPE = 'urn:ibm:params:oauth:grant-type:apikey';
 /** Renew at this share of the token's lifetime, leaving room for calls already on their way. */
 const RENEW_AT = 0.9;
 

@@ -16,7 +16,7 @@ export interface IbmSystemCredentials {
   readonly s3SecretAccessKey: SecretValue;
 }
 
-export const CREDENTIAL_FIELDS = ['api_key', 'service_crn', 's3_access_key_id', 's3_secret_access_key'] as const;
+const CREDENTIAL_FIELDS = ['api_key', 'service_crn', 's3_access_key_id', 's3_secret_access_key'] as const;
 
 const FORMAT_HINT =
   'The secret must be one JSON object: {"api_key": "...", "service_crn": "crn:v1:...", "s3_access_key_id": "...", "s3_secret_access_key": "..."} (docs/admin-guide.md, IBM Quantum System).';

@@ -16,7 +16,7 @@ import { createTargetCache } from './target.js';
  * Calls may go out this long after the allocation ends: the gateway stops at the deadline by aborting
  * its tasks, and the cancel and delete that follow must still reach the service.
  */
-export const CLEANUP_GRACE_MS = 30_000;
+const CLEANUP_GRACE_MS = 30_000;
 
 export interface IbmSystemDriverOptions {
   /** HTTP settings for tests (short retry waits); production uses the layer's defaults. */

@@ -127,7 +127,7 @@ async function readResults(conn: DeviceConnection, id: string, signal: AbortSign
 }
 
 /** Deletes the job at the service and its objects in the bucket; failures are logged, never thrown. */
-export async function deleteVendorJob(conn: DeviceConnection, id: string, logger?: Logger): Promise<void> {
+async function deleteVendorJob(conn: DeviceConnection, id: string, logger?: Logger): Promise<void> {
   const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
   const outcomes = await Promise.allSettled([conn.api.deleteJob(id, signal), ...KINDS.map((kind) => conn.store.delete(objectKey(kind, id), signal))]);
   for (const outcome of outcomes) {

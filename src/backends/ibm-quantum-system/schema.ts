@@ -76,5 +76,3 @@ export type IbmQuantumSystemEntry = z.infer<typeof ibmQuantumSystemEntrySchema>;
 
 /** The settings as the gateway gets them (src/gateway/job-gateway.ts strips the shared fields). */
 export const ibmQuantumSystemSettingsSchema = z.object({ ...deviceFields, https_proxy: entryBase.https_proxy });
-
-export type IbmQuantumSystemSettings = z.infer<typeof ibmQuantumSystemSettingsSchema>;

@@ -34,7 +34,7 @@ export function sigv4Encode(value: string, keepSlash = false): string {
 }
 
 /** `20260102T030405Z` */
-export function amzDate(epochMs: number): string {
+function amzDate(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 

@@ -44,7 +44,7 @@ export function fakeEntry(fake: IbmSystemFake, overrides: Record<string, unknown
   return { type: 'ibm-quantum-system', capacity: { gres: 'qs', lanes: 2 }, secret: 'file:/etc/slurm/qpu-secrets/qs.json', ...fakeFields(fake, overrides) };
 }
 
-export function credentialDocument(fake: IbmSystemFake, overrides: Record<string, string> = {}): Record<string, string> {
+function credentialDocument(fake: IbmSystemFake, overrides: Record<string, string> = {}): Record<string, string> {
   return {
     api_key: fake.credentials.apiKey,
     service_crn: fake.credentials.serviceCrn,
