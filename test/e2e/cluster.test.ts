@@ -73,9 +73,10 @@ describe.skipIf(skip)('dev cluster', () => {
     expect(job.JOB_GRES ?? job.GRES ?? '').toMatch(/qpu(:sim)?:1/);
   });
 
-  it('runs four qpu:1 jobs on qpu:sim:4 and holds the fifth for Resources', async () => {
+  it('runs four qpu:sim:1 jobs on qpu:sim:4 and holds the fifth for Resources', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await sbatch(['--gres=qpu:1', '--wrap', 'sleep 60']));
+    // Typed: the node has other qpu types too (ibm_fake).
+    for (let i = 0; i < 5; i++) ids.push(await sbatch(['--gres=qpu:sim:1', '--wrap', 'sleep 60']));
     submitted.push(...ids);
     const states = await settle(ids, 4);
     expect(states.filter((s) => s.state === 'RUNNING')).toHaveLength(4);
