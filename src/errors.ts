@@ -65,9 +65,11 @@ export const ERROR_CATALOG = {
   ACQUIRE_REFUSED: { family: 'capacity', summary: 'The QPU hook refused to grant the job a backend; the message says why and what to do.' },
   LANES_EXHAUSTED: { family: 'capacity', summary: "Every lane of a backend on this node is held, although Slurm granted the capacity (the node's lanes and Slurm's count disagree)." },
   ALLOCATION_EXPIRED: { family: 'capacity', summary: "The job's allocation has ended (QRUN_DEADLINE passed)." },
+  DEVICE_LANES_BUSY: { family: 'capacity', summary: "Every execution lane of a device is busy and its queue is full (IBM Quantum System API error 1232), still after the retries." },
 
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
+  DEVICE_NOT_ACCEPTING: { family: 'backend', summary: 'The device is reserved for others, paused or offline, so it accepts no jobs now (IBM Quantum System API error 1233).' },
   TASK_CANCELLED: { family: 'backend', summary: 'The task was cancelled (by the job, or because the allocation ended).' },
   GATEWAY_FAILED: { family: 'backend', summary: 'The job gateway could not be started or stopped.' },
   HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },

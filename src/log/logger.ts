@@ -4,7 +4,7 @@ import { pino, type Logger, type DestinationStream } from 'pino';
  * Paths pino blanks out wherever they appear in a log record. Tokens and vendor credentials must
  * never reach a log: the handler runs as root and its logs are often world-readable.
  */
-const REDACTED_PATHS: readonly string[] = [
+export const REDACTED_PATHS: readonly string[] = [
   'token',
   'apiKey',
   'api_key',
