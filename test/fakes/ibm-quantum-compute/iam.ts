@@ -99,7 +99,8 @@ export class Iam {
     const signature = createSign('RSA-SHA256').update(unsigned).sign(key());
     const accessToken = `${unsigned}.${base64url(signature)}`;
     const refreshToken = randomBytes(24).toString('base64url');
-    this.accessTokens.set(accessToken, exp);
+    // Valid for the full lifetime from now (the JWT's `exp` is rounded down to a second, as IAM's is).
+    this.accessTokens.set(accessToken, Date.now() / 1000 + this.lifetimeSeconds);
     this.refreshTokens.add(refreshToken);
     this.issued += 1;
     return {

@@ -40,10 +40,10 @@ describe('IAM', () => {
   });
 
   it('issues tokens that expire after the configured lifetime, and the Runtime API then refuses them', async () => {
-    fake.setTokenLifetime(1);
+    fake.setTokenLifetime(2);
     const call = await api(fake);
     expect((await call('GET', '/backends')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2200));
     const res = await call('GET', '/backends');
     expect(res.status).toBe(401);
     expect(((await res.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/expired/);
