@@ -3,12 +3,14 @@
  * folder under src/backends/ and one line here (docs/developer-guide.md, "Adding a backend").
  */
 import { ibmComputeBackend } from './ibm-quantum-compute-service/index.js';
+import { aerBackend } from './qiskit-aer/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
 
 const BACKENDS = {
   sim: simBackend,
   'ibm-quantum-compute-service': ibmComputeBackend,
+  'qiskit-aer': aerBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;
