@@ -202,8 +202,9 @@ export class AerWorkerProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       env: {
-        PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-        HOME: process.env['HOME'] ?? '/',
+        // The gateway's own fixed environment (src/gateway/launch.ts): nothing of the job's reaches Python.
+        PATH: '/usr/local/bin:/usr/bin:/bin',
+        HOME: '/',
         LC_ALL: 'C.UTF-8',
         // The service user cannot write beside the installed worker; nothing to gain from trying.
         PYTHONDONTWRITEBYTECODE: '1',
