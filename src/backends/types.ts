@@ -121,6 +121,8 @@ export interface RunnerContext {
    */
   readonly backoffDir?: string | undefined;
   readonly logger?: Logger | undefined;
+  /** The Slurm job the gateway serves (for a launcher that places work on the job's nodes), when known. */
+  readonly jobId?: number | undefined;
 }
 
 export interface Accessibility {

@@ -34,7 +34,7 @@ function preflight(params: SamplerParams | EstimatorParams, request: TaskRequest
 }
 
 export function createAerRunner(context: RunnerContext = { deadline: null }, options: AerRunnerOptions = {}): TaskRunner {
-  const pool = options.pool ?? new AerWorkerPool({ logger: context.logger });
+  const pool = options.pool ?? new AerWorkerPool({ logger: context.logger, jobId: context.jobId });
   const targets = new Map<string, Promise<BackendMetadata>>();
 
   const readTarget = async (backend: GatewayBackend, settings: AerSettings): Promise<BackendMetadata> => {

@@ -39,7 +39,11 @@ export type AerNoise = z.infer<typeof aerNoiseSchema>;
  */
 export const aerMpiSchema = z
   .object({
-    /** The command that starts the ranks, before the Python and the worker, e.g. ["/usr/bin/mpirun", "-np", "2", "--hostfile", "/etc/slurm/aer-hosts"]. */
+    /**
+     * The command that starts the ranks, put before the Python and the worker; `{job_id}` in any word
+     * becomes the job's id (e.g. ["/usr/local/libexec/aer-mpirun", "{job_id}"], a site script that
+     * runs mpirun on the job's nodes).
+     */
     launcher: z.array(z.string().min(1)).min(1).refine((argv) => isAbsolute(argv[0] ?? ''), { message: 'the first word must be an absolute path' }),
     /** Aer's `blocking_qubits`: qubits of the state vector each rank holds (chunk size); required by Aer's MPI mode. */
     blocking_qubits: z.number().int().min(1).max(60),

@@ -13,6 +13,13 @@ export interface AerWorkerPoolOptions {
   readonly script?: string | undefined;
   readonly startTimeoutMs?: number | undefined;
   readonly onEvent?: ((backend: string, event: WorkerEvent) => void) | undefined;
+  /** The job the gateway serves: `{job_id}` in an MPI launcher's words becomes it. */
+  readonly jobId?: number | undefined;
+}
+
+/** An MPI launcher's argv with `{job_id}` filled in (a launcher may place ranks on the job's nodes). */
+export function launcherArgv(launcher: readonly string[], jobId: number | undefined): string[] {
+  return launcher.map((word) => (jobId === undefined ? word : word.replaceAll('{job_id}', String(jobId))));
 }
 
 export class AerWorkerPool {
@@ -27,7 +34,7 @@ export class AerWorkerPool {
       worker = new AerWorkerProcess({
         name,
         python: settings.python,
-        launcher: settings.mpi?.launcher,
+        launcher: settings.mpi === undefined ? undefined : launcherArgv(settings.mpi.launcher, this.options.jobId),
         script: this.options.script,
         startTimeoutMs: this.options.startTimeoutMs,
         logger: this.options.logger,

@@ -31,7 +31,7 @@ export interface WorkerReady {
 }
 
 export type WorkerEvent =
-  | { readonly kind: 'started'; readonly pid: number }
+  | { readonly kind: 'started'; readonly pid: number; readonly ranks: number }
   | { readonly kind: 'running'; readonly id: string; readonly pid: number }
   | { readonly kind: 'killed'; readonly pid: number; readonly why: 'cancel' | 'start-timeout' | 'close' }
   | { readonly kind: 'exited'; readonly pid: number; readonly code: number | null; readonly signal: string | null };
@@ -254,7 +254,7 @@ export class AerWorkerProcess {
           clearTimeout(timer);
           const info = message as unknown as WorkerReady;
           logger?.info({ backend: name, pid: child.pid, versions: info.versions, encoder: info.encoder, devices: info.devices, ranks: info.ranks }, 'aer worker ready');
-          if (child.pid !== undefined) this.options.onEvent?.({ kind: 'started', pid: child.pid });
+          if (child.pid !== undefined) this.options.onEvent?.({ kind: 'started', pid: child.pid, ranks: info.ranks });
           readyResolve(info);
         } else {
           readyReject(workerError(name, message['error']));
