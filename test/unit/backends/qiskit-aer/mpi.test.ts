@@ -14,7 +14,7 @@ import { createAerRunner } from '../../../../src/backends/qiskit-aer/runner.js';
 import { AerWorkerPool, launcherArgv } from '../../../../src/backends/qiskit-aer/worker-pool.js';
 import { WORKER_SCRIPT, type WorkerEvent } from '../../../../src/backends/qiskit-aer/worker-process.js';
 import type { TaskRunner } from '../../../../src/backends/types.js';
-import { QrunError } from '../../../../src/errors.js';
+import type { QrunError } from '../../../../src/errors.js';
 import { pythonSkipReason, venvPython } from '../../../helpers/python.js';
 import { aerBackend, BELL, countsOf, samplerRequest, slowCircuit } from './helpers.js';
 
