@@ -6,8 +6,8 @@ import { backendMetadataSchema } from '../metadata.js';
 /** The catalogue's `type` for Qiskit Aer run by the job's gateway through a Python worker. */
 export const AER_TYPE = 'qiskit-aer';
 
-export const AER_METHODS = ['automatic', 'statevector', 'density_matrix', 'matrix_product_state', 'stabilizer', 'extended_stabilizer'] as const;
-export type AerMethod = (typeof AER_METHODS)[number];
+const AER_METHODS = ['automatic', 'statevector', 'density_matrix', 'matrix_product_state', 'stabilizer', 'extended_stabilizer'] as const;
+type AerMethod = (typeof AER_METHODS)[number];
 
 const absolutePath = (what: string) =>
   z.string().refine((value) => isAbsolute(value) && !value.includes('\0'), { message: `must be the absolute path of ${what}` });
@@ -20,7 +20,7 @@ const FAKE_BACKEND_PATTERN = /^Fake[A-Za-z0-9_]{1,60}$/;
  * or a device snapshot shipped with qiskit-ibm-runtime (its calibration becomes the noise model, its
  * qubit count and coupling map the backend's target unless `metadata` says otherwise).
  */
-export const aerNoiseSchema = z.union([
+const aerNoiseSchema = z.union([
   z.object({ /** Absolute path of the NoiseModel JSON; read by the service user. */ file: absolutePath('a NoiseModel JSON file') }).strict(),
   z
     .object({
@@ -30,14 +30,14 @@ export const aerNoiseSchema = z.union([
     .strict(),
 ]);
 
-export type AerNoise = z.infer<typeof aerNoiseSchema>;
+type AerNoise = z.infer<typeof aerNoiseSchema>;
 
 /**
  * Ranks of an MPI-distributed state vector (docs/admin-guide.md, "Qiskit Aer backend"): the worker is
  * started under `launcher`, rank 0 speaks to the gateway and hands each task to the other ranks.
  * Needs a qiskit-aer built with MPI (the PyPI wheels are not) and mpi4py in `python`.
  */
-export const aerMpiSchema = z
+const aerMpiSchema = z
   .object({
     /**
      * The command that starts the ranks, put before the Python and the worker; `{job_id}` in any word

@@ -21,7 +21,7 @@ const CLOSE_GRACE_MS = 3_000;
 /** The end of the worker's stderr kept for the error of a worker that died. */
 const STDERR_TAIL_BYTES = 4_000;
 
-export interface WorkerReady {
+interface WorkerReady {
   readonly pid: number;
   readonly versions: Readonly<Record<string, string>>;
   /** `runtime`: results come from qiskit-ibm-runtime's RuntimeEncoder; `plain`: the worker's own, same shape. */
