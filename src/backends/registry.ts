@@ -4,6 +4,7 @@
  */
 import { ibmComputeBackend } from './ibm-quantum-compute-service/index.js';
 import { ibmQuantumSystemBackend } from './ibm-quantum-system/index.js';
+import { aerBackend } from './qiskit-aer/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
 
@@ -11,6 +12,7 @@ const BACKENDS = {
   sim: simBackend,
   'ibm-quantum-compute-service': ibmComputeBackend,
   'ibm-quantum-system': ibmQuantumSystemBackend,
+  'qiskit-aer': aerBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;

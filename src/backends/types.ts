@@ -121,9 +121,11 @@ export interface RunnerContext {
    */
   readonly backoffDir?: string | undefined;
   readonly logger?: Logger | undefined;
+  /** The Slurm job the gateway serves (for a launcher that places work on the job's nodes), when known. */
+  readonly jobId?: number | undefined;
 }
 
-interface Accessibility {
+export interface Accessibility {
   readonly ok: boolean;
   /** Why not, and what to do, when `ok` is false. */
   readonly reason?: string;

@@ -63,7 +63,7 @@ function listen(server: Server, target: string | { host: string; port: number })
 /** The runner of every backend type this gateway serves, from the registry. */
 function registryRunners(config: GatewayConfig, logger: Logger): Record<string, TaskRunner> {
   const runners: Record<string, TaskRunner> = {};
-  const context = { deadline: config.deadline, backoffDir: config.backoffDir ?? undefined, logger };
+  const context = { deadline: config.deadline, backoffDir: config.backoffDir ?? undefined, logger, jobId: config.jobId };
   for (const { type } of config.backends) {
     if (runners[type] !== undefined) continue;
     const runner = backendFor(type)?.runner(context);

@@ -78,7 +78,7 @@ function decode(raw: unknown, backend: string, job: VendorJob): PrimitiveOutcome
  * The vendor's DataBin fields are the registers of the circuit it was sent, which the printer may
  * have renamed (a register called like a keyword): the circuit's own names, by position, are kept.
  */
-function withRegisterNames(pub: SamplerPubOutcome, names: readonly { readonly name: string; readonly size: number }[]): SamplerPubOutcome {
+export function withRegisterNames(pub: SamplerPubOutcome, names: readonly { readonly name: string; readonly size: number }[]): SamplerPubOutcome {
   if (pub.registers.length !== names.length || pub.registers.some((r, i) => r.numBits !== names[i]?.size)) return pub;
   return { ...pub, registers: pub.registers.map((r, i) => ({ ...r, name: names[i]?.name ?? r.name })) };
 }

@@ -5,7 +5,7 @@
  * docs/developer-guide.md, "Adding a backend".
  */
 export { remoteRunner, type RemoteDriver, type RemoteRunnerOptions } from './runner.js';
-export { remoteExecutor, cancelledError, type RemoteEvent, type RemoteExecutorOptions } from './executor.js';
+export { remoteExecutor, cancelledError, withRegisterNames, type RemoteEvent, type RemoteExecutorOptions } from './executor.js';
 export { preparedToV2Params, samplerPubToV2, estimatorPubToV2, type V2Params, type V2Pub } from './params.js';
 export { checkRemoteBatch, refuseExact } from './checks.js';
 export { DEFAULT_POLL, pollDelay, type PollPolicy } from './poll.js';
