@@ -65,6 +65,9 @@ export interface IfOp {
   readonly loopLimit?: LoopLimit;
 }
 
+/** The hint of QASM_LOOP_LIMIT in a shot, the same from both engines. */
+export const LOOP_LIMIT_HINT = 'A loop on measured bits that needs this many rounds is almost certainly stuck: check that its body can change the condition.';
+
 export interface LoopLimit {
   readonly iterations: number;
   /** Where the loop starts in the program, for the message. */

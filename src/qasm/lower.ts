@@ -946,37 +946,55 @@ class Lowering {
    * MAX_WHILE_ITERATIONS deep and ends in a marker that fails a shot still looping there.
    */
   private whileLoop(s: Extract<StatementNode, { kind: 'while' }>): Op[] {
+    // Built level by level rather than by recursion: a thousand nested iterations would otherwise
+    // need a thousand nested lowering calls. Each level's body is lowered inside the branches of
+    // all levels before it, which stay open (their write logs pushed) until the loop is done.
+    const prefix: Op[] = [];
+    const levels: { test: Test; ops: Op[] }[] = [];
+    let tail: Op[] = [];
+    const opened = this.branchWrites.length;
     this.loopDepth++;
     try {
-      return this.iterations(s, 0);
+      for (let k = 0; ; k++) {
+        const test = this.condition(s.condition);
+        if (test.kind === 'const' && !test.value) break;
+        if (k >= MAX_WHILE_ITERATIONS) {
+          if (test.kind === 'const') {
+            throw this.error('QASM_LOOP_LIMIT', `the while loop is still running after ${MAX_WHILE_ITERATIONS} iterations, the most supported`, s.pos, 'Make sure the loop ends: its condition must become false.');
+          }
+          tail = limitReached(test, { iterations: MAX_WHILE_ITERATIONS, line: s.pos.line, column: s.pos.column });
+          break;
+        }
+        const into = levels[levels.length - 1]?.ops ?? prefix;
+        if (test.kind === 'const') {
+          for (const op of this.block(s.body)) into.push(op);
+          const flow = this.flow;
+          this.flow = null;
+          if (flow === 'break') break;
+          continue;
+        }
+        this.spend(1, s.pos);
+        this.branchWrites.push(new Map());
+        levels.push({ test, ops: this.runtimeBlock(s.body, s.pos) });
+      }
     } finally {
       this.loopDepth--;
+      while (this.branchWrites.length > opened) this.closeBranch('a while loop');
     }
+    let inner = tail;
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i];
+      if (level !== undefined) inner = assemble(level.test, [...level.ops, ...inner], []);
+    }
+    return [...prefix, ...inner];
   }
 
-  private iterations(s: Extract<StatementNode, { kind: 'while' }>, start: number): Op[] {
-    const ops: Op[] = [];
-    for (let k = start; ; k++) {
-      const test = this.condition(s.condition);
-      if (test.kind === 'const' && !test.value) return ops;
-      if (k >= MAX_WHILE_ITERATIONS) {
-        if (test.kind === 'const') {
-          throw this.error('QASM_LOOP_LIMIT', `the while loop is still running after ${MAX_WHILE_ITERATIONS} iterations, the most supported`, s.pos, 'Make sure the loop ends: its condition must become false.');
-        }
-        return [...ops, ...limitReached(test, { iterations: MAX_WHILE_ITERATIONS, line: s.pos.line, column: s.pos.column })];
-      }
-      if (test.kind === 'const') {
-        for (const op of this.block(s.body)) ops.push(op);
-        const flow = this.flow;
-        this.flow = null;
-        if (flow === 'break') return ops;
-        continue;
-      }
-      this.spend(1, s.pos);
-      const next = k + 1;
-      const [body = []] = this.branches([() => [...this.runtimeBlock(s.body, s.pos), ...this.iterations(s, next)]], 'a while loop');
-      return [...ops, ...assemble(test, body, [])];
-    }
+  /** Closes the innermost open branch: what it changed is restored, then unknown (see branches). */
+  private closeBranch(what: string): void {
+    const log = this.branchWrites.pop();
+    if (log === undefined) return;
+    for (const [v, before] of log) v.value = before;
+    for (const v of log.keys()) this.write(v, { kind: 'unknown', why: `'${v.name}' changes inside ${what} decided by measured bits` });
   }
 
   /** `switch (x)`: the first case listing x's value runs, else `default`; on measured bits a chain of ifs. */
