@@ -153,6 +153,23 @@ function decompose(op: GateOp): TemplateOp[] | null {
       return [{ kind: 'gphase', angle: num(-Math.PI / 4) }, g('rx', [a], [num(-Math.PI / 2)])];
   }
   if (b === undefined) return null;
+  const c = op.qubits[2];
+  if (c !== undefined) {
+    switch (op.name) {
+      // Qiskit's Toffoli: T gates and CNOTs, exact.
+      case 'ccx':
+        return [
+          g('h', [c]), g('cx', [b, c]), g('tdg', [c]), g('cx', [a, c]), g('t', [c]), g('cx', [b, c]), g('tdg', [c]), g('cx', [a, c]),
+          g('t', [b]), g('t', [c]), g('h', [c]), g('cx', [a, b]), g('t', [a]), g('tdg', [b]), g('cx', [a, b]),
+        ];
+      case 'ccz':
+        return [g('h', [c]), g('ccx', [a, b, c]), g('h', [c])];
+      case 'cswap':
+        return [g('cx', [c, b]), g('ccx', [a, b, c]), g('cx', [c, b])];
+      default:
+        return null;
+    }
+  }
   switch (op.name) {
     case 'cy':
       return [g('sdg', [b]), g('cx', [a, b]), g('s', [b])];
@@ -165,6 +182,20 @@ function decompose(op: GateOp): TemplateOp[] | null {
       return [g('rzx', [a, b], [num(Math.PI / 4)]), g('x', [a]), g('rzx', [a, b], [num(-Math.PI / 4)])];
   }
   if (theta === undefined) return null;
+  const [, phi, lambda, gamma] = op.params;
+  if (op.name === 'cu' && phi !== undefined && lambda !== undefined && gamma !== undefined) {
+    // Qiskit's definition of CU.
+    const sum = bin('+', lambda, phi);
+    return [
+      g('p', [a], [gamma]),
+      g('p', [a], [half(sum)]),
+      g('p', [b], [half(bin('-', lambda, phi))]),
+      g('cx', [a, b]),
+      g('u', [b], [neg(half(theta)), num(0), neg(half(sum))]),
+      g('cx', [a, b]),
+      g('u', [b], [half(theta), phi, num(0)]),
+    ];
+  }
   switch (op.name) {
     case 'cp':
       return [g('p', [a], [half(theta)]), g('cx', [a, b]), g('p', [b], [neg(half(theta))]), g('cx', [a, b]), g('p', [b], [half(theta)])];

@@ -98,8 +98,11 @@ describe('OpenQASM errors name line:column, show the line with a caret, and say 
     it('opaque gates in OpenQASM 2', () => {
       expectQasmError('OPENQASM 2.0;\nopaque magic a;\n', 'QASM_UNSUPPORTED', 2, 1);
     });
-    it('ctrl @ on a gate without a standard controlled form', () => {
-      expect(expectQasmError(`${HEAD}qubit[4] q;\nctrl @ ccx q[0], q[1], q[2], q[3];\n`, 'QASM_UNSUPPORTED', 4, 1).message).toContain('ctrl @ ccx is not supported');
+    it('inv @ on a gate without a standard inverse', () => {
+      expect(expectQasmError(`${HEAD}qubit[2] q;\ninv @ iswap q[0], q[1];\n`, 'QASM_UNSUPPORTED', 4, 1).message).toContain('inv @ iswap is not supported');
+    });
+    it('pow(k) @ with k an input, which would change the circuit per PUB element', () => {
+      expect(expectQasmError(`${HEAD}input float[64] k;\nqubit q;\npow(k) @ rx(0.1) q;\n`, 'QASM_UNSUPPORTED', 5, 5).message).toContain('only supported with a constant k');
     });
     it('an unknown OpenQASM version', () => {
       expectQasmError('OPENQASM 4.0;\n', 'QASM_UNSUPPORTED', 1, 10);
