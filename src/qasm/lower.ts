@@ -387,7 +387,7 @@ class Lowering {
     } catch (error) {
       // Arithmetic on measured bits would need classical computation in the shot.
       if (this.mentionsBits(node)) {
-        throw this.error('QASM_UNSUPPORTED', `'${into}' can copy measured bits (x = c;) but not compute with them`, node.pos);
+        throw this.error('QASM_UNSUPPORTED', `'${into}' can copy measured bits (x = c;) but not compute with them`, startOf(node));
       }
       throw error;
     }
@@ -1140,6 +1140,11 @@ function coerce(type: ClassicalType, value: Value): Value {
     default:
       return value;
   }
+}
+
+/** Where an expression begins in the source (a binary node's own position is its operator's). */
+function startOf(node: ExprNode): Pos {
+  return node.kind === 'bin' ? startOf(node.left) : node.pos;
 }
 
 function unique(xs: readonly number[]): number[] {
