@@ -14,28 +14,43 @@ export function isEnvelope(value: unknown, type?: string): value is { __type__: 
   return isRecord(value) && typeof value['__type__'] === 'string' && (type === undefined || value['__type__'] === type) && '__value__' in value;
 }
 
+/** Where in the payload a value sits: object keys and list indices from the top. */
+export type PayloadPath = readonly (string | number)[];
+
 /**
  * Replaces `ndarray` (npy or list form), `ObservablesArray` and `BindingsArray` envelopes by plain
  * JSON, recursively. Others (`complex`, `QuantumCircuit`) are left for the field that knows them.
  * A BindingsArray becomes the by-name dict form; its keys are already JSON lists of names.
+ * A value that cannot be decoded throws with `details.path`, so the caller can name the PUB.
  */
-export function decodeEnvelopes(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeEnvelopes);
+export function decodeEnvelopes(value: unknown, path: PayloadPath = []): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => decodeEnvelopes(item, [...path, i]));
   if (!isRecord(value)) return value;
   if (isEnvelope(value, 'ndarray')) {
     const inner = value.__value__;
-    if (typeof inner === 'string') return toNested(decodeNdarrayValue(inner));
-    return decodeEnvelopes(inner);
+    if (typeof inner === 'string') return located(path, () => toNested(decodeNdarrayValue(inner)));
+    return decodeEnvelopes(inner, path);
   }
-  if (isEnvelope(value, 'ObservablesArray')) return decodeEnvelopes(value.__value__);
+  if (isEnvelope(value, 'ObservablesArray')) return decodeEnvelopes(value.__value__, path);
   if (isEnvelope(value, 'BindingsArray')) {
     const inner = value.__value__;
     if (!isRecord(inner) || !isRecord(inner['data'])) {
-      throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object');
+      throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object', { details: { path } });
     }
-    return decodeEnvelopes(inner['data']);
+    return decodeEnvelopes(inner['data'], path);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = decodeEnvelopes(inner);
+  for (const [key, inner] of Object.entries(value)) out[key] = decodeEnvelopes(inner, [...path, key]);
   return out;
+}
+
+function located<T>(path: PayloadPath, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof QrunError) {
+      throw new QrunError(error.code, error.message, { ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error, details: { ...error.details, path } });
+    }
+    throw error;
+  }
 }
