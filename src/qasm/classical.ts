@@ -105,22 +105,3 @@ function integer(x: number, pos: Pos, lookup: StaticLookup): number {
   if (!Number.isSafeInteger(x)) throw lookup.fail(`bitwise operators need integers, got ${x}`, pos);
   return x;
 }
-
-/** Whether a node can be evaluated without looking anything up (literals and built-in constants). */
-export function isLiteral(node: ExprNode): boolean {
-  switch (node.kind) {
-    case 'num':
-      return true;
-    case 'ident':
-      return node.name === 'true' || node.name === 'false' || Object.hasOwn(CONSTANTS, node.name);
-    case 'index':
-      return false;
-    case 'neg':
-    case 'not':
-      return isLiteral(node.arg);
-    case 'call':
-      return node.args.every(isLiteral);
-    case 'bin':
-      return isLiteral(node.left) && isLiteral(node.right);
-  }
-}

@@ -10,7 +10,7 @@ import { bin, neg, num, param, substitute } from './expr.js';
  * A global phase e^{iθ}. The circuit has no place for it (no measurement can see it), but inside a
  * gate body it must be kept: under `ctrl @` it becomes a phase gate on the control.
  */
-export interface PhaseOp {
+interface PhaseOp {
   readonly kind: 'gphase';
   readonly angle: Expr;
 }

@@ -40,7 +40,7 @@ const MAX_EXPR_SIZE = 10_000;
  * Iterations a `while` loop may run. A loop on measured bits is unrolled this deep; a shot that is
  * still in the loop after that fails with QASM_LOOP_LIMIT rather than leaving it early.
  */
-export const MAX_WHILE_ITERATIONS = 1000;
+const MAX_WHILE_ITERATIONS = 1000;
 /** Elements a `for` loop may run over (its body is unrolled once per element). */
 const MAX_FOR_ITERATIONS = 1_000_000;
 
@@ -108,7 +108,7 @@ export function lowerGateLibrary(program: ProgramNode, source: string): Map<stri
 class Lowering {
   readonly gates = new Map<string, GateDef>();
   /** scopes[0] is the global scope; blocks and loop bodies push their own. */
-  private readonly scopes: Map<string, NameBinding>[] = [new Map()];
+  private readonly scopes: Map<string, NameBinding>[] = [new Map<string, NameBinding>()];
   private readonly parameters: string[] = [];
   private readonly clbitRegisters: ClassicalRegister[] = [];
   private numQubits = 0;
