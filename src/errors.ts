@@ -33,6 +33,7 @@ export const ERROR_CATALOG = {
   QASM_SYNTAX: { family: 'input', summary: 'An OpenQASM program has a syntax error.' },
   QASM_SEMANTIC: { family: 'input', summary: 'An OpenQASM program is well formed but meaningless (undefined name, wrong arity).' },
   QASM_UNSUPPORTED: { family: 'input', summary: 'An OpenQASM feature this project does not support.' },
+  QASM_LOOP_LIMIT: { family: 'input', summary: 'An OpenQASM while loop ran more iterations than the limit allows (while lowering, or in a shot).' },
   OBSERVABLE_INVALID: { family: 'input', summary: 'An observable is malformed or does not match the circuit width.' },
   BROADCAST_MISMATCH: { family: 'input', summary: 'Observables and parameter values have shapes that do not broadcast.' },
   OPTION_INVALID: { family: 'input', summary: 'An option value is out of range or of the wrong type.' },

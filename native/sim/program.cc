@@ -19,6 +19,7 @@ enum OpCode : int32_t {
   kOpJump = 7,
   kOpDepolarize = 8,
   kOpDamp = 9,
+  kOpLoopLimit = 10,
 };
 
 [[noreturn]] void Malformed(const std::string& what) {
@@ -135,6 +136,12 @@ ParsedProgram ParseProgram(const std::vector<int32_t>& code, const std::vector<d
         out.needs_paulis = true;
         break;
       }
+      case kOpLoopLimit:
+        ins.op = Instr::kLoopLimit;
+        ins.value = r.Next();  // iterations
+        ins.qubit = r.Next();  // line
+        ins.clbit = r.Next();  // column
+        break;
       case kOpDamp:
         ins.op = Instr::kDamp;
         ins.qubit = qubit(r.Next());
@@ -240,6 +247,10 @@ void Program<T>::Execute(Context& ctx, State<T>& state, size_t from, Shot& shot)
       case Instr::kJump:
         pc += ins.skip;
         break;
+      case Instr::kLoopLimit:
+        throw Error("QASM_LOOP_LIMIT", "the while loop at line " + std::to_string(ins.qubit) + ", column " + std::to_string(ins.clbit) +
+                                           " was still running after " + std::to_string(static_cast<int64_t>(ins.value)) +
+                                           " iterations in a shot, the most supported");
       case Instr::kDepolarize: {
         if (rng.NextDouble() >= ins.value) break;
         const int k = static_cast<int>(ins.list.size());

@@ -13,6 +13,8 @@
 //   7 JUMP    skip
 //   8 DEPOL   k q0..q(k-1) off    data[off] = p
 //   9 DAMP    q off               data[off] = gamma
+//  10 LIMIT   iterations line column   a while loop still running after its last allowed iteration:
+//                                      the shot fails with QASM_LOOP_LIMIT (src/qasm/lower.ts)
 #pragma once
 
 #include <cstdint>
@@ -25,10 +27,10 @@
 namespace qrun {
 
 struct Instr {
-  enum Op { kGate, kMeasure, kReset, kIf, kJump, kDepolarize, kDamp } op;
+  enum Op { kGate, kMeasure, kReset, kIf, kJump, kDepolarize, kDamp, kLoopLimit } op;
   int gate = -1;  // index into the prepared gates
-  int qubit = 0;
-  int clbit = 0;
+  int qubit = 0;  // LIMIT: the loop's line
+  int clbit = 0;  // LIMIT: the loop's column
   int skip = 0;
   double value = 0;  // IF: the compared value; DEPOL: p; DAMP: gamma
   std::vector<int> list;  // IF: clbits; DEPOL: qubits

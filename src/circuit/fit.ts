@@ -13,21 +13,44 @@ export interface FitRequirements {
   readonly shots: number;
   /** Circuits in the task: PUB elements across all PUBs. */
   readonly experiments: number;
+  /** The PUB's index in the request, named in the error (a task may hold a hundred PUBs). */
+  readonly pub?: number;
+}
+
+/** What checkPubsFit needs of a PUB: its index, circuit, shots and number of elements. */
+export interface FitPub {
+  readonly index: number;
+  readonly circuit: Circuit;
+  readonly shots: number;
+  readonly elements: number;
 }
 
 function* gatesOf(ops: readonly Op[]): Generator<GateOp> {
   for (const op of ops) {
     if (op.kind === 'gate') yield op;
     else if (op.kind === 'if') {
-      yield* gatesOf(op.then);
-      yield* gatesOf(op.else);
+      // A while loop nests ifs a thousand deep: walk them with a loop, not a thousand generators.
+      const stack: (readonly Op[])[] = [op.else, op.then];
+      for (let ops = stack.pop(); ops !== undefined; ops = stack.pop()) {
+        for (const inner of ops) {
+          if (inner.kind === 'gate') yield inner;
+          else if (inner.kind === 'if') stack.push(inner.else, inner.then);
+        }
+      }
     }
     // measure, reset, barrier and delay are not gates: every backend runs them, whatever its basis.
   }
 }
 
-function doesNotFit(backend: string, message: string, hint: string, details: Record<string, unknown>): QrunError {
-  return new QrunError('CIRCUIT_DOES_NOT_FIT', message, { hint, details: { backend, ...details } });
+function doesNotFit(backend: string, pub: number | undefined, message: string, hint: string, details: Record<string, unknown>): QrunError {
+  const where = pub === undefined ? '' : `pubs[${pub}] circuit: `;
+  return new QrunError('CIRCUIT_DOES_NOT_FIT', `${where}${message}`, { hint, details: { backend, ...(pub === undefined ? {} : { pub }), ...details } });
+}
+
+/** Checks every PUB of a task, each error naming its PUB; experiments count elements across all of them. */
+export function checkPubsFit(pubs: readonly FitPub[], metadata: BackendMetadata, backendName: string): void {
+  const experiments = pubs.reduce((n, p) => n + p.elements, 0);
+  for (const p of pubs) checkCircuitFits(p.circuit, metadata, { shots: p.shots, experiments, pub: p.index }, backendName);
 }
 
 /**
@@ -44,7 +67,7 @@ export function checkCircuitFits(circuit: Circuit, metadata: BackendMetadata, ne
   const width = circuit.physicalQubits === null ? circuit.numQubits : Math.max(0, ...circuit.physicalQubits.map((p) => p + 1));
   if (width > metadata.num_qubits) {
     const what = circuit.physicalQubits === null ? `${width} qubits` : `${width} qubits (it uses physical qubit $${width - 1})`;
-    throw doesNotFit(backendName, `needs ${what}, ${backendName} has ${metadata.num_qubits}`, 'Choose a larger backend or a smaller circuit.', {
+    throw doesNotFit(backendName, needs.pub, `needs ${what}, ${backendName} has ${metadata.num_qubits}`, 'Choose a larger backend or a smaller circuit.', {
       needed: width,
       available: metadata.num_qubits,
     });
@@ -57,6 +80,7 @@ export function checkCircuitFits(circuit: Circuit, metadata: BackendMetadata, ne
     if (basis !== null && !basis.has(gate.name)) {
       throw doesNotFit(
         backendName,
+        needs.pub,
         `gate ${gate.name} not in basis ${[...basis].join(',')} of ${backendName}`,
         'Transpile the circuit for this backend first (qiskit.transpile(circuit, backend)).',
         { gate: gate.name, basis_gates: [...basis] },
@@ -69,7 +93,7 @@ export function checkCircuitFits(circuit: Circuit, metadata: BackendMetadata, ne
           const a = qubits[i] ?? 0;
           const b = qubits[j] ?? 0;
           if (!coupled.has(`${a},${b}`)) {
-            throw doesNotFit(backendName, `${gate.name} on ${a}–${b} not in coupling map of ${backendName}`, 'Transpile the circuit for this backend first so 2-qubit gates act on coupled qubits.', {
+            throw doesNotFit(backendName, needs.pub, `${gate.name} on ${a}–${b} not in coupling map of ${backendName}`, 'Transpile the circuit for this backend first so 2-qubit gates act on coupled qubits.', {
               gate: gate.name,
               qubits: [a, b],
             });
@@ -80,7 +104,7 @@ export function checkCircuitFits(circuit: Circuit, metadata: BackendMetadata, ne
   }
 
   if (metadata.max_shots !== undefined && needs.shots > metadata.max_shots) {
-    throw doesNotFit(backendName, `needs ${needs.shots} shots, ${backendName} allows at most ${metadata.max_shots}`, 'Ask for fewer shots (or a coarser precision).', {
+    throw doesNotFit(backendName, needs.pub, `needs ${needs.shots} shots, ${backendName} allows at most ${metadata.max_shots}`, 'Ask for fewer shots (or a coarser precision).', {
       needed: needs.shots,
       available: metadata.max_shots,
     });
@@ -88,6 +112,7 @@ export function checkCircuitFits(circuit: Circuit, metadata: BackendMetadata, ne
   if (metadata.max_experiments !== undefined && needs.experiments > metadata.max_experiments) {
     throw doesNotFit(
       backendName,
+      needs.pub,
       `needs ${needs.experiments} circuit executions, ${backendName} allows at most ${metadata.max_experiments} per task`,
       'Split the PUBs (or the parameter sweep) across several runs.',
       { needed: needs.experiments, available: metadata.max_experiments },

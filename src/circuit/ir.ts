@@ -57,6 +57,22 @@ export interface IfOp {
   readonly condition: { readonly clbits: readonly number[]; readonly value: number };
   readonly then: readonly Op[];
   readonly else: readonly Op[];
+  /**
+   * Set only on the test a `while` loop makes after its last allowed iteration (loops are unrolled
+   * into nested ifs): when the condition still holds there, the shot fails with QASM_LOOP_LIMIT
+   * instead of leaving the loop early and giving a wrong result. Both branches are then empty.
+   */
+  readonly loopLimit?: LoopLimit;
+}
+
+/** The hint of QASM_LOOP_LIMIT in a shot, the same from both engines. */
+export const LOOP_LIMIT_HINT = 'A loop on measured bits that needs this many rounds is almost certainly stuck: check that its body can change the condition.';
+
+export interface LoopLimit {
+  readonly iterations: number;
+  /** Where the loop starts in the program, for the message. */
+  readonly line: number;
+  readonly column: number;
 }
 
 export type Op = GateOp | MeasureOp | ResetOp | BarrierOp | DelayOp | IfOp;

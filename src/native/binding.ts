@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { LOOP_LIMIT_HINT } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 
 /** Options every simulation call takes. */
@@ -144,6 +145,8 @@ export function fromNativeError(error: unknown): unknown {
         cause: error,
         hint: 'Use fewer qubits, complex64 precision, a machine with more memory, or a real QPU backend.',
       });
+    case 'QASM_LOOP_LIMIT':
+      return new QrunError(code, error.message, { cause: error, hint: LOOP_LIMIT_HINT });
     case 'OPTION_INVALID':
     case 'AUTH_FAILED':
     case 'NOT_IMPLEMENTED':

@@ -18,6 +18,7 @@ const OP = {
   jump: 7,
   depolarize: 8,
   damp: 9,
+  loopLimit: 10,
 } as const;
 
 export interface Encoded {
@@ -90,6 +91,10 @@ class Encoder {
           break;
         case 'damp':
           this.code.push(OP.damp, ins.qubit, this.put([ins.gamma]));
+          this.records++;
+          break;
+        case 'limit':
+          this.code.push(OP.loopLimit, ins.limit.iterations, ins.limit.line, ins.limit.column);
           this.records++;
           break;
         case 'if': {

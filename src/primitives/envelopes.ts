@@ -17,35 +17,51 @@ export function isEnvelope(value: unknown, type?: string): value is { __type__: 
 /** Deepest nesting of arrays and objects a payload may have. */
 export const MAX_DEPTH = 64;
 
+/** Where in the payload a value sits: object keys and list indices from the top. */
+export type PayloadPath = readonly (string | number)[];
+
 /**
  * Replaces `ndarray` (npy or list form), `ObservablesArray` and `BindingsArray` envelopes by plain
  * JSON, recursively. Others (`complex`, `QuantumCircuit`) are left for the field that knows them.
  * A BindingsArray becomes the by-name dict form; its keys are already JSON lists of names.
+ * A value that cannot be decoded throws with `details.path`, so the caller can name the PUB.
  */
-export function decodeEnvelopes(value: unknown, depth = 0): unknown {
+export function decodeEnvelopes(value: unknown, path: PayloadPath = [], depth = 0): unknown {
   // Nothing in a V2 payload nests this deep; a hostile one must not exhaust the stack.
   if (depth > MAX_DEPTH) {
     throw new QrunError('PAYLOAD_INVALID', `the payload nests arrays or objects more than ${MAX_DEPTH} levels deep`, {
       hint: 'Parameter values and observables nest one level per axis of their shape; check how the payload was written.',
+      details: { path: path.slice(0, 8) },
     });
   }
-  const next = (inner: unknown): unknown => decodeEnvelopes(inner, depth + 1);
-  if (Array.isArray(value)) return value.map(next);
+  const next = (inner: unknown, at: PayloadPath = path): unknown => decodeEnvelopes(inner, at, depth + 1);
+  if (Array.isArray(value)) return value.map((item, i) => next(item, [...path, i]));
   if (!isRecord(value)) return value;
   if (isEnvelope(value, 'ndarray')) {
     const inner = value.__value__;
-    if (typeof inner === 'string') return toNested(decodeNdarrayValue(inner));
+    if (typeof inner === 'string') return located(path, () => toNested(decodeNdarrayValue(inner)));
     return next(inner);
   }
   if (isEnvelope(value, 'ObservablesArray')) return next(value.__value__);
   if (isEnvelope(value, 'BindingsArray')) {
     const inner = value.__value__;
     if (!isRecord(inner) || !isRecord(inner['data'])) {
-      throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object');
+      throw new QrunError('PAYLOAD_INVALID', 'a BindingsArray has no "data" object', { details: { path } });
     }
     return next(inner['data']);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = next(inner);
+  for (const [key, inner] of Object.entries(value)) out[key] = next(inner, [...path, key]);
   return out;
+}
+
+function located<T>(path: PayloadPath, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof QrunError) {
+      throw new QrunError(error.code, error.message, { ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error, details: { ...error.details, path } });
+    }
+    throw error;
+  }
 }

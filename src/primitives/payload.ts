@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { QrunError } from '../errors.js';
-import { isEnvelope, decodeEnvelopes } from './envelopes.js';
-import { pubError } from './errors.js';
+import { isEnvelope, decodeEnvelopes, type PayloadPath } from './envelopes.js';
+import { pubError, type PubField } from './errors.js';
 import { parseObservables, type ObservableArray } from './observables.js';
 import { estimatorOptionsSchema, samplerOptionsSchema, type EstimatorOptions, type SamplerOptions } from './options.js';
 import { describe } from './shape.js';
@@ -50,36 +50,58 @@ const version = z.literal(2, {
   error: (issue) => (issue.input === undefined ? 'is required and must be 2 (Qiskit primitives V2)' : `must be 2 (Qiskit primitives V2), got ${JSON.stringify(issue.input)}`),
 });
 
+/**
+ * The project's own sentence for a top-level field, whatever zod found wrong with it (missing,
+ * wrong type, out of range): what the field must be, then what it is.
+ */
+function expected(what: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${describe(issue.input)}`) };
+}
+
+const SAMPLER_PUB = '[circuit, parameter values?, shots?]';
+const ESTIMATOR_PUB = '[circuit, observables, parameter values?, precision?]';
+
+function pubsSchema(form: string): z.ZodType<unknown[]> {
+  return z.array(z.unknown(), expected(`a list of PUBs, each ${form}`)).min(1, `must hold at least one PUB ${form}`);
+}
+
+const shotsSchema = z.number(expected('a positive integer (the shots of every PUB that gives none) or null')).int(expected('a positive integer (the shots of every PUB that gives none) or null')).positive(expected('a positive integer (the shots of every PUB that gives none) or null'));
+const precisionText = 'a number ≥ 0 (the target standard error of every PUB that gives none; 0: exact values) or null';
+const supportQiskit = z.boolean(expected('true or false'));
+
 const samplerParamsSchema = z
   .object({
-    pubs: z.array(z.unknown()).min(1, 'must hold at least one PUB'),
+    pubs: pubsSchema(SAMPLER_PUB),
     version,
     /** Shots for every PUB that gives none. */
-    shots: z.number().int().positive().nullish(),
-    support_qiskit: z.boolean().optional(),
+    shots: shotsSchema.nullish(),
+    support_qiskit: supportQiskit.optional(),
     options: samplerOptionsSchema.optional(),
   })
   .strict();
 
 const estimatorParamsSchema = z
   .object({
-    pubs: z.array(z.unknown()).min(1, 'must hold at least one PUB'),
+    pubs: pubsSchema(ESTIMATOR_PUB),
     version,
     /** Target precision (standard error) for every PUB that gives none; 0: exact values (simulator). */
-    precision: z.number().nonnegative().nullish(),
-    resilience_level: z.number().int().min(0).max(2).optional(),
-    support_qiskit: z.boolean().optional(),
+    precision: z.number(expected(precisionText)).nonnegative(expected(precisionText)).nullish(),
+    resilience_level: z.number(expected('0, 1 or 2')).int(expected('0, 1 or 2')).min(0, expected('0, 1 or 2')).max(2, expected('0, 1 or 2')).optional(),
+    support_qiskit: supportQiskit.optional(),
     options: estimatorOptionsSchema.optional(),
   })
   .strict();
 
 /** One line per issue, each starting with the field's path. */
-function zodMessage(error: z.ZodError, prefix: string): string {
+function zodMessage(error: z.ZodError, prefix: string, fields: string): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
       const where = `${prefix}${path}`.replace(/^\./, '');
-      if (issue.code === 'unrecognized_keys') return `${where || 'params'}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      if (issue.code === 'unrecognized_keys') {
+        const known = where === '' ? ` (params hold ${fields})` : '';
+        return `${where || 'params'}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${known}`;
+      }
       return `${where || 'params'}: ${issue.message}`;
     })
     .join('; ');
@@ -164,19 +186,61 @@ function estimatorPub(raw: unknown, index: number): EstimatorPubInput {
   return { index, circuit: checkedCircuit, observables: parsed, parameterValues, precision: precision ?? undefined };
 }
 
-function checkParams<T>(schema: z.ZodType<T>, raw: unknown): T {
+function checkParams<T>(schema: z.ZodObject & z.ZodType<T>, raw: unknown): T {
   if (!isRecord(raw)) throw new QrunError('PAYLOAD_INVALID', `params must be a JSON object, got ${describe(raw)}`);
   const result = schema.safeParse(raw);
   if (!result.success) {
-    throw new QrunError('PAYLOAD_INVALID', zodMessage(result.error, ''), {
+    throw new QrunError('PAYLOAD_INVALID', zodMessage(result.error, '', Object.keys(schema.shape).join(', ')), {
       hint: 'See docs/user-guide.md for the Sampler/Estimator V2 payload format.',
     });
   }
   return result.data;
 }
 
+/** One step of a path inside a PUB field: `[2]`, or a BindingsArray key as the parameters it binds. */
+function describeStep(step: string | number): string {
+  if (typeof step === 'number') return `[${step}]`;
+  try {
+    const names: unknown = JSON.parse(step);
+    if (Array.isArray(names) && names.every((n) => typeof n === 'string')) return ` (parameter${names.length === 1 ? '' : 's'} ${names.join(', ')})`;
+  } catch {
+    // Not a list of names: shown as the key it is.
+  }
+  return `.${step}`;
+}
+
+/** The fields of a PUB tuple, by position. */
+const PUB_FIELDS: Record<PrimitiveKind, readonly PubField[]> = {
+  sampler: ['circuit', 'parameter_values', 'shots'],
+  estimator: ['circuit', 'observables', 'parameter_values', 'precision'],
+};
+
+/**
+ * Decodes the RuntimeEncoder's envelopes; a value that does not decode is named by where it sits:
+ * the PUB and its field, then the rest of the path (which parameter names, which observable).
+ */
+function decodePayload(raw: unknown, kind: PrimitiveKind): unknown {
+  try {
+    return decodeEnvelopes(raw);
+  } catch (error) {
+    const path = error instanceof QrunError ? (error.details?.['path'] as PayloadPath | undefined) : undefined;
+    if (!(error instanceof QrunError) || path === undefined) throw error;
+    const options = { ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error, details: { ...error.details } };
+    const [top, pub, position, ...rest] = path;
+    if (top === 'pubs' && typeof pub === 'number') {
+      const field = typeof position === 'number' ? (PUB_FIELDS[kind][position] ?? 'pub') : 'pub';
+      throw new QrunError(error.code, `pubs[${pub}] ${field}${rest.map(describeStep).join('')}: ${error.message}`, {
+        ...options,
+        details: { ...options.details, pub, field },
+      });
+    }
+    const where = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
+    throw new QrunError(error.code, `${where === '' ? 'params' : where}: ${error.message}`, options);
+  }
+}
+
 export function parseSamplerParams(payload: unknown): SamplerParams {
-  const raw = decodeEnvelopes(unwrap(payload, 'sampler'));
+  const raw = decodePayload(unwrap(payload, 'sampler'), 'sampler');
   const params = checkParams(samplerParamsSchema, raw);
   return {
     kind: 'sampler',
@@ -188,7 +252,7 @@ export function parseSamplerParams(payload: unknown): SamplerParams {
 }
 
 export function parseEstimatorParams(payload: unknown): EstimatorParams {
-  const raw = decodeEnvelopes(unwrap(payload, 'estimator'));
+  const raw = decodePayload(unwrap(payload, 'estimator'), 'estimator');
   const params = checkParams(estimatorParamsSchema, raw);
   return {
     kind: 'estimator',

@@ -66,18 +66,41 @@ export function prepareSamplerPubs(params: SamplerParams, parse: ParseCircuit, o
   });
 }
 
-function measures(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === 'measure' || (op.kind === 'if' && (measures(op.then) || measures(op.else))));
+/** The first op that makes a circuit more than a unitary followed by nothing: a measurement, reset or branch. */
+function firstNonUnitary(ops: readonly Op[]): 'measure' | 'reset' | 'if' | null {
+  let found: 'reset' | 'if' | null = null;
+  const stack: (readonly Op[])[] = [ops];
+  for (let list = stack.pop(); list !== undefined; list = stack.pop()) {
+    for (const op of list) {
+      if (op.kind === 'measure') return 'measure';
+      if (op.kind === 'reset') found ??= 'reset';
+      if (op.kind === 'if') {
+        found ??= 'if';
+        stack.push(op.then, op.else);
+      }
+    }
+  }
+  return found;
 }
 
 /**
  * Qiskit's Estimators refuse circuits that measure; ignoring the measurements instead would give
  * values for a circuit other than the one sent (a measured qubit is no longer in superposition).
+ * Resets and branches on measured bits make the state depend on the shot, which no exact
+ * expectation value describes; refused here, where the error can name the PUB.
  */
 function checkEstimatorCircuit(circuit: Circuit, pub: number): void {
-  if (!measures(circuit.ops)) return;
-  throw pubError('CIRCUIT_UNSUPPORTED', pub, 'circuit', 'measures qubits; an estimator circuit must not contain measurements', {
-    hint: 'Send the circuit without them: circuit.remove_final_measurements() in Qiskit (the estimator measures each observable itself).',
+  const found = firstNonUnitary(circuit.ops);
+  if (found === null) return;
+  if (found === 'measure') {
+    throw pubError('CIRCUIT_UNSUPPORTED', pub, 'circuit', 'measures qubits; an estimator circuit must not contain measurements', {
+      hint: 'Send the circuit without them: circuit.remove_final_measurements() in Qiskit (the estimator measures each observable itself).',
+    });
+  }
+  const what = found === 'reset' ? 'resets a qubit' : 'branches on measured bits (if, while or switch)';
+  throw pubError('CIRCUIT_UNSUPPORTED', pub, 'circuit', `${what}; an estimator circuit must be unitary, so the state it measures is the same in every shot`, {
+    hint: 'Run it with the Sampler, which runs dynamic circuits shot by shot, and compute the expectation value from the counts.',
+    details: { operation: found },
   });
 }
 

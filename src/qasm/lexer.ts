@@ -6,11 +6,11 @@ import { qasmError, type Pos } from './source.js';
 
 export type DurationUnit = 'dt' | 's' | 'ms' | 'us' | 'ns';
 
-type TokenKind = 'ident' | 'int' | 'float' | 'duration' | 'string' | 'physical' | 'punct' | 'eof';
+type TokenKind = 'ident' | 'int' | 'float' | 'duration' | 'string' | 'physical' | 'punct' | 'pragma' | 'eof';
 
 export interface Token {
   readonly kind: TokenKind;
-  /** The text as written (for strings: the contents without quotes). */
+  /** The text as written (for strings: the contents without quotes; for pragmas: the rest of the line). */
   readonly text: string;
   readonly pos: Pos;
   /** Just after the token's last character: where a missing `;` belongs. */
@@ -63,6 +63,11 @@ export function tokenize(source: string): Token[] {
   const push = (kind: TokenKind, text: string, pos: Pos, value = 0, unit: DurationUnit | null = null): void => {
     tokens.push({ kind, text, pos, end: { line, column }, value, unit });
   };
+  /** Whether nothing but whitespace precedes the current character on its line. */
+  const startsLine = (): boolean => {
+    const last = tokens[tokens.length - 1];
+    return last === undefined || last.end.line < line;
+  };
   const readWhile = (re: RegExp): string => {
     let out = '';
     while (i < source.length && re.test(peekChar())) out += advance();
@@ -89,6 +94,13 @@ export function tokenize(source: string): Token[] {
       }
       advance();
       advance();
+      continue;
+    }
+    // A pragma runs to the end of its line and means nothing here; the token keeps its text.
+    if ((ch === '#' && source.startsWith('#pragma', i)) || (ch === 'p' && startsLine() && /^pragma[ \t]/.test(source.slice(i, i + 7)))) {
+      let text = '';
+      while (i < source.length && peekChar() !== '\n' && peekChar() !== '\r') text += advance();
+      push('pragma', text.replace(/^#?pragma[ \t]*/, '').trimEnd(), pos);
       continue;
     }
     if (ch === '"' || ch === "'") {

@@ -1,8 +1,10 @@
 /**
- * Parameter expressions, with OpenQASM 3 precedence: `**` binds tighter than unary minus (so
- * `-x**2` is `-(x**2)`) and is right-associative. OpenQASM 2 writes the power as `^`.
+ * Expressions, with OpenQASM 3 precedence (lowest first): `||`, `&&`, `|`, `^`, `&`, `== !=`,
+ * `< <= > >=`, `<< >>`, `+ -`, `* / %`, unary `- ! ~`, `**`. `**` binds tighter than unary minus
+ * (so `-x**2` is `-(x**2)`) and is right-associative. OpenQASM 2 writes the power as `^`.
+ * One grammar serves gate parameters and classical conditions; lowering decides what each may use.
  */
-import type { ExprNode } from './ast.js';
+import type { ArithOp, ClassicalOp, ExprNode, IndexNode } from './ast.js';
 import type { Cursor } from './cursor.js';
 import type { Pos } from './source.js';
 
@@ -23,40 +25,51 @@ function withDepth(cur: Cursor, node: ExprNode, children: readonly ExprNode[], p
   return node;
 }
 
-function bin(cur: Cursor, op: '+' | '-' | '*' | '/' | '**', left: ExprNode, right: ExprNode, pos: Pos): ExprNode {
+function bin(cur: Cursor, op: ArithOp | ClassicalOp, left: ExprNode, right: ExprNode, pos: Pos): ExprNode {
   return withDepth(cur, { kind: 'bin', op, left, right, pos }, [left, right], pos);
 }
 
+/** Binary levels from the loosest; each level's operators are left-associative. */
+const LEVELS: readonly (readonly (ArithOp | ClassicalOp)[])[] = [
+  ['||'],
+  ['&&'],
+  ['|'],
+  ['^'],
+  ['&'],
+  ['==', '!='],
+  ['<', '<=', '>', '>='],
+  ['<<', '>>'],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
+
 export function parseExpr(cur: Cursor): ExprNode {
-  return cur.nested(cur.peek().pos, () => parseAdditive(cur));
+  return cur.nested(cur.peek().pos, () => parseLevel(cur, 0));
 }
 
-function parseAdditive(cur: Cursor): ExprNode {
-  let left = parseMultiplicative(cur);
-  while (cur.isPunct('+') || cur.isPunct('-')) {
-    const tok = cur.next();
-    const right = parseMultiplicative(cur);
-    left = bin(cur, tok.text === '+' ? '+' : '-', left, right, tok.pos);
+function parseLevel(cur: Cursor, level: number): ExprNode {
+  const ops = LEVELS[level];
+  if (ops === undefined) return parseUnary(cur);
+  let left = parseLevel(cur, level + 1);
+  for (;;) {
+    const tok = cur.peek();
+    // In OpenQASM 2, `^` is the power (parsePower reads it), never xor.
+    const op = tok.kind === 'punct' && !(tok.text === '^' && cur.version === 2) ? ops.find((o) => o === tok.text) : undefined;
+    if (op === undefined) return left;
+    cur.next();
+    const right = parseLevel(cur, level + 1);
+    left = bin(cur, op, left, right, tok.pos);
   }
-  return left;
-}
-
-function parseMultiplicative(cur: Cursor): ExprNode {
-  let left = parseUnary(cur);
-  while (cur.isPunct('*') || cur.isPunct('/')) {
-    const tok = cur.next();
-    const right = parseUnary(cur);
-    left = bin(cur, tok.text === '*' ? '*' : '/', left, right, tok.pos);
-  }
-  return left;
 }
 
 function parseUnary(cur: Cursor): ExprNode {
   const tok = cur.peek();
-  if (tok.kind === 'punct' && (tok.text === '-' || tok.text === '+')) {
+  if (tok.kind === 'punct' && (tok.text === '-' || tok.text === '+' || tok.text === '!' || tok.text === '~')) {
     cur.next();
     const arg = cur.nested(tok.pos, () => parseUnary(cur));
-    return tok.text === '-' ? withDepth(cur, { kind: 'neg', arg, pos: tok.pos }, [arg], tok.pos) : arg;
+    if (tok.text === '+') return arg;
+    const node: ExprNode = tok.text === '-' ? { kind: 'neg', arg, pos: tok.pos } : { kind: 'not', op: tok.text === '!' ? '!' : '~', arg, pos: tok.pos };
+    return withDepth(cur, node, [arg], tok.pos);
   }
   return parsePower(cur);
 }
@@ -82,6 +95,10 @@ function parseAtom(cur: Cursor): ExprNode {
       throw cur.error('QASM_UNSUPPORTED', `a duration (${tok.text}) is only allowed inside delay[...]`, tok.pos);
     case 'ident': {
       cur.next();
+      if (cur.isPunct('[')) {
+        const index = parseIndex(cur);
+        return withDepth(cur, { kind: 'index', name: tok.text, index, pos: tok.pos }, indexChildren(index), tok.pos);
+      }
       if (!cur.isPunct('(')) return { kind: 'ident', name: tok.text, pos: tok.pos };
       cur.next();
       const args: ExprNode[] = [];
@@ -103,4 +120,48 @@ function parseAtom(cur: Cursor): ExprNode {
     default:
       return cur.fail('an expression (a number, a parameter name, pi, or a function call)');
   }
+}
+
+function indexChildren(index: IndexNode): ExprNode[] {
+  switch (index.kind) {
+    case 'single':
+      return [index.index];
+    case 'range':
+      return [index.start, index.end, ...(index.step === null ? [] : [index.step])];
+    case 'set':
+      return [...index.items];
+  }
+}
+
+/** `[i]`, `[a:b]`, `[a:step:b]` or `[{i, j, ...}]`, the cursor on the `[`. */
+export function parseIndex(cur: Cursor): IndexNode {
+  const open = cur.expectPunct('[', 'to open the index');
+  let index: IndexNode;
+  if (cur.isPunct('{')) {
+    index = { kind: 'set', items: parseSetItems(cur), pos: open.pos };
+  } else {
+    const first = parseExpr(cur);
+    if (cur.acceptPunct(':')) {
+      const second = parseExpr(cur);
+      index = cur.acceptPunct(':')
+        ? { kind: 'range', start: first, step: second, end: parseExpr(cur), pos: open.pos }
+        : { kind: 'range', start: first, step: null, end: second, pos: open.pos };
+    } else {
+      index = { kind: 'single', index: first, pos: first.pos };
+    }
+  }
+  cur.expectPunct(']', 'to close the index');
+  return index;
+}
+
+/** `{a, b, ...}`, the cursor on the `{`. */
+export function parseSetItems(cur: Cursor): ExprNode[] {
+  cur.expectPunct('{', 'to open the set');
+  const items: ExprNode[] = [];
+  if (!cur.isPunct('}')) {
+    do items.push(parseExpr(cur));
+    while (cur.acceptPunct(','));
+  }
+  cur.expectPunct('}', 'to close the set');
+  return items;
 }

@@ -1,27 +1,27 @@
 /**
- * Recursive-descent parser for the OpenQASM 3 subset Qiskit emits and for OpenQASM 2. Both versions
+ * Recursive-descent parser for the OpenQASM 3 subset Qiskit emits (gates, modifiers, if/else, for,
+ * while, switch, classical values, aliases) and for OpenQASM 2. Both versions
  * share one grammar; the version only decides which words are keywords (an OpenQASM 2 program may
  * name a register `bit`) and whether `^` means power.
  */
 import type {
   BarrierNode,
-  ConditionNode,
+  ClassicalType,
+  ExprNode,
   GateCallNode,
-  IndexNode,
+  LoopSetNode,
   ModifierNode,
   OperandNode,
   ProgramNode,
   StatementNode,
+  SwitchCaseNode,
 } from './ast.js';
 import { Cursor } from './cursor.js';
 import { tokenize, type Token } from './lexer.js';
-import { parseExpr } from './parse-expr.js';
+import { parseExpr, parseIndex, parseSetItems } from './parse-expr.js';
 
 /** OpenQASM 3 words that start statements this project does not support, with what to say about them. */
 const UNSUPPORTED_V3: Readonly<Record<string, string>> = {
-  switch: "'switch' statements are not supported; use if/else",
-  for: "'for' loops are not supported; unroll the loop",
-  while: "'while' loops are not supported",
   def: "subroutines ('def') are not supported",
   defcal: "pulse calibrations ('defcal') are not supported",
   cal: "pulse calibrations ('cal') are not supported",
@@ -29,16 +29,14 @@ const UNSUPPORTED_V3: Readonly<Record<string, string>> = {
   box: "'box' is not supported",
   extern: "'extern' functions are not supported",
   return: "'return' is not supported outside subroutines",
-  break: "'break' is not supported",
-  continue: "'continue' is not supported",
   end: "'end' is not supported",
-  pragma: "pragmas are not supported",
   output: "'output' declarations are not supported",
-  let: "aliases ('let') are not supported",
 };
 
-/** Classical types other than bit: declaring variables of them is out of scope. */
-const CLASSICAL_TYPES = new Set(['const', 'int', 'uint', 'float', 'angle', 'bool', 'complex', 'duration', 'stretch', 'array']);
+/** Classical types whose variables hold one number (or truth value) this project can track. */
+const VALUE_TYPES = new Set<ClassicalType>(['int', 'uint', 'float', 'angle', 'bool']);
+/** Classical types declaring variables of which is out of scope. */
+const OTHER_TYPES = new Set(['complex', 'duration', 'stretch', 'array']);
 
 const MODIFIERS = new Set(['inv', 'pow', 'ctrl', 'negctrl']);
 
@@ -79,6 +77,13 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
   if (tok.kind === 'punct' && tok.text === '@' && cur.version === 3) {
     throw cur.error('QASM_UNSUPPORTED', 'annotations (@...) are not supported', tok.pos);
   }
+  if (tok.kind === 'pragma') {
+    cur.next();
+    return { kind: 'pragma', text: tok.text, pos: tok.pos };
+  }
+  if (tok.kind === 'punct' && tok.text === '{' && cur.version === 3 && !ctx.inGate) {
+    return { kind: 'block', body: parseBranch(cur), pos: tok.pos };
+  }
   if (tok.kind !== 'ident') return cur.fail('a statement');
   const word = tok.text;
   const v3 = cur.version === 3;
@@ -114,12 +119,13 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
       cur.next();
       const name = cur.expectIdent('a register name');
       cur.expectPunct('[', `after the register name (${word} name[size];)`);
-      const size = cur.expectInt('a register size');
+      const sizeTok = cur.expectInt('a register size');
       cur.expectPunct(']', 'after the register size');
       cur.expectPunct(';', 'after the declaration');
+      const size: ExprNode = { kind: 'num', value: sizeTok.value, pos: sizeTok.pos };
       return word === 'qreg'
-        ? { kind: 'qubits', name: name.text, size: size.value, pos: name.pos }
-        : { kind: 'bits', name: name.text, size: size.value, measure: null, pos: name.pos };
+        ? { kind: 'qubits', name: name.text, size, pos: name.pos }
+        : { kind: 'bits', name: name.text, size, measure: null, pos: name.pos };
     }
     case 'gate':
       onlyTop('a gate definition');
@@ -158,18 +164,22 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
   if (v3) {
     const unsupported = UNSUPPORTED_V3[word];
     if (unsupported !== undefined) throw cur.error('QASM_UNSUPPORTED', unsupported, tok.pos);
-    if (CLASSICAL_TYPES.has(word)) {
+    if (OTHER_TYPES.has(word)) {
       throw cur.error(
         'QASM_UNSUPPORTED',
-        `classical declarations ('${word}') are not supported; only bit, qubit and input float are`,
+        `classical declarations of type '${word}' are not supported; int, uint, float, angle and bool are`,
         tok.pos,
       );
+    }
+    if (word === 'const' || VALUE_TYPES.has(word as ClassicalType)) {
+      notInGate('a classical declaration');
+      return parseClassical(cur);
     }
     switch (word) {
       case 'qubit': {
         onlyTop('a qubit declaration');
         cur.next();
-        const size = parseDesignator(cur, 'a register size');
+        const size = parseDesignator(cur);
         const name = cur.expectIdent('a qubit register name');
         cur.expectPunct(';', 'after the declaration');
         return { kind: 'qubits', name: name.text, size, pos: name.pos };
@@ -177,7 +187,7 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
       case 'bit': {
         onlyTop('a bit declaration');
         cur.next();
-        const size = parseDesignator(cur, 'a register size');
+        const size = parseDesignator(cur);
         const name = cur.expectIdent('a bit register name');
         let measure: OperandNode | null = null;
         if (cur.acceptPunct('=')) {
@@ -193,6 +203,36 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
       case 'input':
         onlyTop('an input declaration');
         return parseInput(cur);
+      case 'let': {
+        notInGate('an alias');
+        cur.next();
+        const name = cur.expectIdent('an alias name after let');
+        cur.expectPunct('=', 'after the alias name (let a = q[0:2];)');
+        const parts = [parseOperand(cur)];
+        while (cur.acceptPunct('++')) parts.push(parseOperand(cur));
+        cur.expectPunct(';', 'after the alias');
+        return { kind: 'alias', name: name.text, parts, pos: name.pos };
+      }
+      case 'for':
+        notInGate("'for'");
+        return parseFor(cur);
+      case 'while': {
+        notInGate("'while'");
+        cur.next();
+        cur.expectPunct('(', 'after while');
+        const condition = parseExpr(cur);
+        cur.expectPunct(')', 'to close the while condition');
+        return { kind: 'while', condition, body: parseBranch(cur), pos: tok.pos };
+      }
+      case 'switch':
+        notInGate("'switch'");
+        return parseSwitch(cur);
+      case 'break':
+      case 'continue':
+        notInGate(`'${word}'`);
+        cur.next();
+        cur.expectPunct(';', `after ${word}`);
+        return { kind: word, pos: tok.pos };
       case 'delay': {
         notInGate("'delay'");
         cur.next();
@@ -211,23 +251,121 @@ function parseStatement(cur: Cursor, ctx: Context): StatementNode {
     }
   }
 
-  // An identifier followed by `=` or `[` is an assignment; the only one supported stores a measurement.
+  // An identifier followed by `=` or `[` is an assignment: of a measurement to bits, or of a value
+  // to a classical variable.
   if (cur.isPunct('[', 1) || cur.isPunct('=', 1)) {
     notInGate('an assignment');
-    return parseMeasureAssignment(cur);
+    return parseAssignment(cur);
   }
   const next = cur.peek(1);
-  if (next.kind === 'punct' && next.text.length > 1 && next.text.endsWith('=') && next.text !== '==') {
-    throw cur.error('QASM_UNSUPPORTED', `classical assignment ('${next.text}') is not supported`, next.pos);
+  if (next.kind === 'punct' && next.text.length > 1 && next.text.endsWith('=') && !['==', '!=', '<=', '>='].includes(next.text)) {
+    notInGate('an assignment');
+    if (!v3) throw cur.error('QASM_UNSUPPORTED', `classical assignment ('${next.text}') is not supported`, next.pos);
+    cur.next();
+    cur.next();
+    const value = parseExpr(cur);
+    cur.expectPunct(';', 'after the assignment');
+    return { kind: 'assign', name: word, op: next.text, value, pos: tok.pos };
   }
   return parseGateCall(cur);
 }
 
-function parseDesignator(cur: Cursor, what: string): number | null {
+/** `[size]` after qubit/bit, or nothing (a single qubit or bit). */
+function parseDesignator(cur: Cursor): ExprNode | null {
   if (!cur.acceptPunct('[')) return null;
-  const size = cur.expectInt(what);
-  cur.expectPunct(']', `after the ${what}`);
-  return size.value;
+  const size = parseExpr(cur);
+  cur.expectPunct(']', 'after the register size');
+  return size;
+}
+
+/** `[const] int[32] name [= value];` */
+function parseClassical(cur: Cursor): StatementNode {
+  const first = cur.peek();
+  const constant = cur.isWord('const');
+  if (constant) cur.next();
+  const typeTok = cur.expectIdent('a type (int, uint, float, angle or bool)');
+  if (!VALUE_TYPES.has(typeTok.text as ClassicalType)) {
+    throw cur.error('QASM_UNSUPPORTED', `classical declarations of type '${typeTok.text}' are not supported; int, uint, float, angle and bool are`, typeTok.pos);
+  }
+  // The width changes nothing for the values this project tracks (integers below 2^53, doubles).
+  if (cur.acceptPunct('[')) {
+    parseExpr(cur);
+    cur.expectPunct(']', 'after the type width');
+  }
+  const name = cur.expectIdent('a variable name');
+  let init: ExprNode | null = null;
+  if (cur.acceptPunct('=')) {
+    if (cur.isWord('measure')) {
+      throw cur.error('QASM_UNSUPPORTED', `a measurement can only be stored in bits, not in ${typeTok.text} '${name.text}'`, cur.peek().pos);
+    }
+    init = parseExpr(cur);
+  } else if (constant) {
+    cur.fail(`'=' and a value for the constant ${name.text}`);
+  }
+  cur.expectPunct(';', 'after the declaration');
+  return { kind: 'classical', type: typeTok.text as ClassicalType, constant, name: name.text, init, pos: constant ? first.pos : name.pos };
+}
+
+/** `for int i in [0:2] {...}`, `for uint i in {1, 4} {...}`; the type may be left out, as older programs do. */
+function parseFor(cur: Cursor): StatementNode {
+  const kw = cur.next();
+  let type: ClassicalType | null = null;
+  if (cur.peek().kind === 'ident' && !cur.isWord('in', 1) && VALUE_TYPES.has(cur.peek().text as ClassicalType)) {
+    type = cur.next().text as ClassicalType;
+    if (cur.acceptPunct('[')) {
+      parseExpr(cur);
+      cur.expectPunct(']', 'after the type width');
+    }
+  }
+  const variable = cur.expectIdent('a loop variable name');
+  if (!cur.isWord('in')) cur.fail("'in' after the loop variable (for int i in [0:3] { ... })");
+  cur.next();
+  const start = cur.peek();
+  let set: LoopSetNode;
+  if (cur.isPunct('[')) {
+    const index = parseIndex(cur);
+    if (index.kind !== 'range') throw cur.error('QASM_SYNTAX', 'a loop range needs a colon: [start:end] or [start:step:end]', start.pos);
+    set = { kind: 'range', start: index.start, step: index.step, end: index.end, pos: start.pos };
+  } else if (cur.isPunct('{')) {
+    set = { kind: 'set', items: parseSetItems(cur), pos: start.pos };
+  } else {
+    set = { kind: 'expr', value: parseExpr(cur), pos: start.pos };
+  }
+  return { kind: 'for', type, variable: variable.text, set, body: parseBranch(cur), pos: kw.pos };
+}
+
+/** `switch (x) { case 0 { ... } case 1, 2 { ... } default { ... } }` */
+function parseSwitch(cur: Cursor): StatementNode {
+  const kw = cur.next();
+  cur.expectPunct('(', 'after switch');
+  const target = parseExpr(cur);
+  cur.expectPunct(')', 'to close the switch target');
+  cur.expectPunct('{', 'to open the switch body');
+  const cases: SwitchCaseNode[] = [];
+  while (!cur.isPunct('}')) {
+    const tok = cur.peek();
+    if (cur.isWord('default')) {
+      cur.next();
+      if (cases.some((c) => c.values.length === 0)) throw cur.error('QASM_SEMANTIC', 'a switch has at most one default', tok.pos);
+      cases.push({ values: [], body: parseCaseBody(cur), pos: tok.pos });
+    } else if (cur.isWord('case')) {
+      cur.next();
+      const values: ExprNode[] = [];
+      do values.push(parseExpr(cur));
+      while (cur.acceptPunct(','));
+      cases.push({ values, body: parseCaseBody(cur), pos: tok.pos });
+    } else {
+      cur.fail("'case', 'default' or '}' in the switch body");
+    }
+  }
+  cur.next();
+  if (cases.length === 0) throw cur.error('QASM_SEMANTIC', 'a switch needs at least one case', kw.pos);
+  return { kind: 'switch', target, cases, pos: kw.pos };
+}
+
+function parseCaseBody(cur: Cursor): StatementNode[] {
+  if (!cur.isPunct('{')) cur.fail("'{' to open the case body");
+  return parseBranch(cur);
 }
 
 function parseInput(cur: Cursor): StatementNode {
@@ -236,7 +374,7 @@ function parseInput(cur: Cursor): StatementNode {
   if (type.text !== 'float' && type.text !== 'angle') {
     throw cur.error('QASM_UNSUPPORTED', `inputs of type '${type.text}' are not supported; use input float[64]`, type.pos);
   }
-  parseDesignator(cur, 'a type width');
+  parseDesignator(cur);
   const name = cur.expectIdent('a parameter name');
   cur.expectPunct(';', 'after the input declaration');
   return { kind: 'input', name: name.text, pos: name.pos };
@@ -308,22 +446,14 @@ function parseModifier(cur: Cursor): ModifierNode {
       modifier = { kind: 'pow', exponent, pos: tok.pos };
       break;
     }
-    case 'ctrl': {
-      let count = 1;
+    default: {
+      let count: ExprNode | null = null;
       if (cur.acceptPunct('(')) {
-        const n = cur.expectInt('a control count');
+        count = parseExpr(cur);
         cur.expectPunct(')', 'after the control count');
-        count = n.value;
       }
-      modifier = { kind: 'ctrl', count, pos: tok.pos };
-      break;
+      modifier = { kind: tok.text === 'ctrl' ? 'ctrl' : 'negctrl', count, pos: tok.pos };
     }
-    default:
-      modifier = { kind: 'negctrl', pos: tok.pos };
-      if (cur.acceptPunct('(')) {
-        cur.expectInt('a control count');
-        cur.expectPunct(')', 'after the control count');
-      }
   }
   cur.expectPunct('@', `after the '${tok.text}' modifier`);
   return modifier;
@@ -336,16 +466,21 @@ function parseBarrier(cur: Cursor): BarrierNode {
   return { kind: 'barrier', operands, pos: tok.pos };
 }
 
-/** `c[0] = measure q[0];` and `c = measure q;` */
-function parseMeasureAssignment(cur: Cursor): StatementNode {
+/** `c[0] = measure q[0];`, `c = measure q;`, and `x = expr;` for a classical variable. */
+function parseAssignment(cur: Cursor): StatementNode {
   const target = parseOperand(cur);
   const eq = cur.peek();
   if (eq.kind === 'punct' && eq.text !== '=' && eq.text.endsWith('=') && eq.text !== '==') {
-    throw cur.error('QASM_UNSUPPORTED', `classical assignment ('${eq.text}') is not supported`, eq.pos);
+    throw cur.error('QASM_UNSUPPORTED', `classical assignment ('${eq.text}') is not supported here`, eq.pos);
   }
   cur.expectPunct('=', 'in the assignment (c[0] = measure q[0];)');
   if (!cur.isWord('measure')) {
-    throw cur.error('QASM_UNSUPPORTED', 'classical assignment is not supported; only c = measure q; is', cur.peek().pos);
+    if (cur.version === 2 || target.kind !== 'ref' || target.index !== null) {
+      throw cur.error('QASM_UNSUPPORTED', 'classical assignment is not supported here; only c = measure q; and x = value; for a classical variable x are', cur.peek().pos);
+    }
+    const value = parseExpr(cur);
+    cur.expectPunct(';', 'after the assignment');
+    return { kind: 'assign', name: target.name, op: '=', value, pos: target.pos };
   }
   const kw = cur.next();
   const source = parseOperand(cur);
@@ -356,7 +491,7 @@ function parseMeasureAssignment(cur: Cursor): StatementNode {
 function parseIf(cur: Cursor): StatementNode {
   const kw = cur.next();
   cur.expectPunct('(', 'after if');
-  const condition = parseCondition(cur);
+  const condition = parseExpr(cur);
   cur.expectPunct(')', 'to close the if condition');
   const then = parseBranch(cur);
   let otherwise: StatementNode[] = [];
@@ -367,6 +502,7 @@ function parseIf(cur: Cursor): StatementNode {
   return { kind: 'if', condition, then, else: otherwise, pos: kw.pos };
 }
 
+/** A body: `{ ... }` or a single statement. */
 function parseBranch(cur: Cursor): StatementNode[] {
   const pos = cur.peek().pos;
   return cur.nested(pos, () => {
@@ -380,28 +516,6 @@ function parseBranch(cur: Cursor): StatementNode[] {
     cur.next();
     return body;
   });
-}
-
-function parseCondition(cur: Cursor): ConditionNode {
-  const pos = cur.peek().pos;
-  const negated = cur.acceptPunct('!');
-  const target = parseOperand(cur);
-  if (target.kind === 'physical') throw cur.error('QASM_SEMANTIC', 'a condition must test a bit or a bit register, not a qubit', target.pos);
-  const op = cur.peek();
-  if (op.kind === 'punct' && (op.text === '==' || op.text === '!=')) {
-    if (negated) throw cur.error('QASM_UNSUPPORTED', "'!' combined with a comparison is not supported", op.pos);
-    cur.next();
-    const v = cur.peek();
-    let value: number;
-    if (v.kind === 'ident' && (v.text === 'true' || v.text === 'false')) value = v.text === 'true' ? 1 : 0;
-    else value = cur.expectInt('an integer to compare with').value;
-    if (v.kind === 'ident') cur.next();
-    return { target, value, negated: op.text === '!=', pos };
-  }
-  if (op.kind === 'punct' && ['<', '>', '<=', '>=', '&&', '||'].includes(op.text)) {
-    throw cur.error('QASM_UNSUPPORTED', `conditions with '${op.text}' are not supported; use == or !=`, op.pos);
-  }
-  return { target, value: null, negated, pos };
 }
 
 function parseOperands(cur: Cursor, what: string): OperandNode[] {
@@ -420,25 +534,6 @@ function parseOperand(cur: Cursor, what = 'a qubit or bit (q, q[0] or $0)'): Ope
   }
   if (tok.kind !== 'ident') cur.fail(what);
   cur.next();
-  let index: IndexNode | null = null;
-  if (cur.isPunct('[')) {
-    const open = cur.next();
-    if (cur.isPunct('{')) throw cur.error('QASM_UNSUPPORTED', 'index sets ({...}) are not supported', cur.peek().pos);
-    const first = cur.expectInt('an index');
-    if (cur.acceptPunct(':')) {
-      const second = cur.expectInt('the end of the range');
-      let step = 1;
-      let end = second.value;
-      if (cur.acceptPunct(':')) {
-        step = second.value;
-        end = cur.expectInt('the end of the range').value;
-        if (step === 0) throw cur.error('QASM_SEMANTIC', 'a range step must not be zero', second.pos);
-      }
-      index = { kind: 'range', start: first.value, step, end, pos: open.pos };
-    } else {
-      index = { kind: 'single', index: first.value, pos: first.pos };
-    }
-    cur.expectPunct(']', 'to close the index');
-  }
+  const index = cur.isPunct('[') ? parseIndex(cur) : null;
   return { kind: 'ref', name: tok.text, index, pos: tok.pos };
 }

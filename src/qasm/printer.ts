@@ -124,6 +124,7 @@ export function printQasm3(circuit: Circuit): string {
           break;
         }
         case 'if':
+          if (op.loopLimit !== undefined) throw printError(`the iteration limit of the while loop at line ${op.loopLimit.line} has no OpenQASM form`);
           emitIf(op.condition.clbits, op.condition.value, op.then, op.else, indent);
           break;
       }

@@ -11,7 +11,7 @@ export interface Pos {
   readonly column: number;
 }
 
-export type QasmErrorCode = Extract<ErrorCode, 'QASM_SYNTAX' | 'QASM_SEMANTIC' | 'QASM_UNSUPPORTED' | 'CIRCUIT_TOO_LARGE'>;
+export type QasmErrorCode = Extract<ErrorCode, 'QASM_SYNTAX' | 'QASM_SEMANTIC' | 'QASM_UNSUPPORTED' | 'QASM_LOOP_LIMIT' | 'CIRCUIT_TOO_LARGE'>;
 
 /** Lines longer than this are shown as a window around the column (minified payloads exist). */
 const EXCERPT_WIDTH = 100;

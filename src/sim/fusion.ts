@@ -99,6 +99,10 @@ export function fuse(ops: readonly BoundOp[], numQubits: number): Instr[] {
         lastDense.fill(null);
         break;
       }
+      case 'limit':
+        for (let q = 0; q < numQubits; q++) flush(q);
+        out.push({ op: 'limit', limit: op.limit });
+        break;
     }
   }
   for (let q = 0; q < numQubits; q++) flush(q);

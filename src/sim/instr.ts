@@ -3,6 +3,7 @@
  * run. Kept apart from program.ts (which builds them) and fusion.ts (which rewrites them), so neither
  * imports the other's types back.
  */
+import type { LoopLimit } from '../circuit/ir.js';
 import type { Structured } from './gates.js';
 import type { Matrix } from './matrix.js';
 
@@ -24,7 +25,9 @@ export type BoundOp =
       readonly value: number;
       readonly then: readonly BoundOp[];
       readonly else: readonly BoundOp[];
-    };
+    }
+  /** A while loop still running after its last allowed iteration: the shot fails. */
+  | { readonly kind: 'limit'; readonly limit: LoopLimit };
 
 export type Instr =
   | { readonly op: 'unitary'; readonly qubits: readonly number[]; readonly structured: Structured }
@@ -37,6 +40,7 @@ export type Instr =
       readonly then: readonly Instr[];
       readonly else: readonly Instr[];
     }
+  | { readonly op: 'limit'; readonly limit: LoopLimit }
   /** Pauli error on all `qubits` jointly with total probability p (see noise.ts for the convention). */
   | { readonly op: 'depolarize'; readonly qubits: readonly number[]; readonly p: number }
   | { readonly op: 'damp'; readonly qubit: number; readonly gamma: number };

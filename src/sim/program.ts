@@ -99,8 +99,8 @@ function bindOps(circuit: Circuit, values: readonly number[]): BoundOp[] {
             kind: 'if',
             clbits: op.condition.clbits,
             value: op.condition.value,
-            then: bindList(op.then),
-            else: bindList(op.else),
+            then: op.loopLimit === undefined ? bindList(op.then) : [{ kind: 'limit', limit: op.loopLimit }],
+            else: op.loopLimit === undefined ? bindList(op.else) : [],
           });
           break;
         case 'barrier':
@@ -154,6 +154,9 @@ function lowerNoisy(ops: readonly BoundOp[], noise: NoiseModel | undefined): Ins
           then: lowerNoisy(op.then, noise),
           else: lowerNoisy(op.else, noise),
         });
+        break;
+      case 'limit':
+        out.push({ op: 'limit', limit: op.limit });
         break;
     }
   }

@@ -2,7 +2,8 @@
  * Executes a Program on a statevector, one shot (or trajectory) at a time, and decides whether a
  * circuit can instead be sampled from a single final state.
  */
-import type { Circuit } from '../circuit/ir.js';
+import { LOOP_LIMIT_HINT, type Circuit } from '../circuit/ir.js';
+import { QrunError } from '../errors.js';
 import type { NoiseModel } from './api.js';
 import { applyStructured } from './kernels.js';
 import { measureQubit, resetQubit } from './measure.js';
@@ -108,6 +109,13 @@ export function execute(state: Float64Array, instrs: readonly Instr[], ctx: Exec
         });
         execute(state, value === ins.value ? ins.then : ins.else, ctx);
         break;
+      }
+      case 'limit': {
+        const { iterations, line, column } = ins.limit;
+        throw new QrunError('QASM_LOOP_LIMIT', `the while loop at line ${line}, column ${column} was still running after ${iterations} iterations in a shot, the most supported`, {
+          hint: LOOP_LIMIT_HINT,
+          details: { line, column, iterations },
+        });
       }
       case 'depolarize':
         depolarize(state, n, ins.qubits, ins.p, rng);

@@ -45,7 +45,7 @@ function refuseInexact(batch: Batch, target: Pick<AerTarget, 'name' | 'settings'
 export function checkAerBatch(batch: Batch, target: Pick<AerTarget, 'name' | 'metadata' | 'settings'>): void {
   const experiments = [...batch.sampler, ...batch.estimator].reduce((n, pub) => n + size(pub.shape), 0);
   // The worker runs the printed circuit as it is: its physical qubits are Aer's qubits.
-  for (const pub of [...batch.sampler, ...batch.estimator]) checkCircuitFits(pub.circuit, target.metadata, { shots: pub.shots, experiments }, target.name);
+  for (const pub of [...batch.sampler, ...batch.estimator]) checkCircuitFits(pub.circuit, target.metadata, { shots: pub.shots, experiments, pub: pub.index }, target.name);
   refuseInexact(batch, target);
 }
 

@@ -26,5 +26,5 @@ export function checkRemoteBatch(batch: Batch, metadata: BackendMetadata, backen
   const experiments = [...batch.sampler, ...batch.estimator].reduce((n, pub) => n + size(pub.shape), 0);
   for (const pub of batch.estimator) refuseExact(pub, backend);
   // On a QPU the circuit's physical qubits are the device's: no compaction, unlike the simulator.
-  for (const pub of [...batch.sampler, ...batch.estimator]) checkCircuitFits(pub.circuit, metadata, { shots: pub.shots, experiments }, backend);
+  for (const pub of [...batch.sampler, ...batch.estimator]) checkCircuitFits(pub.circuit, metadata, { shots: pub.shots, experiments, pub: pub.index }, backend);
 }

@@ -30,8 +30,8 @@ export interface LocalRunContext {
  * The simulator holds only the qubits a circuit uses (physical qubits are compacted), so it is
  * checked on the compact circuit: `$120` alone fits a 5-qubit simulator.
  */
-function checkFits(circuit: Circuit, ctx: LocalRunContext, shots: number, experiments: number): void {
-  checkCircuitFits({ ...circuit, physicalQubits: null }, ctx.metadata, { shots, experiments }, ctx.backendName);
+function checkFits(circuit: Circuit, ctx: LocalRunContext, shots: number, experiments: number, pub: number): void {
+  checkCircuitFits({ ...circuit, physicalQubits: null }, ctx.metadata, { shots, experiments, pub }, ctx.backendName);
 }
 
 function runMetadata(ctx: LocalRunContext): Record<string, unknown> {
@@ -40,7 +40,7 @@ function runMetadata(ctx: LocalRunContext): Record<string, unknown> {
 
 async function runSamplerLocal(pubs: readonly PreparedSamplerPub[], ctx: LocalRunContext): Promise<SamplerOutcome> {
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
-  for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
+  for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total, pub.index);
   let done = 0;
   const copies = copyNumbers(pubs);
   const outcomes: SamplerPubOutcome[] = [];
@@ -82,7 +82,7 @@ const IDENTITY = /^I*$/;
  */
 async function runEstimatorLocal(pubs: readonly PreparedEstimatorPub[], ctx: LocalRunContext): Promise<EstimatorOutcome> {
   const total = pubs.reduce((n, pub) => n + size(pub.shape), 0);
-  for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total);
+  for (const pub of pubs) checkFits(pub.circuit, ctx, pub.shots, total, pub.index);
   let done = 0;
   const copies = copyNumbers(pubs);
   const outcomes: EstimatorPubOutcome[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendMetadata } from '../../../src/backends/metadata.js';
-import { checkCircuitFits } from '../../../src/circuit/fit.js';
+import { checkCircuitFits, checkPubsFit } from '../../../src/circuit/fit.js';
 import type { Circuit, Op } from '../../../src/circuit/ir.js';
 import { QrunError } from '../../../src/errors.js';
 
@@ -75,5 +75,30 @@ describe('checkCircuitFits', () => {
   it('reports the first violation in a fixed order: qubits, then gates, then shots', () => {
     expect(violation(circuit(7, [gate('ccx', 0, 1, 2)]), { shots: 9999, experiments: 1 })).toMatch(/^needs 7 qubits/);
     expect(violation(circuit(3, [gate('ccx', 0, 1, 2)]), { shots: 9999, experiments: 1 })).toMatch(/^gate ccx/);
+  });
+
+  it('names the PUB when the caller gives its index, in the message and the details', () => {
+    let caught: unknown;
+    try {
+      checkCircuitFits(circuit(3, [gate('cx', 0, 2)]), IBM_X, { shots: 100, experiments: 1, pub: 4 }, 'ibm_x');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(QrunError);
+    expect((caught as QrunError).message).toBe('pubs[4] circuit: cx on 0–2 not in coupling map of ibm_x');
+    expect((caught as QrunError).details).toMatchObject({ backend: 'ibm_x', pub: 4, gate: 'cx' });
+  });
+
+  it('checkPubsFit checks each PUB of a task, naming the one that does not fit, and counts experiments over all', () => {
+    const ok = { circuit: circuit(2, [gate('cx', 0, 1)]), shots: 100, elements: 4 };
+    expect(() => checkPubsFit([{ index: 0, ...ok }, { index: 1, ...ok, circuit: circuit(6, []) }], IBM_X, 'ibm_x')).toThrow(/^pubs\[1\] circuit: needs 6 qubits, ibm_x has 5$/);
+    expect(() => checkPubsFit([{ index: 0, ...ok }, { index: 1, ...ok }, { index: 2, ...ok }], IBM_X, 'ibm_x')).toThrow(/^pubs\[0\] circuit: needs 12 circuit executions/);
+    expect(() => checkPubsFit([{ index: 0, ...ok }, { index: 1, ...ok }], IBM_X, 'ibm_x')).not.toThrow();
+  });
+
+  it('finds a gate outside the basis in a while loop unrolled a thousand ifs deep', () => {
+    let ops: Op[] = [gate('h', 0)];
+    for (let i = 0; i < 1000; i++) ops = [{ kind: 'if', condition: { clbits: [0], value: 1 }, then: [gate('x', 0), ...ops], else: [] }];
+    expect(violation(circuit(1, ops))).toMatch(/^gate h not in basis/);
   });
 });

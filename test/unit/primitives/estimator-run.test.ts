@@ -134,4 +134,14 @@ describe('estimator on the built-in simulator', () => {
     expect(error.message).toMatch(/^pubs\[1\] circuit: measures qubits/);
     expect(error.hint).toMatch(/remove_final_measurements/);
   });
+
+  it('refuses a reset or a branch on measured bits naming the PUB, before any engine runs', async () => {
+    const reset = await failure(() => estimate([[BELL_STATE, 'ZZ'], [BELL_STATE, 'XX'], [`${BELL_STATE}reset q[0];\n`, 'ZI']]));
+    expect(reset.code).toBe('CIRCUIT_UNSUPPORTED');
+    expect(reset.message).toMatch(/^pubs\[2\] circuit: resets a qubit; an estimator circuit must be unitary/);
+    expect(reset.details).toMatchObject({ pub: 2, field: 'circuit', operation: 'reset' });
+    const branch = await failure(() => estimate([[`${BELL_STATE}bit c;\nif (c) x q[0];\n`, 'ZZ']]));
+    expect(branch.message).toMatch(/^pubs\[0\] circuit: branches on measured bits \(if, while or switch\)/);
+    expect(branch.hint).toMatch(/Sampler/);
+  });
 });

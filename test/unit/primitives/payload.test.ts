@@ -63,6 +63,25 @@ describe('parseSamplerParams', () => {
     [{ pubs: [[QASM, null, 1, 2]], version: 2 }, /pubs\[0\] pub: has 4 elements/, { pub: 0, field: 'pub' }],
     [{ pubs: [[{ __type__: 'QuantumCircuit', __value__: 'x' }]], version: 2 }, /QPY/, { pub: 0, field: 'circuit' }],
     [{ pubs: [['  ']], version: 2 }, /empty string/, { pub: 0, field: 'circuit' }],
+    // Top-level fields in the project's own words, whatever zod found.
+    [{ pubs: QASM, version: 2 }, /^pubs: must be a list of PUBs, each \[circuit, parameter values\?, shots\?\], got the string/, undefined],
+    [{ version: 2 }, /^pubs: is required: a list of PUBs, each \[circuit, parameter values\?, shots\?\]/, undefined],
+    [{ pubs: [], version: 2 }, /^pubs: must hold at least one PUB \[circuit, parameter values\?, shots\?\]/, undefined],
+    [{ pubs: [[QASM]], version: 2, shots: 1.5 }, /^shots: must be a positive integer \(the shots of every PUB that gives none\) or null, got number 1.5$/, undefined],
+    [{ pubs: [[QASM]], version: 2, shots: '100' }, /^shots: must be a positive integer .* got the string "100"$/, undefined],
+    [{ pubs: [[QASM]], version: 2, support_qiskit: 'yes' }, /^support_qiskit: must be true or false, got the string "yes"$/, undefined],
+    [{ pubs: [[QASM]], version: 2, shot: 5 }, /^params: unknown field shot \(params hold pubs, version, shots, support_qiskit, options\)$/, undefined],
+    // ndarray envelopes that do not decode, named by PUB, field and parameter.
+    [
+      { pubs: [[QASM], [QASM, { __type__: 'ndarray', __value__: 'not base64 zlib' }]], version: 2 },
+      /^pubs\[1\] parameter_values: ndarray: __value__ is not base64 of zlib-compressed data/,
+      { pub: 1, field: 'parameter_values', path: ['pubs', 1, 1] },
+    ],
+    [
+      { pubs: [[QASM, { __type__: 'BindingsArray', __value__: { data: { '["a", "b"]': { __type__: 'ndarray', __value__: 'eJwLAA==' } } } }]], version: 2 },
+      /^pubs\[0\] parameter_values \(parameters a, b\): ndarray: /,
+      { pub: 0, field: 'parameter_values' },
+    ],
   ])('names the bad field in %j', (payload, message, details) => {
     const error = codeOf(() => parseSamplerParams(payload));
     expect(error.code).toBe('PAYLOAD_INVALID');
@@ -93,7 +112,14 @@ describe('parseEstimatorParams', () => {
     [{ pubs: [[QASM]], version: 2 }, 'PAYLOAD_INVALID', /pubs\[0\] observables: are missing/],
     [{ pubs: [[QASM, 'Z'], [QASM, 'Q']], version: 2 }, 'OBSERVABLE_INVALID', /pubs\[1\] observables: label "Q"/],
     [{ pubs: [[QASM, 'Z', null, -0.1]], version: 2 }, 'PAYLOAD_INVALID', /pubs\[0\] precision: is number -0.1/],
-    [{ pubs: [[QASM, 'Z']], version: 2, precision: -1 }, 'PAYLOAD_INVALID', /precision:/],
+    [{ pubs: [[QASM, 'Z']], version: 2, precision: -1 }, 'PAYLOAD_INVALID', /^precision: must be a number ≥ 0 \(the target standard error of every PUB that gives none; 0: exact values\) or null, got number -1$/],
+    [{ pubs: [[QASM, 'Z']], version: 2, resilience_level: 3 }, 'PAYLOAD_INVALID', /^resilience_level: must be 0, 1 or 2, got number 3$/],
+    [{ pubs: 'Z', version: 2 }, 'PAYLOAD_INVALID', /^pubs: must be a list of PUBs, each \[circuit, observables, parameter values\?, precision\?\]/],
+    [
+      { pubs: [[QASM, [{ Z: 1 }, { __type__: 'ndarray', __value__: '!!' }]]], version: 2 },
+      'PAYLOAD_INVALID',
+      /^pubs\[0\] observables\[1\]: ndarray: __value__ is not base64/,
+    ],
     [{ program_id: 'sampler', parameters: { pubs: [[QASM]], version: 2 } }, 'PAYLOAD_PROGRAM_MISMATCH', /qrun estimate/],
   ])('refuses %j', (payload, code, message) => {
     const error = codeOf(() => parseEstimatorParams(payload));

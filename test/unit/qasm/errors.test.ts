@@ -89,17 +89,20 @@ describe('OpenQASM errors name line:column, show the line with a caret, and say 
     it('an include other than stdgates.inc / qelib1.inc', () => {
       expect(expectQasmError('OPENQASM 3.0;\ninclude "mygates.inc";\n', 'QASM_UNSUPPORTED', 2, 1).message).toContain('cannot include "mygates.inc"');
     });
-    it('switch', () => {
-      expectQasmError(`${HEAD}bit[2] c;\nswitch (c) { case 0 { } }\n`, 'QASM_UNSUPPORTED', 4, 1);
+    it('subroutines', () => {
+      expectQasmError(`${HEAD}def f() { }\n`, 'QASM_UNSUPPORTED', 3, 1);
     });
-    it('classical declarations', () => {
-      expectQasmError(`${HEAD}int[32] n = 3;\n`, 'QASM_UNSUPPORTED', 3, 1);
+    it('classical declarations of types that hold more than one number', () => {
+      expect(expectQasmError(`${HEAD}complex[float[64]] z;\n`, 'QASM_UNSUPPORTED', 3, 1).message).toContain("type 'complex'");
     });
     it('opaque gates in OpenQASM 2', () => {
       expectQasmError('OPENQASM 2.0;\nopaque magic a;\n', 'QASM_UNSUPPORTED', 2, 1);
     });
-    it('ctrl @ on a gate without a standard controlled form', () => {
-      expectQasmError(`${HEAD}qubit[2] q;\nctrl @ sx q[0], q[1];\n`, 'QASM_UNSUPPORTED', 4, 1);
+    it('inv @ on a gate without a standard inverse', () => {
+      expect(expectQasmError(`${HEAD}qubit[2] q;\ninv @ iswap q[0], q[1];\n`, 'QASM_UNSUPPORTED', 4, 1).message).toContain('inv @ iswap is not supported');
+    });
+    it('pow(k) @ with k an input, which would change the circuit per PUB element', () => {
+      expect(expectQasmError(`${HEAD}input float[64] k;\nqubit q;\npow(k) @ rx(0.1) q;\n`, 'QASM_UNSUPPORTED', 5, 5).message).toContain('only supported with a constant k');
     });
     it('an unknown OpenQASM version', () => {
       expectQasmError('OPENQASM 4.0;\n', 'QASM_UNSUPPORTED', 1, 10);
