@@ -154,15 +154,28 @@ def test_a_circuit_too_wide_for_the_backend_fails_with_the_projects_code_and_hin
     assert f"needs {num_qubits + 1} qubits" in str(error) and "hint:" in str(error)
 
 
-def test_an_unsupported_openqasm_feature_fails_with_a_qasm_code(placement):
+def test_a_for_loop_written_by_qiskit_runs(placement):
     circuit = QuantumCircuit(1, 1)
     with circuit.for_loop(range(3)):
         circuit.x(0)
     circuit.measure(0, 0)
+    counts = SamplerV2().run([circuit], shots=64).result()[0].data.c.get_counts()
+    assert counts == {"1": 64}
+
+
+def test_an_unsupported_openqasm_feature_fails_with_a_qasm_code(placement):
+    # A `break` decided by a measured bit cannot be unrolled into a fixed circuit.
+    circuit = QuantumCircuit(1, 1)
+    with circuit.for_loop(range(3)):
+        circuit.h(0)
+        circuit.measure(0, 0)
+        with circuit.if_test((circuit.clbits[0], 1)):
+            circuit.break_loop()
     with pytest.raises(QrunError) as caught:
         SamplerV2().run([circuit]).result()
     assert caught.value.code == "QASM_UNSUPPORTED"
-    assert "unroll the loop" in caught.value.message
+    assert "inside a branch decided by measured bits" in caught.value.message
+    assert caught.value.hint
 
 
 def test_target_transpile_run(placement):

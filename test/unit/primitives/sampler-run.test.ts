@@ -191,6 +191,6 @@ c[0] = measure q[0];
     const error = await sample([[hadamards(40), null, 1]]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QrunError);
     expect((error as QrunError).code).toBe('CIRCUIT_DOES_NOT_FIT');
-    expect((error as QrunError).message).toMatch(/^needs 40 qubits, sim has \d+/);
+    expect((error as QrunError).message).toMatch(/^pubs\[0\] circuit: needs 40 qubits, sim has \d+/);
   });
 });

@@ -76,6 +76,7 @@ describe.skipIf(skipReason !== '')('Python client inside a QPU job (the job gate
     expectPassed(run, 'test_primitives', 'test_a_circuit_too_wide_for_the_backend_fails_with_the_projects_code_and_hint');
     expectPassed(run, 'test_primitives', 'test_an_unsupported_openqasm_feature_fails_with_a_qasm_code');
   });
+  it('runs a for loop as qasm3.dumps writes it', () => expectPassed(run, 'test_primitives', 'test_a_for_loop_written_by_qiskit_runs'));
   it("transpiles with the granted backend's target() and runs the result", () => expectPassed(run, 'test_primitives', 'test_target_transpile_run'));
   it('passes options, mitigation and resilience_level through to the backend', () => expectPassed(run, 'test_primitives', 'test_options_pass_through_to_the_backend'));
   it('refuses a backend the job was not granted', () =>
@@ -122,6 +123,7 @@ describe.skipIf(skipReason !== '' || !built)('Python client outside a job (qrun 
     'test_cancelling_a_local_run_stops_it',
     'test_a_circuit_too_wide_for_the_backend_fails_with_the_projects_code_and_hint',
     'test_an_unsupported_openqasm_feature_fails_with_a_qasm_code',
+    'test_a_for_loop_written_by_qiskit_runs',
     'test_target_transpile_run',
     'test_options_pass_through_to_the_backend',
     'test_a_backend_that_was_not_granted_is_refused_before_anything_runs',
