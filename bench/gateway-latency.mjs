@@ -2,17 +2,14 @@
 // through a gateway process on a Unix socket (p50, p99), and calls/s with 8 concurrent clients.
 // Targets (issue 6): <= 1 ms added at p50, >= 2,000 calls/s. Run with tsx so the sources load:
 //   node --import tsx bench/gateway-latency.mjs [--calls 2000] [--seconds 3] [--clients 8] [--shots 16]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
 import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
-import { mintToken } from '../src/gateway/token.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { runSampler } from '../src/primitives/run.js';
+import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ calls: 2000, seconds: 3, clients: 8, shots: 16 });
@@ -52,37 +49,7 @@ async function throughput(makeCall, clients, seconds) {
   return done / seconds;
 }
 
-/** A gateway process as the launcher starts it (config on fd 3, ready on fd 4), as this user. */
-async function startGatewayProcess(dir) {
-  const token = mintToken(1, process.getuid());
-  const built = join(root, 'dist', 'gateway', 'main.js');
-  const [script, execArgv] = existsSync(built) ? [built, []] : [join(root, 'src', 'gateway', 'main.ts'), ['--import', 'tsx']];
-  const child = spawn(process.execPath, [...execArgv, script, '--job=1'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
-  child.stdio[3].end(
-    JSON.stringify({
-      version: 1,
-      jobId: 1,
-      uid: process.getuid(),
-      token,
-      deadline: null,
-      socketPath: join(dir, 'gateway.sock'),
-      backends: [{ name: 'sim', type: 'sim', metadata: { num_qubits: 20 } }],
-      limits: { maxTasks: 1024 },
-      usageFile: join(dir, 'usage.json'),
-      jobCheckSeconds: 0,
-      logLevel: 'warn',
-    }),
-  );
-  for await (const line of createInterface({ input: child.stdio[4] })) {
-    const ready = JSON.parse(line);
-    if (!ready.ready) throw new Error(`gateway failed: ${JSON.stringify(ready.error)}`);
-    return { endpoint: `unix:${ready.socketPath}`, token, child, script };
-  }
-  throw new Error('gateway exited before it was ready');
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'qpu-bench-gw-'));
-const gateway = await startGatewayProcess(dir);
+const gateway = await startGatewayProcess([{ name: 'sim', type: 'sim', metadata: { num_qubits: 20 } }]);
 try {
   const request = (i) => ({ program_id: 'sampler', params: payload, options: { shots: opts.shots, seed: i } });
   const local = (i) => runSampler(params, { shots: opts.shots, seed: i });
@@ -123,8 +90,6 @@ try {
   );
   console.log(`\ngateway: ${gateway.script}; targets: <= 1 ms added at p50, >= 2,000 calls/s`);
 } finally {
-  gateway.child.kill('SIGTERM');
-  await new Promise((resolve) => gateway.child.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await gateway.stop();
 }
 reproduce('gateway-latency.mjs', [`--calls ${opts.calls}`, `--seconds ${opts.seconds}`, `--clients ${opts.clients}`, `--shots ${opts.shots}`]);

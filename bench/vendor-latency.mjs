@@ -5,23 +5,17 @@
 // result decoded into the project's model and sent back). Both poll with the same policy, so the
 // difference is the gateway's own work. Run with tsx so the sources load:
 //   node --import tsx bench/vendor-latency.mjs [--calls 40] [--shots 64]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createInterface } from 'node:readline';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
 import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
 import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
-import { mintToken } from '../src/gateway/token.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
+import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ calls: 40, shots: 64 });
-const root = new URL('..', import.meta.url).pathname;
 // A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
 const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
 const ISA_BELL = `OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; ${H(0)} ${H(1)} cz q[0], q[1]; ${H(1)} meas[0] = measure q[0]; meas[1] = measure q[1];`;
@@ -66,45 +60,15 @@ async function directClient() {
   };
 }
 
-/** A gateway process as the launcher starts it (config on fd 3, ready on fd 4), as this user. */
-async function startGatewayProcess(dir) {
-  const token = mintToken(1, process.getuid());
-  const built = join(root, 'dist', 'gateway', 'main.js');
-  const [script, execArgv] = existsSync(built) ? [built, []] : [join(root, 'src', 'gateway', 'main.ts'), ['--import', 'tsx']];
-  const child = spawn(process.execPath, [...execArgv, script, '--job=1'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
-  child.stdio[3].end(
-    JSON.stringify({
-      version: 1,
-      jobId: 1,
-      uid: process.getuid(),
-      token,
-      deadline: null,
-      socketPath: join(dir, 'gateway.sock'),
-      backends: [
-        {
-          name: 'ibm',
-          type: 'ibm-quantum-compute-service',
-          secretRequired: true,
-          secret: fake.apiKey,
-          settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
-        },
-      ],
-      limits: { maxTasks: 1024 },
-      usageFile: join(dir, 'usage.json'),
-      jobCheckSeconds: 0,
-      logLevel: 'warn',
-    }),
-  );
-  for await (const line of createInterface({ input: child.stdio[4] })) {
-    const ready = JSON.parse(line);
-    if (!ready.ready) throw new Error(`gateway failed: ${JSON.stringify(ready.error)}`);
-    return { endpoint: `unix:${ready.socketPath}`, token, child, script };
-  }
-  throw new Error('gateway exited before it was ready');
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'qpu-bench-vendor-'));
-const gateway = await startGatewayProcess(dir);
+const gateway = await startGatewayProcess([
+  {
+    name: 'ibm',
+    type: 'ibm-quantum-compute-service',
+    secretRequired: true,
+    secret: fake.apiKey,
+    settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
+  },
+]);
 try {
   const direct = await directClient();
   const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
@@ -122,9 +86,7 @@ try {
   );
   console.log(`\nboth poll with the gateway's policy (first poll after ${DEFAULT_POLL.initialMs} ms, x${DEFAULT_POLL.factor}, at most ${DEFAULT_POLL.maxMs} ms); gateway: ${gateway.script}`);
 } finally {
-  gateway.child.kill('SIGTERM');
-  await new Promise((resolve) => gateway.child.once('exit', resolve));
+  await gateway.stop();
   await fake.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 reproduce('vendor-latency.mjs', [`--calls ${opts.calls}`, `--shots ${opts.shots}`]);

@@ -5,11 +5,8 @@
  * worker reads from Aer (cached for the job).
  */
 import { QrunError } from '../../errors.js';
-import { executeEstimator, executeSampler, type ExecuteOptions } from '../../primitives/execute.js';
-import { parseEstimatorParams, parseSamplerParams, type EstimatorParams, type SamplerParams } from '../../primitives/payload.js';
-import { prepareEstimatorPubs, prepareSamplerPubs } from '../../primitives/prepare.js';
-import { parseQasm } from '../../qasm/index.js';
 import { backendMetadataSchema, type BackendMetadata } from '../metadata.js';
+import { parseTask, preparedBatch, runTask, type TaskParams } from '../task.js';
 import type { GatewayBackend, RunnerContext, TaskRequest, TaskRunner } from '../types.js';
 import { aerExecutor, checkAerBatch } from './executor.js';
 import type { AerSettings } from './schema.js';
@@ -21,16 +18,9 @@ export interface AerRunnerOptions {
   readonly pool?: AerWorkerPool | undefined;
 }
 
-function parse(request: TaskRequest): SamplerParams | EstimatorParams {
-  const payload = { program_id: request.programId, parameters: request.params };
-  return request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
-}
-
 /** The user's PUBs as they arrive, checked before the pipeline: most refusals need no pipeline at all. */
-function preflight(params: SamplerParams | EstimatorParams, request: TaskRequest, target: { name: string; metadata: BackendMetadata; settings: AerSettings }): void {
-  const overrides = { shots: request.options.shots, precision: request.options.precision };
-  if (params.kind === 'sampler') checkAerBatch({ sampler: prepareSamplerPubs(params, parseQasm, overrides), estimator: [] }, target);
-  else checkAerBatch({ sampler: [], estimator: prepareEstimatorPubs(params, parseQasm, overrides) }, target);
+function preflight(params: TaskParams, request: TaskRequest, target: { name: string; metadata: BackendMetadata; settings: AerSettings }): void {
+  checkAerBatch(preparedBatch(params, request), target);
 }
 
 export function createAerRunner(context: RunnerContext = { deadline: null }, options: AerRunnerOptions = {}): TaskRunner {
@@ -66,7 +56,7 @@ export function createAerRunner(context: RunnerContext = { deadline: null }, opt
     target: targetOf,
     async prepare(request, backend) {
       const settings = aerSettingsOf(backend);
-      const params = parse(request);
+      const params = parseTask(request);
       const metadata = await targetOf(backend);
       preflight(params, request, { name: backend.name, metadata, settings });
       return {
@@ -76,13 +66,7 @@ export function createAerRunner(context: RunnerContext = { deadline: null }, opt
             throw reason instanceof QrunError ? reason : new QrunError('TASK_CANCELLED', `the task on ${backend.name} was cancelled before it ran`);
           }
           const executor = aerExecutor({ name: backend.name, metadata, settings, worker: pool.worker(backend.name, settings) }, signal);
-          const execute: ExecuteOptions = {
-            seed: request.options.seed,
-            shots: request.options.shots,
-            precision: request.options.precision,
-            mitigation: request.options.mitigation,
-          };
-          return params.kind === 'sampler' ? executeSampler(params, executor, execute) : executeEstimator(params, executor, execute);
+          return runTask(params, executor, request);
         },
       };
     },

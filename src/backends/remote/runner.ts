@@ -6,11 +6,8 @@
  */
 import { QrunError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { executeEstimator, executeSampler, type ExecuteOptions } from '../../primitives/execute.js';
-import { parseEstimatorParams, parseSamplerParams, type EstimatorParams, type SamplerParams } from '../../primitives/payload.js';
-import { prepareEstimatorPubs, prepareSamplerPubs } from '../../primitives/prepare.js';
-import { parseQasm } from '../../qasm/index.js';
 import type { BackendMetadata } from '../metadata.js';
+import { parseTask, preparedBatch, runTask, type TaskParams } from '../task.js';
 import type { GatewayBackend, TaskRequest, TaskRunner } from '../types.js';
 import { checkRemoteBatch } from './checks.js';
 import { cancelledError, remoteExecutor, type RemoteEvent } from './executor.js';
@@ -40,16 +37,9 @@ function checkCredential(backend: GatewayBackend): void {
   });
 }
 
-function parse(request: TaskRequest): SamplerParams | EstimatorParams {
-  const payload = { program_id: request.programId, parameters: request.params };
-  return request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
-}
-
 /** The user's PUBs as they arrive, checked before the pipeline: most refusals need no pipeline at all. */
-function preflight(params: SamplerParams | EstimatorParams, request: TaskRequest, metadata: BackendMetadata, name: string): void {
-  const overrides = { shots: request.options.shots, precision: request.options.precision };
-  if (params.kind === 'sampler') checkRemoteBatch({ sampler: prepareSamplerPubs(params, parseQasm, overrides), estimator: [] }, metadata, name);
-  else checkRemoteBatch({ sampler: [], estimator: prepareEstimatorPubs(params, parseQasm, overrides) }, metadata, name);
+function preflight(params: TaskParams, request: TaskRequest, metadata: BackendMetadata, name: string): void {
+  checkRemoteBatch(preparedBatch(params, request), metadata, name);
 }
 
 export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions = {}): TaskRunner {
@@ -60,7 +50,7 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
     target: targetOf,
     async prepare(request, backend) {
       checkCredential(backend);
-      const params = parse(request);
+      const params = parseTask(request);
       const metadata = await targetOf(backend);
       preflight(params, request, metadata, backend.name);
       return {
@@ -71,13 +61,7 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
             logger: options.logger,
             onEvent: options.onEvent === undefined ? undefined : (event) => options.onEvent?.(backend.name, event),
           });
-          const execute: ExecuteOptions = {
-            seed: request.options.seed,
-            shots: request.options.shots,
-            precision: request.options.precision,
-            mitigation: request.options.mitigation,
-          };
-          return params.kind === 'sampler' ? executeSampler(params, executor, execute) : executeEstimator(params, executor, execute);
+          return runTask(params, executor, request);
         },
       };
     },

@@ -5,9 +5,8 @@
  */
 import { QrunError } from '../../errors.js';
 import { getEngine } from '../../primitives/engine.js';
-import { executeEstimator, executeSampler, type ExecuteOptions } from '../../primitives/execute.js';
-import { parseEstimatorParams, parseSamplerParams } from '../../primitives/payload.js';
 import type { Engine } from '../../sim/api.js';
+import { parseTask, runTask } from '../task.js';
 import type { TaskRunner } from '../types.js';
 import { simExecutor } from './execute.js';
 import { simMetadata } from './metadata.js';
@@ -24,22 +23,14 @@ export function createSimRunner(engine: Engine = getEngine({})): TaskRunner {
           hint: "The catalogue names a secret for this backend that could not be resolved at job start; ask your admin to check it (qrun admin check-config).",
         });
       }
-      const payload = { program_id: request.programId, parameters: request.params };
-      const params = request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
+      const params = parseTask(request);
       const executor = simExecutor({ name: backend.name, metadata: backend.metadata ?? simMetadata(), engine });
       return {
         async run(signal) {
           if (signal.aborted) throw cancelled();
-          const options: ExecuteOptions = {
-            seed: request.options.seed,
-            shots: request.options.shots,
-            precision: request.options.precision,
-            mitigation: request.options.mitigation,
-            onProgress: () => {
-              if (signal.aborted) throw cancelled();
-            },
-          };
-          return params.kind === 'sampler' ? executeSampler(params, executor, options) : executeEstimator(params, executor, options);
+          return runTask(params, executor, request, () => {
+            if (signal.aborted) throw cancelled();
+          });
         },
       };
     },
