@@ -3,9 +3,12 @@
 // Python under /root, which the unprivileged test user cannot reach inside a Slurm job), with every
 // package of python/requirements-test.txt at its pinned version.
 //
-//   node scripts/python-env.mjs [--dir DIR] [--quiet]     prints the venv's python on stdout
+//   node scripts/python-env.mjs [--set NAME] [--dir DIR] [--quiet]     prints the venv's python on stdout
 //
-// DIR defaults to $QPU_PYTHON_ENV or <repo>/.python-env. The venv is rebuilt only when the
+// --set NAME picks python/requirements-NAME.txt (default: test). A vendor's own client library
+// whose pins cannot live beside the Qiskit ones (pip finds no common solution) gets its own set and
+// so its own venv. DIR defaults to $QPU_PYTHON_ENV or <repo>/.python-env for the test set and to
+// <repo>/.python-env-NAME for any other; only the test set gets the project's own package. The venv is rebuilt only when the
 // requirements file changed, and only the project's own python/ package is reinstalled when only it
 // changed: a stamp file holds both digests.
 // Files are created world-readable (umask 022) so a job of any user can run the interpreter.
@@ -19,18 +22,32 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 let dir = process.env.QPU_PYTHON_ENV ?? join(root, '.python-env');
+let dirGiven = false;
+let set = 'test';
 let quiet = false;
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--dir' && argv[i + 1] !== undefined) dir = resolve(argv[++i]);
+  if (argv[i] === '--dir' && argv[i + 1] !== undefined) {
+    dir = resolve(argv[++i]);
+    dirGiven = true;
+  } else if (argv[i] === '--set' && argv[i + 1] !== undefined) set = argv[++i];
   else if (argv[i] === '--quiet') quiet = true;
   else {
-    console.error(`python-env: unknown argument ${argv[i]} (known: --dir DIR, --quiet)`);
+    console.error(`python-env: unknown argument ${argv[i]} (known: --set NAME, --dir DIR, --quiet)`);
     process.exit(2);
   }
 }
+if (!/^[a-z0-9-]+$/.test(set)) {
+  console.error(`python-env: --set ${set}: use lower-case letters, digits and '-' (python/requirements-NAME.txt)`);
+  process.exit(2);
+}
+if (set !== 'test' && !dirGiven) dir = join(root, `.python-env-${set}`);
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
-const requirements = join(root, 'python', 'requirements-test.txt');
+const requirements = join(root, 'python', `requirements-${set}.txt`);
+if (!existsSync(requirements)) {
+  console.error(`python-env: no pins for set ${set}: ${requirements} is missing`);
+  process.exit(2);
+}
 const say = (line) => {
   if (!quiet) process.stderr.write(`python-env: ${line}\n`);
 };
@@ -74,7 +91,7 @@ const stampText = (digests) => `${digests.requirements}\n${digests.package}\n`;
 const pipEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
 
 function installOwnPackage() {
-  if (!existsSync(join(root, 'python', 'pyproject.toml'))) return;
+  if (set !== 'test' || !existsSync(join(root, 'python', 'pyproject.toml'))) return;
   say("installing the project's own package (python/)");
   // Not editable: the job's user then needs only the venv, not the checkout. --force-reinstall
   // because the version number does not change while the sources do.
@@ -106,9 +123,9 @@ say(`creating ${dir} from ${SYSTEM_PYTHON}`);
 rmSync(dir, { recursive: true, force: true });
 const made = run(SYSTEM_PYTHON, ['-m', 'venv', dir]);
 if (made.code !== 0) fail(`python3 -m venv ${dir} failed:\n${made.err}`);
-say('installing the pinned packages (python/requirements-test.txt)');
+say(`installing the pinned packages (python/requirements-${set}.txt)`);
 const installed = run(python, ['-m', 'pip', 'install', '--quiet', '--no-cache-dir', '-r', requirements], { env: pipEnv });
-if (installed.code !== 0) fail(`pip could not install python/requirements-test.txt (is PyPI reachable?):\n${installed.err.slice(-3000)}`);
+if (installed.code !== 0) fail(`pip could not install python/requirements-${set}.txt (is PyPI reachable?):\n${installed.err.slice(-3000)}`);
 installOwnPackage();
 writeFileSync(stamp, stampText(want));
 process.stdout.write(`${python}\n`);

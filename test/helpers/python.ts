@@ -12,30 +12,37 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-let cached: { python: string; reason: string } | undefined;
+const cache = new Map<string, { python: string; reason: string }>();
 
-function prepare(): { python: string; reason: string } {
-  if (cached !== undefined) return cached;
-  const made = spawnSync(process.execPath, [join(root, 'scripts', 'python-env.mjs'), '--quiet'], { encoding: 'utf8', timeout: 900_000 });
+/**
+ * `set` names the pins: python/requirements-<set>.txt. `test` (Qiskit, Aer, qiskit-ibm-runtime, qrmi)
+ * is the default; a vendor client whose pins conflict with those has a set of its own.
+ */
+function prepare(set: string): { python: string; reason: string } {
+  const known = cache.get(set);
+  if (known !== undefined) return known;
+  const made = spawnSync(process.execPath, [join(root, 'scripts', 'python-env.mjs'), '--quiet', '--set', set], { encoding: 'utf8', timeout: 900_000 });
   const python = made.stdout.trim().split('\n').pop() ?? '';
+  let got: { python: string; reason: string };
   if (made.status === 0 && python !== '') {
-    cached = { python, reason: '' };
+    got = { python, reason: '' };
   } else {
-    const reason = `the pinned Python environment cannot be made: ${(made.stderr || String(made.error ?? '')).trim().slice(-1500)}`;
+    const reason = `the pinned Python environment (${set}) cannot be made: ${(made.stderr || String(made.error ?? '')).trim().slice(-1500)}`;
     if (process.env.CI === 'true') throw new Error(`CI=true: ${reason}`);
-    cached = { python: '', reason };
+    got = { python: '', reason };
   }
-  return cached;
+  cache.set(set, got);
+  return got;
 }
 
 /** Empty when the environment is ready; otherwise why Python tests are skipped (never under CI). */
-export function pythonSkipReason(): string {
-  return prepare().reason;
+export function pythonSkipReason(set = 'test'): string {
+  return prepare(set).reason;
 }
 
 /** The venv's interpreter (absolute path); throws when there is none. */
-export function venvPython(): string {
-  const { python, reason } = prepare();
+export function venvPython(set = 'test'): string {
+  const { python, reason } = prepare(set);
   if (python === '') throw new Error(reason);
   return python;
 }
