@@ -3,11 +3,14 @@
 Circuits travel as OpenQASM 3 from ``qiskit.qasm3.dumps``. Its ``input float[64]`` declarations come
 in the order of ``circuit.parameters``, but not always under the same names: the exporter rewrites
 names that are not OpenQASM identifiers (``θ[0]`` → ``_θ_0_``) or that clash with gates (``z`` →
-``z_0``). Values are therefore sent positionally, parameter column k binding the k-th declaration —
-the gateway's rule — which holds whatever the exporter calls them.
+``z_0``). Values are therefore sent by the names the text declares — one BindingsArray-style key,
+the JSON list of those names, whose value's last axis follows them — so they bind the right
+parameters whatever the exporter calls them and whatever order the gateway binds positional values
+in (docs/adr/0004-parameter-order.md).
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any, Dict, List, Optional
@@ -20,6 +23,11 @@ from .errors import QrunError
 _INPUT = re.compile(r"^\s*input\s+float\[64\]\s+([^\s;]+)\s*;", re.MULTILINE)
 
 
+def declared_inputs(text: str) -> List[str]:
+    """The ``input float[64]`` names of an OpenQASM 3 text, in declaration order."""
+    return _INPUT.findall(text)
+
+
 def circuit_qasm(circuit: QuantumCircuit) -> str:
     try:
         text = qasm3.dumps(circuit)
@@ -29,7 +37,7 @@ def circuit_qasm(circuit: QuantumCircuit) -> str:
             f"circuit {circuit.name!r} cannot be written as OpenQASM 3: {error}",
             hint="Transpile it first (generate_preset_pass_manager(target=sampler.target())), which leaves only gates OpenQASM 3 can express.",
         ) from error
-    declared = _INPUT.findall(text)
+    declared = declared_inputs(text)
     if len(declared) != circuit.num_parameters:
         raise QrunError(
             "CIRCUIT_UNSUPPORTED",
@@ -44,13 +52,14 @@ def register_names(circuit: QuantumCircuit) -> List[str]:
     return [register.name for register in circuit.cregs]
 
 
-def parameter_rows(pub: Any) -> Optional[list]:
-    """The PUB's BindingsArray as nested lists, last axis in ``circuit.parameters`` order; None without parameters."""
+def parameter_values(pub: Any, qasm: str) -> Optional[Dict[str, list]]:
+    """The PUB's BindingsArray keyed by the names ``qasm`` declares (in ``circuit.parameters`` order,
+    which is the order ``qasm3.dumps`` writes them); None without parameters."""
     circuit = pub.circuit
     if circuit.num_parameters == 0:
         return None
     array = pub.parameter_values.as_array(circuit.parameters)
-    return array.tolist()
+    return {json.dumps(declared_inputs(qasm), ensure_ascii=False): array.tolist()}
 
 
 def _finite(value: float, where: str) -> float:
@@ -80,8 +89,10 @@ def observables_json(observables: Any) -> Any:
 
 
 def sampler_pub_json(pub: Any) -> list:
-    return [circuit_qasm(pub.circuit), parameter_rows(pub), pub.shots]
+    qasm = circuit_qasm(pub.circuit)
+    return [qasm, parameter_values(pub, qasm), pub.shots]
 
 
 def estimator_pub_json(pub: Any) -> list:
-    return [circuit_qasm(pub.circuit), observables_json(pub.observables), parameter_rows(pub), pub.precision]
+    qasm = circuit_qasm(pub.circuit)
+    return [qasm, observables_json(pub.observables), parameter_values(pub, qasm), pub.precision]

@@ -1,4 +1,5 @@
 """The client's own pieces, without a backend: placement, errors, result decoding, encoding, targets."""
+import json
 import pickle
 
 import numpy as np
@@ -95,7 +96,7 @@ def test_estimator_values_take_the_pub_shape():
     assert caught.value.code == "BACKEND_FAILED"
 
 
-def test_estimator_pubs_travel_as_qasm_labels_and_values_in_parameter_order():
+def test_estimator_pubs_travel_as_qasm_labels_and_values_by_declared_name():
     theta = ParameterVector("θ", 11)
     circuit = QuantumCircuit(2)
     for i, p in enumerate(theta):
@@ -104,7 +105,10 @@ def test_estimator_pubs_travel_as_qasm_labels_and_values_in_parameter_order():
     qasm, observables, values, precision = estimator_pub_json(pub)
     assert qasm.count("input float[64]") == 11
     assert observables == [{"XZ": 0.5, "ZX": -1.0}]
-    assert np.array(values).shape == (2, 11) and values[0][10] == 10.0
+    # One BindingsArray-style key: the declared names in circuit.parameters order, values along them.
+    [(key, rows)] = values.items()
+    assert json.loads(key) == [f"_θ_{i}_" for i in range(11)]
+    assert np.array(rows).shape == (2, 11) and rows[0][10] == 10.0
     assert precision == 0.02
 
 

@@ -3,6 +3,13 @@
  * the circuit's `input float[64]` declarations. Accepted forms (PRIMITIVES.md): null/omitted, a scalar
  * for a one-parameter circuit, a list or nested list whose last axis holds one value per parameter,
  * and a by-name dict whose keys are names (or JSON lists of names, as a BindingsArray writes them).
+ *
+ * Positional values follow Qiskit's order: column k binds the k-th parameter of `circuit.parameters`
+ * for the circuit the text stands for. Qiskit sorts plain parameters by name (so does `qasm3.loads`
+ * of hand-written text) and the elements of a ParameterVector by the vector's name, then by index.
+ * `qasm3.dumps` declares an element `θ[10]` as `_θ_10_`, so such a name is read back as element 10
+ * of `θ`: the declarations `qasm3.dumps` writes bind in the order `as_array(circuit.parameters)`
+ * gives (docs/adr/0004-parameter-order.md).
  */
 import { QrunError } from '../errors.js';
 import { broadcastShapes, broadcastSourceIndex, describe, flattenNested, formatShape, size, type Shape } from './shape.js';
@@ -20,6 +27,35 @@ function isFiniteNumber(value: unknown): value is number {
 
 function fail(message: string, hint?: string): QrunError {
   return new QrunError('PAYLOAD_INVALID', message, hint === undefined ? {} : { hint });
+}
+
+/** Code-point order, as Qiskit (Rust strings) sorts parameter names; UTF-16 order differs past U+FFFF. */
+function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i]?.codePointAt(0) ?? 0;
+    const y = right[i]?.codePointAt(0) ?? 0;
+    if (x !== y) return x - y;
+  }
+  return left.length - right.length;
+}
+
+/** How `qasm3.dumps` declares ParameterVector element `NAME[i]`: `_NAME_i_`. */
+const EXPORTED_ELEMENT = /^_(.+)_(\d+)_$/u;
+
+/** Qiskit's sort key of a declared name: (vector or parameter name, element index or -1). */
+function sortKey(name: string): { readonly base: string; readonly index: number } {
+  const element = EXPORTED_ELEMENT.exec(name);
+  if (element?.[1] !== undefined && element[2] !== undefined) return { base: element[1], index: Number(element[2]) };
+  return { base: name, index: -1 };
+}
+
+/** The circuit's parameter names in the order positional values bind them (Qiskit's `circuit.parameters`). */
+export function bindingOrder(parameters: readonly string[]): string[] {
+  const keyed = parameters.map((name) => ({ name, key: sortKey(name) }));
+  keyed.sort((a, b) => compareCodePoints(a.key.base, b.key.base) || a.key.index - b.key.index || compareCodePoints(a.name, b.name));
+  return keyed.map((entry) => entry.name);
 }
 
 function listParams(names: readonly string[]): string {
@@ -122,7 +158,7 @@ export function bindParameters(raw: unknown, parameters: readonly string[]): Bou
   const n = parameters.length;
   if (raw === null || raw === undefined) {
     if (n === 0) return { shape: [], rows: [[]] };
-    throw fail(`the circuit has parameter${n > 1 ? 's' : ''} ${listParams(parameters)} but no values were given`, 'Give values as [v1, v2, ...] in parameter order, or as {"name": value}.');
+    throw fail(`the circuit has parameter${n > 1 ? 's' : ''} ${listParams(bindingOrder(parameters))} but no values were given`, `Give values as [v1, v2, ...] in the order of Qiskit's circuit.parameters, or as {"name": value}.`);
   }
   if (isFiniteNumber(raw)) {
     if (n === 1) return { shape: [], rows: [[raw]] };
@@ -133,14 +169,21 @@ export function bindParameters(raw: unknown, parameters: readonly string[]): Bou
   const parsed = flattenNested(raw, isFiniteNumber, 'a finite number');
   if (!parsed.ok) throw fail(parsed.reason);
   const last = parsed.shape[parsed.shape.length - 1] ?? 0;
+  const order = bindingOrder(parameters);
   if (last !== n) {
     throw fail(
-      `values have shape ${formatShape(parsed.shape)}: the last axis must hold one value per circuit parameter, and the circuit has ${n} (${listParams(parameters)})`,
-      n === 1 ? 'To sweep one parameter, nest each value: [[0.1], [0.2], [0.3]].' : 'Parameter column k binds the k-th `input float[64]` declaration.',
+      `values have shape ${formatShape(parsed.shape)}: the last axis must hold one value per circuit parameter, and the circuit has ${n} (${listParams(order)})`,
+      n === 1 ? 'To sweep one parameter, nest each value: [[0.1], [0.2], [0.3]].' : `Column k binds the k-th parameter in Qiskit's circuit.parameters order (${listParams(order)}); or give values by name: {"name": value}.`,
     );
   }
+  // Column of each declared parameter: its place in name order.
+  const rank = new Map(order.map((name, k) => [name, k]));
+  const columnOf = parameters.map((name) => rank.get(name) ?? 0);
   const shape = parsed.shape.slice(0, -1);
   const rows: number[][] = [];
-  for (let i = 0; i < size(shape); i++) rows.push(parsed.flat.slice(i * n, (i + 1) * n));
+  for (let i = 0; i < size(shape); i++) {
+    const row = parsed.flat.slice(i * n, (i + 1) * n);
+    rows.push(columnOf.map((column) => row[column] ?? Number.NaN));
+  }
   return { shape, rows };
 }

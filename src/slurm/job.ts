@@ -104,6 +104,9 @@ export function parseScontrolJob(text: string, jobId: number): SlurmJobFacts {
   let endTime: number | null = null;
   if (/^\d+$/.test(end)) endTime = Number(end);
   else if (end !== 'Unknown' && !isNull(end)) throw new SlurmJobError(`cannot read EndTime=${end} (is SLURM_TIME_FORMAT=%s honoured?)`);
+  // Slurm gives a job without a time limit an EndTime a year after its start: that is no deadline.
+  // TimeLimit= is read like every field (a repeat fails closed); old answers without it keep EndTime.
+  if (/(?:^|\s)TimeLimit=/.test(text) && uniqueField(text, 'TimeLimit') === 'UNLIMITED') endTime = null;
   return {
     jobId,
     uid: Number(userMatch[1]),

@@ -89,7 +89,7 @@ describe.skipIf(skipReason !== '')('Python client inside a QPU job (the job gate
       'test_options_are_checked_when_given',
       'test_samples_decode_into_bitarrays_with_qiskits_bit_order_at_any_width',
       'test_estimator_values_take_the_pub_shape',
-      'test_estimator_pubs_travel_as_qasm_labels_and_values_in_parameter_order',
+      'test_estimator_pubs_travel_as_qasm_labels_and_values_by_declared_name',
       'test_a_target_follows_basis_gates_and_coupling_map',
     ]) {
       expectPassed(run, 'test_units', test);

@@ -35,6 +35,13 @@ describe('scontrol show job parsing', () => {
     expect(parseScontrolJob(text, 1)).toMatchObject({ gres: [], licenses: [], endTime: null });
   });
 
+  it('reads no end for a job without a time limit, though Slurm prints an EndTime a year ahead', () => {
+    const text = SAMPLE.replace('TimeLimit=00:05:00', 'TimeLimit=UNLIMITED').replace('EndTime=1795322226', 'EndTime=1826857926');
+    expect(parseScontrolJob(text, 1).endTime).toBeNull();
+    const named = SAMPLE.replace('JobName=wrap', 'JobName=x TimeLimit=UNLIMITED');
+    expect(() => parseScontrolJob(named, 1)).toThrow(/TimeLimit= 2 times/);
+  });
+
   it('fails closed when a user-chosen value repeats a key (job name, work dir)', () => {
     const named = SAMPLE.replace('JobName=wrap', 'JobName=x JOB_GRES=qpu:sim:9');
     expect(() => parseScontrolJob(named, 1)).toThrow(/JOB_GRES= 2 times/);

@@ -101,13 +101,14 @@ describe('remoteExecutor', () => {
 });
 
 describe('preparedToV2Params', () => {
-  it('declares parameters in the sorted order Qiskit binds them, with the values moved along', () => {
+  it('declares parameters in the name order Qiskit binds them, so positional values reach the vendor as given', () => {
     const qasm = 'OPENQASM 3.0; include "stdgates.inc"; input float[64] zeta; input float[64] alpha; qubit[1] q; bit[1] c; rx(zeta) q[0]; ry(alpha) q[0]; c = measure q;';
     const [pub] = prepareSamplerPubs(parseSamplerParams({ pubs: [[qasm, [[0.5, 0.25]], 10]], version: 2 }), parseQasm);
     const params = preparedToV2Params('sampler', pub === undefined ? [] : [pub]);
     const [text, values, shots] = params.pubs[0] ?? [];
     expect(parseQasm(String(text)).parameters).toEqual(['alpha', 'zeta']);
-    expect(values).toEqual([[0.25, 0.5]]);
+    // Column 0 is alpha (name order), whatever the declaration order: the vendor binds the same.
+    expect(values).toEqual([[0.5, 0.25]]);
     expect(shots).toBe(10);
   });
 
