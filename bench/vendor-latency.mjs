@@ -3,8 +3,10 @@
 // poll the job on the gateway's own schedule, GET the results — and through a gateway process with an
 // `ibm-quantum-compute-service` backend (OpenQASM 3 printed from the prepared PUBs, the fit check, the
 // result decoded into the project's model and sent back). Both poll with the same policy, so the
-// difference is the gateway's own work. Run with tsx so the sources load:
-//   node --import tsx bench/vendor-latency.mjs [--calls 40] [--shots 64]
+// difference is the gateway's own work. `--vendor iqm` does the same against the IQM Server fake
+// (direct: POST /api/v1/jobs/{qc}/circuit with the Bell pair in prx/cz, poll, GET measurements;
+// through the gateway: an `iqm-server` backend, which also translates the circuit). Run with tsx:
+//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|iqm] [--calls 40] [--shots 64]
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
@@ -12,10 +14,12 @@ import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
 import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
+import { startIqmServerFake } from '../test/fakes/iqm-server/index.js';
 import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
-const opts = flags({ calls: 40, shots: 64 });
+const opts = flags({ calls: 40, shots: 64, vendor: 'ibm' });
+if (opts.vendor !== 'ibm' && opts.vendor !== 'iqm') throw new Error(`--vendor ${opts.vendor}: give ibm or iqm`);
 // A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
 const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
 const ISA_BELL = `OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; ${H(0)} ${H(1)} cz q[0], q[1]; ${H(1)} meas[0] = measure q[0]; meas[1] = measure q[1];`;
@@ -38,46 +42,75 @@ async function latencies(call, n) {
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
-const fake = await startIbmComputeFake({ queueDelayMs: 0, runDelayMs: 0 });
-const device = fake.devices[0].name;
-const origin = new URL(fake.url).origin;
-
-/** A caller of IBM's API itself, as qiskit-ibm-runtime would be: one token, then submit, poll, fetch. */
-async function directClient() {
-  const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: fake.apiKey });
-  const iam = await (await fetch(`${fake.iamUrl}/identity/token`, { method: 'POST', body: form })).json();
-  const headers = { authorization: `Bearer ${iam.access_token}`, 'service-crn': fake.instance, 'content-type': 'application/json', 'ibm-api-version': '2026-04-15' };
-  return async (i) => {
-    const body = JSON.stringify({ program_id: 'sampler', backend: device, params: { ...payload, shots: opts.shots, options: { simulator: { seed_simulator: i } } } });
-    const job = await (await fetch(`${fake.url}/jobs`, { method: 'POST', headers, body })).json();
-    for (let attempt = 0; ; attempt++) {
-      await sleep(pollDelay(DEFAULT_POLL, attempt));
-      const state = await (await fetch(`${fake.url}/jobs/${job.id}`, { headers })).json();
-      if (state.status === 'Completed') break;
-      if (state.status === 'Failed' || state.status === 'Cancelled') throw new Error(`job ${job.id}: ${state.status}`);
-    }
-    return (await fetch(`${fake.url}/jobs/${job.id}/results`, { headers })).text();
+/** IBM's Qiskit Runtime API: the fake, a direct client as qiskit-ibm-runtime would be, the gateway's backend. */
+async function ibmVendor() {
+  const fake = await startIbmComputeFake({ queueDelayMs: 0, runDelayMs: 0 });
+  const device = fake.devices[0].name;
+  const origin = new URL(fake.url).origin;
+  async function directClient() {
+    const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: fake.apiKey });
+    const iam = await (await fetch(`${fake.iamUrl}/identity/token`, { method: 'POST', body: form })).json();
+    const headers = { authorization: `Bearer ${iam.access_token}`, 'service-crn': fake.instance, 'content-type': 'application/json', 'ibm-api-version': '2026-04-15' };
+    return async (i) => {
+      const body = JSON.stringify({ program_id: 'sampler', backend: device, params: { ...payload, shots: opts.shots, options: { simulator: { seed_simulator: i } } } });
+      const job = await (await fetch(`${fake.url}/jobs`, { method: 'POST', headers, body })).json();
+      for (let attempt = 0; ; attempt++) {
+        await sleep(pollDelay(DEFAULT_POLL, attempt));
+        const state = await (await fetch(`${fake.url}/jobs/${job.id}`, { headers })).json();
+        if (state.status === 'Completed') break;
+        if (state.status === 'Failed' || state.status === 'Cancelled') throw new Error(`job ${job.id}: ${state.status}`);
+      }
+      return (await fetch(`${fake.url}/jobs/${job.id}/results`, { headers })).text();
+    };
+  }
+  return {
+    label: 'the IBM Compute Service fake',
+    directClient,
+    backend: { name: 'ibm', type: 'ibm-quantum-compute-service', secretRequired: true, secret: fake.apiKey, settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' } },
+    close: () => fake.close(),
   };
 }
 
-const gateway = await startGatewayProcess([
-  {
-    name: 'ibm',
-    type: 'ibm-quantum-compute-service',
-    secretRequired: true,
-    secret: fake.apiKey,
-    settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
-  },
-]);
+/** IQM Server: the fake, a direct client as iqm-client would be (the circuit already native), the gateway's backend. */
+async function iqmVendor() {
+  const fake = await startIqmServerFake({ queueDelayMs: 0, runDelayMs: 0 });
+  const device = fake.computers[0].alias;
+  const prx = (qb, angle, phase) => ({ name: 'prx', locus: [qb], args: { angle, phase }, implementation: null });
+  const bell = [prx('QB1', Math.PI / 2, Math.PI / 2), prx('QB2', Math.PI / 2, Math.PI / 2), { name: 'cz', locus: ['QB1', 'QB2'], args: {}, implementation: null }, prx('QB2', -Math.PI / 2, Math.PI / 2), { name: 'measure', locus: ['QB1', 'QB2'], args: { key: 'm' }, implementation: null }];
+  async function directClient() {
+    const headers = { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' };
+    const api = `${fake.url}/api/v1`;
+    return async () => {
+      const body = JSON.stringify({ circuits: [{ name: 'bell', instructions: bell, metadata: null }], shots: opts.shots, calibration_set_id: null, qubit_mapping: null });
+      const job = await (await fetch(`${api}/jobs/${device}/circuit?use_timeslot=false`, { method: 'POST', headers, body })).json();
+      for (let attempt = 0; ; attempt++) {
+        await sleep(pollDelay(DEFAULT_POLL, attempt));
+        const state = await (await fetch(`${api}/jobs/${job.id}`, { headers })).json();
+        if (state.status === 'completed') break;
+        if (state.status === 'failed' || state.status === 'cancelled') throw new Error(`job ${job.id}: ${state.status}`);
+      }
+      return (await fetch(`${api}/jobs/${job.id}/artifacts/measurements`, { headers })).text();
+    };
+  }
+  return {
+    label: 'the IQM Server fake',
+    directClient,
+    backend: { name: 'iqm', type: 'iqm-server', secretRequired: true, secret: fake.token, settings: { endpoint: fake.url, device } },
+    close: () => fake.close(),
+  };
+}
+
+const vendor = opts.vendor === 'iqm' ? await iqmVendor() : await ibmVendor();
+const gateway = await startGatewayProcess([vendor.backend]);
 try {
-  const direct = await directClient();
+  const direct = await vendor.directClient();
   const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
-  const viaGateway = (i) => client.run({ program_id: 'sampler', backend: 'ibm', params: payload, options: { shots: opts.shots, seed: i } });
+  const viaGateway = (i) => client.run({ program_id: 'sampler', backend: vendor.backend.name, params: payload, options: { shots: opts.shots, seed: i } });
   const d = await latencies(direct, opts.calls);
   const g = await latencies(viaGateway, opts.calls);
   await client.close();
   table(
-    `Bell Sampler job (${opts.shots} shots) on the IBM Compute Service fake, latency in ms over ${opts.calls} jobs (${machine()})`,
+    `Bell Sampler job (${opts.shots} shots) on ${vendor.label}, latency in ms over ${opts.calls} jobs (${machine()})`,
     ['path', 'p50', 'p99', 'added p50', 'added p99'],
     [
       ['direct to the fake (token once; submit, poll, results)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],
@@ -87,6 +120,6 @@ try {
   console.log(`\nboth poll with the gateway's policy (first poll after ${DEFAULT_POLL.initialMs} ms, x${DEFAULT_POLL.factor}, at most ${DEFAULT_POLL.maxMs} ms); gateway: ${gateway.script}`);
 } finally {
   await gateway.stop();
-  await fake.close();
+  await vendor.close();
 }
-reproduce('vendor-latency.mjs', [`--calls ${opts.calls}`, `--shots ${opts.shots}`]);
+reproduce('vendor-latency.mjs', [`--vendor ${opts.vendor}`, `--calls ${opts.calls}`, `--shots ${opts.shots}`]);
