@@ -64,7 +64,7 @@ describe.skipIf(skip !== '')("positional parameter values as Qiskit binds them",
     const pub = outcome.pubs[0];
     if (pub === undefined || !('evs' in pub)) throw new Error('no estimator result');
     // evs has shape (5 observables, 2 bindings): compare binding by binding.
-    const evs = pub.evs as readonly number[];
+    const evs = pub.evs;
     for (const [b, row] of qiskit.evs.entries()) {
       for (const [o, value] of row.entries()) expect(evs[o * VALUES.length + b]).toBeCloseTo(value, 9);
     }
