@@ -44,6 +44,7 @@ export const ERROR_CATALOG = {
   PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
   PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
   EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
+  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this primitive (a device that only samples has no Estimator); the message says what it runs instead.' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },
@@ -67,6 +68,7 @@ export const ERROR_CATALOG = {
   LANES_EXHAUSTED: { family: 'capacity', summary: "Every lane of a backend on this node is held, although Slurm granted the capacity (the node's lanes and Slurm's count disagree)." },
   ALLOCATION_EXPIRED: { family: 'capacity', summary: "The job's allocation has ended (QRUN_DEADLINE passed)." },
   DEVICE_LANES_BUSY: { family: 'capacity', summary: "Every execution lane of a device is busy and its queue is full (IBM Quantum System API error 1232), still after the retries." },
+  QPU_RESERVED: { family: 'capacity', summary: 'The QPU is reserved for exclusive use under another token (a Quantum Brilliance device answered 503): another job or user holds it now.' },
 
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
