@@ -105,16 +105,27 @@ export function xyxAngles(u: Matrix): [number, number, number] {
   const v01 = [h * (u00[0] - u01[0] + u10[0] - u11[0]), h * (u00[1] - u01[1] + u10[1] - u11[1])];
   const v10 = [h * (u00[0] + u01[0] - u10[0] - u11[0]), h * (u00[1] + u01[1] - u10[1] - u11[1])];
   const v11 = [h * (u00[0] - u01[0] - u10[0] + u11[0]), h * (u00[1] - u01[1] - u10[1] + u11[1])];
-  const m00 = Math.hypot(v00[0] ?? 0, v00[1] ?? 0);
-  const m10 = Math.hypot(v10[0] ?? 0, v10[1] ?? 0);
-  const beta = 2 * Math.atan2(m10, m00);
+  // Take out the global phase (det V = e^{2iφ}), so that V' is in SU(2) and the half-angles come out
+  // directly: V'11 = e^{i(α+γ)/2}·cos(β/2), V'10 = e^{i(α−γ)/2}·sin(β/2).
+  const detRe = (v00[0] ?? 0) * (v11[0] ?? 0) - (v00[1] ?? 0) * (v11[1] ?? 0) - ((v01[0] ?? 0) * (v10[0] ?? 0) - (v01[1] ?? 0) * (v10[1] ?? 0));
+  const detIm = (v00[0] ?? 0) * (v11[1] ?? 0) + (v00[1] ?? 0) * (v11[0] ?? 0) - ((v01[0] ?? 0) * (v10[1] ?? 0) + (v01[1] ?? 0) * (v10[0] ?? 0));
+  const phase = argOf(detRe, detIm) / 2;
+  const unphase = (z: readonly number[]): [number, number] => {
+    const [re = 0, im = 0] = z;
+    const [c, s] = [Math.cos(-phase), Math.sin(-phase)];
+    return [re * c - im * s, re * s + im * c];
+  };
+  const w11 = unphase(v11);
+  const w10 = unphase(v10);
+  const cosHalf = Math.hypot(...w11);
+  const sinHalf = Math.hypot(...w10);
+  const beta = 2 * Math.atan2(sinHalf, cosHalf);
   const eps = 1e-12;
-  let sum = m00 > eps ? argOf(v11[0] ?? 0, v11[1] ?? 0) - argOf(v00[0] ?? 0, v00[1] ?? 0) : Number.NaN;
-  let diff = m10 > eps ? argOf(v10[0] ?? 0, v10[1] ?? 0) - argOf(-(v01[0] ?? 0), -(v01[1] ?? 0)) : Number.NaN;
-  if (Number.isNaN(sum)) sum = diff;
-  if (Number.isNaN(diff)) diff = sum;
-  const alpha = (sum + diff) / 2;
-  const gamma = (sum - diff) / 2;
+  // When one half-angle is free (β = 0 or β = π), the whole rotation goes into one gate, not two halves.
+  const sumHalf = cosHalf > eps ? argOf(...w11) : null;
+  const diffHalf = sinHalf > eps ? argOf(...w10) : null;
+  const alpha = sumHalf === null ? 2 * (diffHalf ?? 0) : diffHalf === null ? 2 * sumHalf : sumHalf + diffHalf;
+  const gamma = sumHalf === null || diffHalf === null ? 0 : sumHalf - diffHalf;
   return [alpha, -beta, gamma];
 }
 
