@@ -4,6 +4,8 @@
  * set, `POST api/v1/circuits` → `{id}`, then `GET api/v1/circuits/{id}` until the shots are there
  * (425 Too Early means "not yet"). Release deletes the reservation and cancel deletes a circuit, as
  * the fake documents (test/fakes/qristal/README.md). Every call goes through the project's HTTP layer.
+ * A 503 is the device's "reserved under another token" (Qristal's reading): final, so it is taken as
+ * an answer rather than retried as an overload.
  */
 import { isQrunError, QrunError } from '../../errors.js';
 import { createHttpClient, createMemoryBackoff, createSharedBackoff, type HttpClient, type HttpTimeouts, type RetryPolicy } from '../../http/index.js';
@@ -103,7 +105,6 @@ export function createQristalApi(options: QristalApiOptions): QristalApi {
   return {
     device,
     async reserve() {
-      // 503 is the device's "reserved under another token": final, so it is taken here, not retried.
       const reply = await client.request({ method: 'PUT', path: RESERVATIONS, body: '', headers: { 'content-type': 'application/json' }, expect: [200, 201, 204, 503] });
       if (reply.status === 503) throw reservedError(alias, device, 503, detailOf(reply.body));
     },
@@ -116,7 +117,9 @@ export function createQristalApi(options: QristalApiOptions): QristalApi {
       }
     },
     async nativeGates(signal) {
-      return (await client.request({ method: 'GET', path: NATIVE_GATES, signal })).body;
+      const reply = await client.request({ method: 'GET', path: NATIVE_GATES, signal, expect: [200, 503] });
+      if (reply.status === 503) throw reservedError(alias, device, 503, detailOf(reply.body));
+      return reply.body;
     },
     async submit(body, signal) {
       const reply = record((await client.request({ method: 'POST', path: CIRCUITS, json: body, signal })).body);
@@ -125,7 +128,8 @@ export function createQristalApi(options: QristalApiOptions): QristalApi {
       return String(id);
     },
     async poll(id, signal) {
-      const reply = await client.request({ method: 'GET', path: `${CIRCUITS}/${encodeURIComponent(id)}`, signal, expect: [200, 425, 500] });
+      const reply = await client.request({ method: 'GET', path: `${CIRCUITS}/${encodeURIComponent(id)}`, signal, expect: [200, 425, 500, 503] });
+      if (reply.status === 503) throw reservedError(alias, device, 503, detailOf(reply.body));
       if (reply.status === 425) return { state: 'pending' };
       if (reply.status === 500) return { state: 'failed', reason: detailOf(reply.body) ?? 'the device reports a process failure and gives no detail', status: 500 };
       const data = record(reply.body)['data'];
