@@ -3,8 +3,10 @@
 // poll the job on the gateway's own schedule, GET the results — and through a gateway process with an
 // `ibm-quantum-compute-service` backend (OpenQASM 3 printed from the prepared PUBs, the fit check, the
 // result decoded into the project's model and sent back). Both poll with the same policy, so the
-// difference is the gateway's own work. Run with tsx so the sources load:
-//   node --import tsx bench/vendor-latency.mjs [--calls 40] [--shots 64]
+// difference is the gateway's own work. `--vendor qristal` does the same against the fake QB device
+// (test/fakes/qristal/): native circuits posted and polled directly, or a `qristal` backend in the
+// gateway (the circuit rewritten into Rx/Ry/CZ). Run with tsx so the sources load:
+//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|qristal] [--calls 40] [--shots 64]
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
@@ -12,10 +14,11 @@ import { samplerPayload } from '../src/backends/job-gateway/encode-params.js';
 import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
+import { startQristalFake } from '../test/fakes/qristal/index.js';
 import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
-const opts = flags({ calls: 40, shots: 64 });
+const opts = flags({ vendor: 'ibm', calls: 40, shots: 64 });
 // A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
 const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
 const ISA_BELL = `OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; ${H(0)} ${H(1)} cz q[0], q[1]; ${H(1)} meas[0] = measure q[0]; meas[1] = measure q[1];`;
@@ -38,55 +41,103 @@ async function latencies(call, n) {
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
-const fake = await startIbmComputeFake({ queueDelayMs: 0, runDelayMs: 0 });
-const device = fake.devices[0].name;
-const origin = new URL(fake.url).origin;
 
-/** A caller of IBM's API itself, as qiskit-ibm-runtime would be: one token, then submit, poll, fetch. */
-async function directClient() {
-  const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: fake.apiKey });
-  const iam = await (await fetch(`${fake.iamUrl}/identity/token`, { method: 'POST', body: form })).json();
-  const headers = { authorization: `Bearer ${iam.access_token}`, 'service-crn': fake.instance, 'content-type': 'application/json', 'ibm-api-version': '2026-04-15' };
-  return async (i) => {
-    const body = JSON.stringify({ program_id: 'sampler', backend: device, params: { ...payload, shots: opts.shots, options: { simulator: { seed_simulator: i } } } });
-    const job = await (await fetch(`${fake.url}/jobs`, { method: 'POST', headers, body })).json();
+/** The same Bell Sampler on the fake QB device: native circuits direct, or a `qristal` backend in the gateway. */
+async function qristalLatency() {
+  // Circuits take 200 ms: both paths find them running at the first poll and done at the second.
+  const fake = await startQristalFake({ runDelayMs: 200, qubits: 2 });
+  const BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; h q[0]; cx q[0], q[1]; meas = measure q;';
+  const bell = samplerPayload(parseSamplerParams({ pubs: [[BELL]], version: 2 }));
+  const native = ['Ry(q[0],1.5707963268)', 'Rx(q[0],3.1415926536)', 'Ry(q[1],1.5707963268)', 'Rx(q[1],3.1415926536)', 'CZ(q[0],q[1])', 'Ry(q[1],1.5707963268)', 'Rx(q[1],3.1415926536)'];
+  const headers = { 'content-type': 'application/json', accept: '*/*' };
+  const direct = async () => {
+    const body = JSON.stringify({ command: 'circuit', settings: { shots: opts.shots, results: 'normal', shot_fulfilment_strategy: 'exact' }, init: [0, 0], circuit: native, measure: [[0, 0], [1, 1]] });
+    const { id } = await (await fetch(`${fake.url}/api/v1/circuits`, { method: 'POST', headers, body })).json();
+    // As the gateway's executor does: ask at once, then wait more and more between polls.
     for (let attempt = 0; ; attempt++) {
+      const reply = await fetch(`${fake.url}/api/v1/circuits/${id}`, { headers });
+      if (reply.status === 200) return reply.json();
+      await reply.text();
+      if (reply.status !== 425) throw new Error(`circuit ${id}: HTTP ${reply.status}`);
       await sleep(pollDelay(DEFAULT_POLL, attempt));
-      const state = await (await fetch(`${fake.url}/jobs/${job.id}`, { headers })).json();
-      if (state.status === 'Completed') break;
-      if (state.status === 'Failed' || state.status === 'Cancelled') throw new Error(`job ${job.id}: ${state.status}`);
     }
-    return (await fetch(`${fake.url}/jobs/${job.id}/results`, { headers })).text();
   };
+  const gateway = await startGatewayProcess([{ name: 'qb', type: 'qristal', secretRequired: false, settings: { endpoint: fake.url, model: 'QB-QDK2-CZ', shot_topups: 3 } }]);
+  try {
+    const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
+    const viaGateway = (i) => client.run({ program_id: 'sampler', backend: 'qb', params: bell, options: { shots: opts.shots, seed: i } });
+    const d = await latencies(direct, opts.calls);
+    const g = await latencies(viaGateway, opts.calls);
+    await client.close();
+    table(
+      `Bell Sampler (${opts.shots} shots) on the fake QB device, latency in ms over ${opts.calls} circuits (${machine()})`,
+      ['path', 'p50', 'p99', 'added p50', 'added p99'],
+      [
+        ['direct to the fake (native circuit; post, poll)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],
+        ['through the job gateway (h/cx rewritten to Rx/Ry/CZ)', fmt.ms(g.p50), fmt.ms(g.p99), fmt.ms(g.p50 - d.p50), fmt.ms(g.p99 - d.p99)],
+      ],
+    );
+  } finally {
+    await gateway.stop();
+    await fake.close();
+  }
 }
 
-const gateway = await startGatewayProcess([
-  {
-    name: 'ibm',
-    type: 'ibm-quantum-compute-service',
-    secretRequired: true,
-    secret: fake.apiKey,
-    settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
-  },
-]);
-try {
-  const direct = await directClient();
-  const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
-  const viaGateway = (i) => client.run({ program_id: 'sampler', backend: 'ibm', params: payload, options: { shots: opts.shots, seed: i } });
-  const d = await latencies(direct, opts.calls);
-  const g = await latencies(viaGateway, opts.calls);
-  await client.close();
-  table(
-    `Bell Sampler job (${opts.shots} shots) on the IBM Compute Service fake, latency in ms over ${opts.calls} jobs (${machine()})`,
-    ['path', 'p50', 'p99', 'added p50', 'added p99'],
-    [
-      ['direct to the fake (token once; submit, poll, results)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],
-      ['through the job gateway (qrun/library client → gateway → fake)', fmt.ms(g.p50), fmt.ms(g.p99), fmt.ms(g.p50 - d.p50), fmt.ms(g.p99 - d.p99)],
-    ],
-  );
-  console.log(`\nboth poll with the gateway's policy (first poll after ${DEFAULT_POLL.initialMs} ms, x${DEFAULT_POLL.factor}, at most ${DEFAULT_POLL.maxMs} ms); gateway: ${gateway.script}`);
-} finally {
-  await gateway.stop();
-  await fake.close();
+async function ibmLatency() {
+  const fake = await startIbmComputeFake({ queueDelayMs: 0, runDelayMs: 0 });
+  const device = fake.devices[0].name;
+  const origin = new URL(fake.url).origin;
+
+  /** A caller of IBM's API itself, as qiskit-ibm-runtime would be: one token, then submit, poll, fetch. */
+  async function directClient() {
+    const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: fake.apiKey });
+    const iam = await (await fetch(`${fake.iamUrl}/identity/token`, { method: 'POST', body: form })).json();
+    const headers = { authorization: `Bearer ${iam.access_token}`, 'service-crn': fake.instance, 'content-type': 'application/json', 'ibm-api-version': '2026-04-15' };
+    return async (i) => {
+      const body = JSON.stringify({ program_id: 'sampler', backend: device, params: { ...payload, shots: opts.shots, options: { simulator: { seed_simulator: i } } } });
+      const job = await (await fetch(`${fake.url}/jobs`, { method: 'POST', headers, body })).json();
+      for (let attempt = 0; ; attempt++) {
+        await sleep(pollDelay(DEFAULT_POLL, attempt));
+        const state = await (await fetch(`${fake.url}/jobs/${job.id}`, { headers })).json();
+        if (state.status === 'Completed') break;
+        if (state.status === 'Failed' || state.status === 'Cancelled') throw new Error(`job ${job.id}: ${state.status}`);
+      }
+      return (await fetch(`${fake.url}/jobs/${job.id}/results`, { headers })).text();
+    };
+  }
+
+  const gateway = await startGatewayProcess([
+    {
+      name: 'ibm',
+      type: 'ibm-quantum-compute-service',
+      secretRequired: true,
+      secret: fake.apiKey,
+      settings: { endpoint: `${origin}/api`, auth_endpoint: fake.iamUrl, instance: fake.instance, device, session: 'none' },
+    },
+  ]);
+  try {
+    const direct = await directClient();
+    const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
+    const viaGateway = (i) => client.run({ program_id: 'sampler', backend: 'ibm', params: payload, options: { shots: opts.shots, seed: i } });
+    const d = await latencies(direct, opts.calls);
+    const g = await latencies(viaGateway, opts.calls);
+    await client.close();
+    table(
+      `Bell Sampler job (${opts.shots} shots) on the IBM Compute Service fake, latency in ms over ${opts.calls} jobs (${machine()})`,
+      ['path', 'p50', 'p99', 'added p50', 'added p99'],
+      [
+        ['direct to the fake (token once; submit, poll, results)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],
+        ['through the job gateway (qrun/library client → gateway → fake)', fmt.ms(g.p50), fmt.ms(g.p99), fmt.ms(g.p50 - d.p50), fmt.ms(g.p99 - d.p99)],
+      ],
+    );
+    console.log(`\nboth poll with the gateway's policy (first poll after ${DEFAULT_POLL.initialMs} ms, x${DEFAULT_POLL.factor}, at most ${DEFAULT_POLL.maxMs} ms); gateway: ${gateway.script}`);
+  } finally {
+    await gateway.stop();
+    await fake.close();
+  }
 }
-reproduce('vendor-latency.mjs', [`--calls ${opts.calls}`, `--shots ${opts.shots}`]);
+
+if (opts.vendor === 'qristal') await qristalLatency();
+else if (opts.vendor === 'ibm') await ibmLatency();
+else throw new Error(`--vendor must be ibm or qristal, not ${opts.vendor}`);
+reproduce('vendor-latency.mjs', [`--vendor ${opts.vendor}`, `--calls ${opts.calls}`, `--shots ${opts.shots}`]);
