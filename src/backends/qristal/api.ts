@@ -41,7 +41,7 @@ export interface CircuitRequest {
   readonly measure: readonly (readonly [number, number])[];
 }
 
-export type CircuitState =
+type CircuitState =
   | { readonly state: 'pending' }
   /** One entry per shot, one bit per measurement index. */
   | { readonly state: 'done'; readonly shots: readonly (readonly number[])[] }

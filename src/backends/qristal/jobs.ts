@@ -48,7 +48,7 @@ export interface QristalJobsOptions {
 }
 
 /** Parameter values of a V2 PUB → its shape and one row of values per element (C order). */
-export function elementRows(values: unknown): { shape: number[]; rows: number[][] } {
+function elementRows(values: unknown): { shape: number[]; rows: number[][] } {
   if (values === null || values === undefined) return { shape: [], rows: [[]] };
   const isRow = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
   const shape: number[] = [];

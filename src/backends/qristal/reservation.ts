@@ -10,9 +10,9 @@ import { QrunError } from '../../errors.js';
 import type { SecretValue } from '../../secrets/value.js';
 
 /** `iss` of every token this project signs. */
-export const TOKEN_ISSUER = 'slurm-qpu';
+const TOKEN_ISSUER = 'slurm-qpu';
 /** A job without a deadline (no time limit) holds the device this long, then the device frees itself. */
-export const DEFAULT_RESERVATION_SECONDS = 24 * 3600;
+const DEFAULT_RESERVATION_SECONDS = 24 * 3600;
 
 export interface Reservation {
   /** `slurm-job-<id>`: which job holds the device, as the device's operators see it. */

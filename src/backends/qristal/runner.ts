@@ -16,7 +16,7 @@ import { parseSessionHandle, reservationToken } from './reservation.js';
 import { QRISTAL_MODELS, type QristalModel, type QristalSettings } from './schema.js';
 import { cachedTarget, nativeGatesToMetadata } from './target.js';
 
-export function settingsOf(backend: GatewayBackend): QristalSettings {
+function settingsOf(backend: GatewayBackend): QristalSettings {
   const s = backend.settings ?? {};
   const endpoint = s['endpoint'];
   if (typeof endpoint !== 'string' || endpoint === '') {

@@ -15,7 +15,7 @@ export const QRISTAL_MODELS = ['QB-QDK2-CZ', 'QB-QDK2-ACZ'] as const;
 export type QristalModel = (typeof QRISTAL_MODELS)[number];
 
 /** Most top-up circuits one circuit may need when the device returns fewer shots than asked. */
-export const MAX_SHOT_TOPUPS = 10;
+const MAX_SHOT_TOPUPS = 10;
 
 const baseUrlSchema = z.string().superRefine((value, ctx) => {
   try {

@@ -12,7 +12,7 @@ import type { QristalModel } from './schema.js';
 export { cachedTarget } from '../ibm-quantum-compute-service/target.js';
 
 /** The native gates each model needs, as the device names them. */
-export const MODEL_GATES: Readonly<Record<QristalModel, readonly string[]>> = {
+const MODEL_GATES: Readonly<Record<QristalModel, readonly string[]>> = {
   'QB-QDK2-CZ': ['rx', 'ry', 'cz'],
   'QB-QDK2-ACZ': ['rx', 'ry', 'acz'],
 };

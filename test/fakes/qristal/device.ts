@@ -5,7 +5,7 @@
 import { instructionToQasm, programOf, sample, type Model } from './execution.js';
 import type { Fault } from './faults.js';
 
-export type CircuitStatus = 'queued' | 'done' | 'failed' | 'cancelled';
+type CircuitStatus = 'queued' | 'done' | 'failed' | 'cancelled';
 
 export interface FakeCircuit {
   readonly id: number;

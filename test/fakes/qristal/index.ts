@@ -12,9 +12,6 @@ import { Faults, type FaultSpec } from './faults.js';
 import { createDeviceServer, type RateLimit } from './server.js';
 import { signToken } from './token.js';
 
-export type { Fault, FaultSpec } from './faults.js';
-export type { FakeCircuit } from './device.js';
-export type { RateLimit } from './server.js';
 
 export interface QristalFakeOptions {
   readonly port?: number;

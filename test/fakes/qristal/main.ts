@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Model } from './execution.js';
 import { startQristalFake } from './index.js';
 
 function integer(name: string, raw: string | undefined): number | undefined {
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
   const qubits = integer('qubits', values.qubits);
   const runDelayMs = integer('run-delay', values['run-delay']);
   const fake = await startQristalFake({
-    model: model as Model,
+    model: model,
     ...(port === undefined ? {} : { port }),
     ...(secret === undefined ? {} : { secret }),
     ...(qubits === undefined ? {} : { qubits }),

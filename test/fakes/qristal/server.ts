@@ -9,7 +9,7 @@ import { BodyError, type Device } from './device.js';
 import { isExecutionFault, type Faults } from './faults.js';
 import { checkToken } from './token.js';
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 
 export interface RateLimit {
   /** Requests one client (token, or none) may make per window. */

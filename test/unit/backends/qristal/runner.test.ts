@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { qristalBackend } from '../../../../src/backends/qristal/index.js';
 import { createQristalRunner } from '../../../../src/backends/qristal/runner.js';
 import type { TaskRunner } from '../../../../src/backends/types.js';
-import { isQrunError, QrunError } from '../../../../src/errors.js';
+import { isQrunError, type QrunError } from '../../../../src/errors.js';
 import type { SamplerOutcome } from '../../../../src/primitives/result-model.js';
 import { SecretValue } from '../../../../src/secrets/value.js';
 import { startQristalFake, type QristalFake } from '../../../fakes/qristal/index.js';
