@@ -5,8 +5,10 @@
 // result decoded into the project's model and sent back). Both poll with the same policy, so the
 // difference is the gateway's own work. `--vendor iqm` does the same against the IQM Server fake
 // (direct: POST /api/v1/jobs/{qc}/circuit with the Bell pair in prx/cz, poll, GET measurements;
-// through the gateway: an `iqm-server` backend, which also translates the circuit). Run with tsx:
-//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|iqm] [--calls 40] [--shots 64]
+// through the gateway: an `iqm-server` backend, which also translates the circuit); `--vendor qristal`
+// against the fake QB device (test/fakes/qristal/: native Rx/Ry/CZ circuits posted and polled
+// directly, or a `qristal` backend in the gateway, which rewrites the circuit). Run with tsx:
+//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|iqm|qristal] [--calls 40] [--shots 64]
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
@@ -15,11 +17,13 @@ import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
 import { startIqmServerFake } from '../test/fakes/iqm-server/index.js';
+import { startQristalFake } from '../test/fakes/qristal/index.js';
 import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ calls: 40, shots: 64, vendor: 'ibm' });
-if (opts.vendor !== 'ibm' && opts.vendor !== 'iqm') throw new Error(`--vendor ${opts.vendor}: give ibm or iqm`);
+const VENDORS = { ibm: ibmVendor, iqm: iqmVendor, qristal: qristalVendor };
+if (!Object.hasOwn(VENDORS, opts.vendor)) throw new Error(`--vendor ${opts.vendor}: give ${Object.keys(VENDORS).join(', ')}`);
 // A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
 const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
 const ISA_BELL = `OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; ${H(0)} ${H(1)} cz q[0], q[1]; ${H(1)} meas[0] = measure q[0]; meas[1] = measure q[1];`;
@@ -100,7 +104,35 @@ async function iqmVendor() {
   };
 }
 
-const vendor = opts.vendor === 'iqm' ? await iqmVendor() : await ibmVendor();
+/** The fake QB device: native circuits posted and polled as Qristal's client does, or a `qristal` backend. */
+async function qristalVendor() {
+  // Circuits take 200 ms: both paths find them running at the first poll and done at the second.
+  const fake = await startQristalFake({ runDelayMs: 200, qubits: 2 });
+  const native = ['Ry(q[0],1.5707963268)', 'Rx(q[0],3.1415926536)', 'Ry(q[1],1.5707963268)', 'Rx(q[1],3.1415926536)', 'CZ(q[0],q[1])', 'Ry(q[1],1.5707963268)', 'Rx(q[1],3.1415926536)'];
+  const headers = { 'content-type': 'application/json', accept: '*/*' };
+  async function directClient() {
+    return async () => {
+      const body = JSON.stringify({ command: 'circuit', settings: { shots: opts.shots, results: 'normal', shot_fulfilment_strategy: 'exact' }, init: [0, 0], circuit: native, measure: [[0, 0], [1, 1]] });
+      const { id } = await (await fetch(`${fake.url}/api/v1/circuits`, { method: 'POST', headers, body })).json();
+      // As the gateway's executor does: ask at once, then wait more and more between polls.
+      for (let attempt = 0; ; attempt++) {
+        const reply = await fetch(`${fake.url}/api/v1/circuits/${id}`, { headers });
+        if (reply.status === 200) return reply.json();
+        await reply.text();
+        if (reply.status !== 425) throw new Error(`circuit ${id}: HTTP ${reply.status}`);
+        await sleep(pollDelay(DEFAULT_POLL, attempt));
+      }
+    };
+  }
+  return {
+    label: 'the fake QB device',
+    directClient,
+    backend: { name: 'qb', type: 'qristal', secretRequired: false, settings: { endpoint: fake.url, model: 'QB-QDK2-CZ', shot_topups: 3 } },
+    close: () => fake.close(),
+  };
+}
+
+const vendor = await VENDORS[opts.vendor]();
 const gateway = await startGatewayProcess([vendor.backend]);
 try {
   const direct = await vendor.directClient();

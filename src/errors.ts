@@ -44,7 +44,7 @@ export const ERROR_CATALOG = {
   PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
   PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
   EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
-  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend runs no such primitive (an Estimator on a device whose API only samples circuits).' },
+  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this primitive (a device that only samples has no Estimator); the message says what it runs instead.' },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },
@@ -71,6 +71,7 @@ export const ERROR_CATALOG = {
   VENDOR_CREDITS_EXHAUSTED: { family: 'capacity', summary: "The vendor account has too few credits left for the job (IQM Server NotEnoughCredits); the admin tops the account up." },
   TIMESLOT_NOT_BOOKED: { family: 'capacity', summary: "The backend runs jobs only in a booked timeslot and none is booked or running now (IQM Server NoBookedTimeslots)." },
   TIMESLOT_UNAVAILABLE: { family: 'capacity', summary: "No timeslot of the requested length could be booked on the device for the job (IQM Server timeslot booking refused)." },
+  QPU_RESERVED: { family: 'capacity', summary: 'The QPU is reserved for exclusive use under another token (a Quantum Brilliance device answered 503): another job or user holds it now.' },
 
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },

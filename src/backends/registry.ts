@@ -6,6 +6,7 @@ import { ibmComputeBackend } from './ibm-quantum-compute-service/index.js';
 import { ibmQuantumSystemBackend } from './ibm-quantum-system/index.js';
 import { iqmServerBackend } from './iqm-server/index.js';
 import { aerBackend } from './qiskit-aer/index.js';
+import { qristalBackend } from './qristal/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
 
@@ -15,6 +16,7 @@ const BACKENDS = {
   'ibm-quantum-system': ibmQuantumSystemBackend,
   'qiskit-aer': aerBackend,
   'iqm-server': iqmServerBackend,
+  qristal: qristalBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;

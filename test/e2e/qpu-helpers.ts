@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { run, sleep, type RunResult } from '../../src/devcluster/exec.js';
 import { clusterPaths } from '../../src/devcluster/paths.js';
@@ -224,4 +225,14 @@ export function setArg(line: string, key: string, value: string | null): string 
   const pattern = new RegExp(`\\s${key}=\\S*`);
   const without = line.replace(pattern, '');
   return value === null ? without : `${without} ${key}=${value}`;
+}
+
+/**
+ * The dev cluster's backend aliases in catalogue order, as the shim lists them ("valid backends: …"):
+ * read from the catalogue itself, so a new vendor entry needs no edit of every assertion.
+ */
+export function devCatalogueAliases(): string {
+  const file = fileURLToPath(new URL('../../slurm-conf/dev-cluster/qpu.json', import.meta.url));
+  const catalogue = JSON.parse(readFileSync(file, 'utf8')) as { backends: Record<string, unknown> };
+  return Object.keys(catalogue.backends).join(', ');
 }

@@ -3,7 +3,7 @@
  * rejected by sbatch/srun/salloc themselves, with the valid names, before anything is queued.
  */
 import { describe, expect, it } from 'vitest';
-import { qpuSkipReason, shown, slurmCmd } from './qpu-helpers.js';
+import { devCatalogueAliases, qpuSkipReason, shown, slurmCmd } from './qpu-helpers.js';
 
 describe.skipIf(qpuSkipReason() !== '')('QPU options at submit time', () => {
   it.each(['sbatch', 'srun', 'salloc'])('%s --help lists --q_backend and --qpu with the [qpu] prefix', async (command) => {
@@ -22,7 +22,7 @@ describe.skipIf(qpuSkipReason() !== '')('QPU options at submit time', () => {
     const before = (await slurmCmd('squeue', ['-h', '-o', '%A'])).stdout;
     const result = await slurmCmd(command, ['--gres=qpu:sim:1', '--q_backend=nope', ...rest]);
     expect(result.code, shown(result)).not.toBe(0);
-    expect(result.stderr).toContain("spank_qpu: option: --q_backend: unknown QPU backend 'nope'; valid backends: sim, sim_shared, ibm_fake, iqm_fake");
+    expect(result.stderr).toContain(`spank_qpu: option: --q_backend: unknown QPU backend 'nope'; valid backends: ${devCatalogueAliases()}`);
     expect((await slurmCmd('squeue', ['-h', '-o', '%A'])).stdout).toBe(before);
   });
 

@@ -27,10 +27,16 @@ export interface RemoteRunnerOptions {
   readonly poll?: PollPolicy | undefined;
   readonly logger?: Logger | undefined;
   readonly onEvent?: ((backend: string, event: RemoteEvent) => void) | undefined;
+  /**
+   * True for a vendor that may be used without a credential (a site's open vQPU): the task is then
+   * refused only when the catalogue names a secret the gateway did not get.
+   */
+  readonly credentialOptional?: boolean | undefined;
 }
 
-function checkCredential(backend: GatewayBackend): void {
+function checkCredential(backend: GatewayBackend, optional: boolean): void {
   if (backend.secret !== undefined && backend.secret.length > 0) return;
+  if (optional && !backend.secretRequired) return;
   throw new QrunError('BACKEND_UNAVAILABLE', `backend ${backend.name} needs a credential and the gateway was given none`, {
     hint: 'The catalogue entry names no secret, or it could not be resolved at job start; ask your admin to check it (qrun admin check-config).',
     details: { backend: backend.name },
@@ -49,7 +55,7 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
   return {
     target: targetOf,
     async prepare(request, backend) {
-      checkCredential(backend);
+      checkCredential(backend, options.credentialOptional === true);
       const params = parseTask(request);
       const metadata = await targetOf(backend);
       preflight(params, request, metadata, backend.name);
