@@ -1,0 +1,34 @@
+/**
+ * `npm run fuzz [-- --runs N] [--seed S] [--target NAME[,NAME]]`: long runs of the JS fuzz targets
+ * (default 10^6 inputs each). Prints inputs/s and the count per target; a failure is shrunk, saved
+ * under test/fuzz/corpus/<target>/ (then replayed by `npm test`) and makes the exit code 1.
+ */
+import { campaign, saveToCorpus } from './campaign.js';
+import { TARGETS } from './targets/index.js';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const runs = Number(option('runs') ?? 1_000_000);
+const seed = Number(option('seed') ?? Date.now() % 2 ** 31);
+const only = option('target')?.split(',');
+const targets = TARGETS.filter((t) => only === undefined || only.includes(t.name));
+if (!Number.isSafeInteger(runs) || runs < 1 || targets.length === 0) {
+  console.error(`usage: npm run fuzz -- [--runs N] [--seed S] [--target ${TARGETS.map((t) => t.name).join(',')}]`);
+  process.exit(2);
+}
+
+let failed = 0;
+console.log(`seed ${seed}, ${runs} inputs per target`);
+for (const target of targets) {
+  const result = await campaign(target, runs, seed);
+  const rate = Math.round(result.runs / result.seconds);
+  console.log(`${target.name.padEnd(14)} ${String(result.runs).padStart(9)} inputs  ${result.seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)} inputs/s  ${result.failure === null ? 'no failure' : 'FAILED'}  (${target.door})`);
+  if (result.failure !== null) {
+    failed += 1;
+    console.log(`  ${result.failure.error}\n  saved: ${saveToCorpus(target.name, result.failure.input)}`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
