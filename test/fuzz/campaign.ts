@@ -15,7 +15,7 @@ export interface CampaignResult {
   readonly failure: { readonly input: string; readonly error: string } | null;
 }
 
-export async function campaign<T>(target: FuzzTarget<T>, runs: number, seed: number): Promise<CampaignResult> {
+export async function campaign<T>(target: FuzzTarget<T>, runs: number, seed: number, timeLimitSeconds?: number): Promise<CampaignResult> {
   const close = (await target.open?.()) ?? (async () => undefined);
   const started = performance.now();
   try {
@@ -25,6 +25,8 @@ export async function campaign<T>(target: FuzzTarget<T>, runs: number, seed: num
       // Shrinking a slow input can take long; a few hundred steps give a readable case.
       endOnFailure: false,
       maxSkipsPerRun: 0,
+      // A time-boxed run stops early and reports how far it got; that is not a failure.
+      ...(timeLimitSeconds === undefined ? {} : { interruptAfterTimeLimit: timeLimitSeconds * 1000, markInterruptAsFailure: false }),
     });
     const seconds = (performance.now() - started) / 1000;
     if (!details.failed || details.counterexample === null) return { target: target.name, runs: details.numRuns, seconds, failure: null };

@@ -63,10 +63,10 @@ export function npyBomb(megabytes: number): { __type__: 'ndarray'; __value__: st
 /** Values that a field should refuse, each in its own way. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom<unknown>(...NASTY_NUMBERS, ...NASTY_STRINGS, null, true, false, [], {}, [[]], [{}], undefined) },
-  { weight: 2, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((d) => deepArray(d, 0.5)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map(deepObject) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 200_000 }).map((n) => 'x'.repeat(n)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 50_000 }).map((n) => new Array<number>(n).fill(0.25)) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 3_000 }).map((d) => deepArray(d, 0.5)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3_000 }).map(deepObject) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((n) => new Array<number>(n).fill(0.25)) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 3, arbitrary: npyArbitrary },

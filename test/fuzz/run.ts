@@ -1,6 +1,6 @@
 /**
- * `npm run fuzz [-- --runs N] [--seed S] [--target NAME[,NAME]]`: long runs of the JS fuzz targets
- * (default 10^6 inputs each). Prints inputs/s and the count per target; a failure is shrunk, saved
+ * `npm run fuzz [-- --runs N] [--seconds T] [--seed S] [--target NAME[,NAME]]`: long runs of the JS
+ * fuzz targets (default 10^6 inputs each; --seconds stops each target after T seconds). Prints inputs/s and the count per target; a failure is shrunk, saved
  * under test/fuzz/corpus/<target>/ (then replayed by `npm test`) and makes the exit code 1.
  */
 import { campaign, saveToCorpus } from './campaign.js';
@@ -14,16 +14,17 @@ function option(name: string): string | undefined {
 const runs = Number(option('runs') ?? 1_000_000);
 const seed = Number(option('seed') ?? Date.now() % 2 ** 31);
 const only = option('target')?.split(',');
+const seconds = option('seconds') === undefined ? undefined : Number(option('seconds'));
 const targets = TARGETS.filter((t) => only === undefined || only.includes(t.name));
 if (!Number.isSafeInteger(runs) || runs < 1 || targets.length === 0) {
-  console.error(`usage: npm run fuzz -- [--runs N] [--seed S] [--target ${TARGETS.map((t) => t.name).join(',')}]`);
+  console.error(`usage: npm run fuzz -- [--runs N] [--seconds T] [--seed S] [--target ${TARGETS.map((t) => t.name).join(',')}]`);
   process.exit(2);
 }
 
 let failed = 0;
 console.log(`seed ${seed}, ${runs} inputs per target`);
 for (const target of targets) {
-  const result = await campaign(target, runs, seed);
+  const result = await campaign(target, runs, seed, seconds);
   const rate = Math.round(result.runs / result.seconds);
   console.log(`${target.name.padEnd(14)} ${String(result.runs).padStart(9)} inputs  ${result.seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)} inputs/s  ${result.failure === null ? 'no failure' : 'FAILED'}  (${target.door})`);
   if (result.failure !== null) {
