@@ -32,7 +32,7 @@ export const MAX_DIMS = 64;
 export const MAX_INFLATED_BYTES = 128 * 1024 * 1024;
 
 /** Most lists and values the nested-list form of one array may hold (the JSON a payload would need). */
-const MAX_NESTED_NODES = 16 * 1024 * 1024;
+const MAX_NESTED_NODES = 4 * 1024 * 1024;
 
 interface DtypeInfo {
   readonly dtype: Dtype;
@@ -265,6 +265,7 @@ export function toNested(array: NdArray): Nested {
   }
   const isBool = array.dtype === 'bool';
   const isComplex = array.dtype === 'complex64' || array.dtype === 'complex128';
+  const strides = array.shape.map((_, axis) => product(array.shape.slice(axis + 1)));
   const build = (axis: number, offset: number): Nested => {
     if (axis === array.shape.length) {
       if (isComplex) return { __type__: 'complex', __value__: [array.data[2 * offset] ?? 0, array.data[2 * offset + 1] ?? 0] };
@@ -272,8 +273,10 @@ export function toNested(array: NdArray): Nested {
       return isBool ? x !== 0 : x;
     }
     const dim = array.shape[axis] ?? 0;
-    const stride = product(array.shape.slice(axis + 1));
-    return Array.from({ length: dim }, (_, i) => build(axis + 1, offset + i * stride));
+    const stride = strides[axis] ?? 0;
+    const out = new Array<Nested>(dim);
+    for (let i = 0; i < dim; i++) out[i] = build(axis + 1, offset + i * stride);
+    return out;
   };
   return build(0, 0);
 }
