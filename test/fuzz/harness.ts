@@ -4,7 +4,7 @@
  * The same targets run briefly with a fixed seed under `npm test` (fuzz.test.ts) and for millions of
  * inputs under `npm run fuzz` (run.ts); inputs that once failed live in test/fuzz/corpus/<target>/.
  */
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { ERROR_CATALOG, QrunError } from '../../src/errors.js';
 
 export interface FuzzTarget<T> {

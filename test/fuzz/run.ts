@@ -22,14 +22,14 @@ if (!Number.isSafeInteger(runs) || runs < 1 || targets.length === 0) {
 }
 
 let failed = 0;
-console.log(`seed ${seed}, ${runs} inputs per target`);
+process.stdout.write(`seed ${seed}, ${runs} inputs per target\n`);
 for (const target of targets) {
   const result = await campaign(target, runs, seed, seconds);
   const rate = Math.round(result.runs / result.seconds);
-  console.log(`${target.name.padEnd(14)} ${String(result.runs).padStart(9)} inputs  ${result.seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)} inputs/s  ${result.failure === null ? 'no failure' : 'FAILED'}  (${target.door})`);
+  process.stdout.write(`${target.name.padEnd(14)} ${String(result.runs).padStart(9)} inputs  ${result.seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)} inputs/s  ${result.failure === null ? 'no failure' : 'FAILED'}  (${target.door})\n`);
   if (result.failure !== null) {
     failed += 1;
-    console.log(`  ${result.failure.error}\n  saved: ${saveToCorpus(target.name, result.failure.input)}`);
+    process.stdout.write(`  ${result.failure.error}\n  saved: ${saveToCorpus(target.name, result.failure.input)}\n`);
   }
 }
 process.exit(failed === 0 ? 0 : 1);

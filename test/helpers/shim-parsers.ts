@@ -12,6 +12,12 @@ const spank = fileURLToPath(new URL('../../spank/', import.meta.url));
 
 export const SHIM_PARSER_SOURCES = ['args.c', 'config.c', 'common.c', 'fuzz/stubs.c'].map((f) => join(spank, f));
 
+/** The shim's sources each libFuzzer target of spank/fuzz/ builds with. */
+export const FUZZ_SOURCES: Readonly<Record<'args' | 'config', readonly string[]>> = {
+  args: ['args.c', 'common.c', 'fuzz/stubs.c'].map((f) => join(spank, f)),
+  config: ['config.c', 'common.c', 'fuzz/stubs.c'].map((f) => join(spank, f)),
+};
+
 /** Builds the driver into `dir`; returns a function that runs it on lines. */
 export function buildParsersDriver(dir: string): (lines: readonly string[]) => string[] {
   const binary = join(dir, 'parsers-driver');

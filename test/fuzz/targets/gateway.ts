@@ -76,7 +76,7 @@ function check(raw: string, method: string): void {
   }
   const code = (parsed as { error?: { code?: unknown } } | null)?.error?.code;
   if (code === undefined) return;
-  if (typeof code !== 'string' || !Object.hasOwn(ERROR_CATALOG, code)) throw new FuzzFailure(`answered an uncatalogued code: ${String(code)}`);
+  if (typeof code !== 'string' || !Object.hasOwn(ERROR_CATALOG, code)) throw new FuzzFailure(`answered an uncatalogued code: ${JSON.stringify(code)}`);
   if (code === 'INTERNAL') throw new FuzzFailure(`answered INTERNAL: ${body.slice(0, 400)}`);
 }
 

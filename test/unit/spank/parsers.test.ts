@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileC, cSkipReason, libFuzzerClang } from '../../helpers/c.js';
-import { buildParsersDriver, SHIM_PARSER_SOURCES, SPANK_DIR } from '../../helpers/shim-parsers.js';
+import { buildParsersDriver, FUZZ_SOURCES, SPANK_DIR } from '../../helpers/shim-parsers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'qpu-spank-parsers-'));
 
@@ -54,10 +54,7 @@ describe.skipIf(cSkipReason(work) !== '')('the shim parses user and admin input'
       if (process.env.CI === 'true') throw new Error('CI=true: no clang with libFuzzer (apt-get install clang-14 libclang-rt-14-dev)');
       return;
     }
-    for (const [target, sources] of [
-      ['args', [SHIM_PARSER_SOURCES[0], SHIM_PARSER_SOURCES[2], SHIM_PARSER_SOURCES[3]]],
-      ['config', [SHIM_PARSER_SOURCES[1], SHIM_PARSER_SOURCES[2], SHIM_PARSER_SOURCES[3]]],
-    ] as const) {
+    for (const [target, sources] of Object.entries(FUZZ_SOURCES)) {
       const binary = join(work, `${target}-fuzz`);
       compileC(clang, [...sources, join(SPANK_DIR, 'fuzz', `${target}-fuzz.c`)], binary, ['-I', SPANK_DIR, '-fsanitize=fuzzer,address,undefined']);
       const ran = spawnSync(binary, ['-runs=5000', '-seed=1', '-max_len=4096', join(SPANK_DIR, 'fuzz', 'corpus', target)], { encoding: 'utf8', timeout: 120_000 });
