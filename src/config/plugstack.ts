@@ -9,14 +9,14 @@ import { readFile } from 'node:fs/promises';
 import { QrunError } from '../errors.js';
 
 /** Longest plugstack.conf line Slurm reads whole: its 4096-byte buffer holds the line, its newline and a NUL. */
-export const PLUGSTACK_LINE_MAX = 4094;
+const PLUGSTACK_LINE_MAX = 4094;
 
 const KEYS = ['config', 'handler', 'node', 'state_dir', 'timeout', 'service_user'] as const;
 const PATH_KEYS = new Set(['config', 'handler', 'node', 'state_dir']);
 const MAX_TIMEOUT = 3600;
 
 /** What is wrong with one spank_qpu line, one sentence each (empty: nothing). */
-export function plugstackLineProblems(line: string): string[] {
+function plugstackLineProblems(line: string): string[] {
   const problems: string[] = [];
   const bytes = Buffer.byteLength(line);
   if (bytes > PLUGSTACK_LINE_MAX) {

@@ -23,13 +23,13 @@ export interface NdArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** numpy 2's own limit (NPY_MAXDIMS); a deeper shape is no array numpy could have written. */
-export const MAX_DIMS = 64;
+const MAX_DIMS = 64;
 
 /**
  * Largest .npy an envelope may inflate to (128 MiB: 16 Mi float64 values). A few kilobytes of zlib
  * can claim gigabytes; the limit stops that before the memory is spent.
  */
-export const MAX_INFLATED_BYTES = 128 * 1024 * 1024;
+const MAX_INFLATED_BYTES = 128 * 1024 * 1024;
 
 /** Most lists and values the nested-list form of one array may hold (the JSON a payload would need). */
 const MAX_NESTED_NODES = 4 * 1024 * 1024;
