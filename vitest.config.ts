@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/fakes/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/fakes/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -72,7 +72,8 @@ export const catalogueSchema = z
   .superRefine(
     (catalogue, ctx) => {
       // Runs even when other fields failed (so every problem is listed): read defensively.
-      const backends: unknown = catalogue.backends;
+      // `when` runs this on any input, even one that is not an object at all (a file holding `null`).
+      const backends: unknown = (catalogue as { backends?: unknown } | null | undefined)?.backends;
       if (typeof backends !== 'object' || backends === null) return;
       // Alias rules are checked here, not as record keys, so a bad alias does not hide its entry's errors.
       const seen = new Map<string, { alias: string; lanes: number }>();

@@ -1,7 +1,8 @@
 /**
  * Which pipeline a request gets, from what the user sent, in order of precedence:
  *
- * 1. `qrun … --mitigation zne,readout` (the command line wins over the payload, as --shots does);
+ * 1. `qrun … --mitigation zne,readout` (the command line wins over the payload, as --shots does),
+ *    or the payload's `options.mitigation: ["zne", "readout"]`;
  * 2. `options.pipeline: [{name, options}]`: an explicit, ordered pipeline (site steps included);
  * 3. IBM's options: `resilience_level` and the fields under `resilience`, `twirling` and
  *    `dynamical_decoupling` (estimator_v2_schema.json).
@@ -30,6 +31,8 @@ const autoInt = z.union([z.number().int().min(1), z.literal('auto')]);
 /** The IBM option fields this module reads; everything else in `options` is none of its business. */
 const ibmOptionsSchema = z.looseObject({
   pipeline: pipelineSchema.optional(),
+  /** Step names, as `--mitigation` and the gateway's task options take them (a list, or one comma-separated string). */
+  mitigation: z.union([z.array(z.string().min(1)), z.string().min(1)]).optional(),
   dynamical_decoupling: z
     .looseObject({
       enable: z.boolean().optional(),
@@ -108,10 +111,14 @@ export function selectPipeline(input: SelectionInput): StepSpec[] {
     amplifier: amplifier(o.resilience?.zne?.amplifier),
   });
 
-  if (input.mitigation !== undefined) {
+  // A payload's `options.mitigation` names steps as the flag does (the flag wins); an unknown name is
+  // refused by resolvePipeline with the known ones, never ignored.
+  const payloadMitigation = o.mitigation === undefined ? undefined : parseMitigationFlag(Array.isArray(o.mitigation) ? o.mitigation.join(',') : o.mitigation);
+  const mitigation = input.mitigation ?? payloadMitigation;
+  if (mitigation !== undefined) {
     // The flag picks steps; their options still come from the payload where it gives them.
     const optionsFor: Record<string, Record<string, unknown>> = { zne: zneOptions, twirling: twirlOptions, dynamical_decoupling: ddOptions };
-    return input.mitigation.map((name) => ({ name, options: optionsFor[name] ?? {} }));
+    return mitigation.map((name) => ({ name, options: optionsFor[name] ?? {} }));
   }
   if (o.pipeline !== undefined) return o.pipeline.map((s) => ({ name: s.name, options: s.options ?? {} }));
 

@@ -37,7 +37,9 @@ function dataBin(value: unknown, where: string): { shape: number[]; fields: Reco
   const shape = bin['shape'];
   const fields = bin['fields'];
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d)) || !isRecord(fields)) throw bad(`${where} has no shape or fields`);
-  const names = Array.isArray(bin['field_names']) ? bin['field_names'].map(String) : Object.keys(fields);
+  const fieldNames = bin['field_names'];
+  if (fieldNames !== undefined && !(Array.isArray(fieldNames) && fieldNames.every((n) => typeof n === 'string'))) throw bad(`${where} has field_names that are not a list of names`);
+  const names = fieldNames ?? Object.keys(fields);
   return { shape: shape as number[], fields, names };
 }
 

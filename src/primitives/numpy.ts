@@ -22,6 +22,18 @@ export interface NdArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** numpy 2's own limit (NPY_MAXDIMS); a deeper shape is no array numpy could have written. */
+const MAX_DIMS = 64;
+
+/**
+ * Largest .npy an envelope may inflate to (128 MiB: 16 Mi float64 values). A few kilobytes of zlib
+ * can claim gigabytes; the limit stops that before the memory is spent.
+ */
+const MAX_INFLATED_BYTES = 128 * 1024 * 1024;
+
+/** Most lists and values the nested-list form of one array may hold (the JSON a payload would need). */
+const MAX_NESTED_NODES = 4 * 1024 * 1024;
+
 interface DtypeInfo {
   readonly dtype: Dtype;
   /** Bytes per component. */
@@ -144,6 +156,7 @@ function parseHeader(text: string): NpyHeader {
       if (!Number.isInteger(n) || n < 0) throw npyError(`bad dimension ${s} in shape (${shapeText})`);
       return n;
     });
+  if (shape.length > MAX_DIMS) throw npyError(`shape has ${shape.length} dimensions; numpy allows at most ${MAX_DIMS}`);
   return { descr, fortranOrder: fortran === 'True', shape };
 }
 
@@ -217,8 +230,11 @@ export function encodeNdarray(array: NdArray): EncodedNdarray {
 export function decodeNdarrayValue(value: string): NdArray {
   let bytes: Buffer;
   try {
-    bytes = inflateSync(Buffer.from(value, 'base64'));
+    bytes = inflateSync(Buffer.from(value, 'base64'), { maxOutputLength: MAX_INFLATED_BYTES });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw npyError(`__value__ inflates to more than ${MAX_INFLATED_BYTES / (1024 * 1024)} MiB`);
+    }
     throw npyError(`__value__ is not base64 of zlib-compressed data (${error instanceof Error ? error.message : String(error)})`);
   }
   return readNpy(bytes);
@@ -237,8 +253,19 @@ export type Nested = number | boolean | ComplexValue | readonly Nested[];
  * `{"__type__": "complex", "__value__": [re, im]}`); a 0-d array becomes a scalar.
  */
 export function toNested(array: NdArray): Nested {
+  // Lists the nested form needs, axis by axis: a shape such as (2^40, 0) holds no value but
+  // would still be a trillion empty lists.
+  let nodes = 1;
+  let width = 1;
+  for (const dim of array.shape) {
+    width *= dim;
+    nodes += width;
+    if (width === 0) break;
+    if (nodes > MAX_NESTED_NODES) throw npyError(`shape ${shapeRepr(array.shape)} is too large to read (more than ${MAX_NESTED_NODES} lists and values)`);
+  }
   const isBool = array.dtype === 'bool';
   const isComplex = array.dtype === 'complex64' || array.dtype === 'complex128';
+  const strides = array.shape.map((_, axis) => product(array.shape.slice(axis + 1)));
   const build = (axis: number, offset: number): Nested => {
     if (axis === array.shape.length) {
       if (isComplex) return { __type__: 'complex', __value__: [array.data[2 * offset] ?? 0, array.data[2 * offset + 1] ?? 0] };
@@ -246,8 +273,10 @@ export function toNested(array: NdArray): Nested {
       return isBool ? x !== 0 : x;
     }
     const dim = array.shape[axis] ?? 0;
-    const stride = product(array.shape.slice(axis + 1));
-    return Array.from({ length: dim }, (_, i) => build(axis + 1, offset + i * stride));
+    const stride = strides[axis] ?? 0;
+    const out = new Array<Nested>(dim);
+    for (let i = 0; i < dim; i++) out[i] = build(axis + 1, offset + i * stride);
+    return out;
   };
   return build(0, 0);
 }

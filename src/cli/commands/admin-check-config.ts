@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { catalogueSchema, capacityRequestLine } from '../../config/catalogue.js';
 import { loadJsonConfig } from '../../config/load.js';
+import { checkPlugstackFile } from '../../config/plugstack.js';
 import type { CliContext } from '../context.js';
 
 interface CheckOptions {
   readonly json?: boolean;
+  /** plugstack.conf to check too: its spank_qpu line's length (Slurm's limit) and keys. */
+  readonly plugstack?: string;
 }
 
 /**
@@ -17,8 +20,10 @@ export function registerAdminCheckConfigCommand(admin: Command, ctx: CliContext)
     .command('check-config')
     .description('validate a QPU catalogue (qpu.json): every error is listed with its JSON path')
     .argument('<file>', 'the catalogue, e.g. /etc/slurm/qpu.json')
-    .action(async (file: string, _opts: CheckOptions, command: Command) => {
+    .option('--plugstack <file>', "also check plugstack.conf's spank_qpu line (Slurm's line limit, the shim's keys)")
+    .action(async (file: string, opts: CheckOptions, command: Command) => {
       const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      if (opts.plugstack !== undefined) await checkPlugstackFile(opts.plugstack);
       const catalogue = await loadJsonConfig(catalogueSchema, file);
       const backends = Object.entries(catalogue.backends);
       if (json) {

@@ -109,7 +109,7 @@ describe.skipIf(cSkipReason(work) !== '')('the shim reads the handler reply', ()
       writeFileSync(path, text);
       return path;
     });
-    const target = join(here, 'reply-fuzz.c');
+    const target = join(spank, 'fuzz', 'reply-fuzz.c');
     const binary = join(work, 'reply-fuzz');
     const clang = libFuzzerClang(work);
     let ran;
