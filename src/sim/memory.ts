@@ -37,6 +37,11 @@ function statevectorBytes(numQubits: number, buffers = 1): number {
   return buffers * BYTES_PER_AMPLITUDE * 2 ** numQubits;
 }
 
+/** How many statevectors of `numQubits` qubits fit in `limitBytes` (shot branching's live states). */
+export function statesThatFit(numQubits: number, limitBytes: number, bytesPerAmplitude = BYTES_PER_AMPLITUDE): number {
+  return Math.floor(limitBytes / (bytesPerAmplitude * 2 ** numQubits));
+}
+
 /**
  * Throws CIRCUIT_TOO_LARGE unless `buffers` statevectors of `numQubits` qubits fit in `limitBytes`
  * (and under MAX_QUBITS). Per-shot simulation keeps two buffers (the shared prefix state and the
