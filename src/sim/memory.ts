@@ -37,9 +37,12 @@ function statevectorBytes(numQubits: number, buffers = 1): number {
   return buffers * BYTES_PER_AMPLITUDE * 2 ** numQubits;
 }
 
-/** How many statevectors of `numQubits` qubits fit in `limitBytes` (shot branching's live states). */
+/**
+ * How many statevectors of `numQubits` qubits fit in `limitBytes` (shot branching's live states),
+ * capped at 2^20: a depth-first traversal never holds more than log2(shots) + 1.
+ */
 export function statesThatFit(numQubits: number, limitBytes: number, bytesPerAmplitude = BYTES_PER_AMPLITUDE): number {
-  return Math.floor(limitBytes / (bytesPerAmplitude * 2 ** numQubits));
+  return Math.min(2 ** 20, Math.floor(limitBytes / (bytesPerAmplitude * 2 ** numQubits)));
 }
 
 /**
