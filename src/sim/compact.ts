@@ -108,6 +108,14 @@ function restrict(m: Matrix, k: number, knownMask: number, knownValue: number): 
   return { outValue, free, matrix: { dim, data } };
 }
 
+/** The non-empty submasks of `mask`, most bits first (gates have at most 3 qubits here). */
+function submasksByWeight(mask: number): number[] {
+  const out: number[] = [];
+  for (let m = mask; m > 0; m = (m - 1) & mask) out.push(m);
+  const weight = (m: number): number => (m === 0 ? 0 : (m & 1) + weight(m >> 1));
+  return out.sort((a, b) => weight(b) - weight(a) || b - a);
+}
+
 /** True for c·I with |c| = 1 (a global phase): such a gate changes nothing observable. */
 function isPhaseTimesIdentity(m: Matrix): boolean {
   const [re0, im0] = entry(m, 0, 0);
@@ -174,14 +182,25 @@ function compactGate(op: Extract<BoundOp, { kind: 'gate' }>, layout: Layout, out
     knownMask |= 1 << j;
     knownValue |= v << j;
   });
-  const restricted = knownMask === 0 ? null : restrict(op.matrix, k, knownMask, knownValue);
+  // Keep as many known qubits out of the state as the gate allows: a cx from a known control into a
+  // known target stays decided, one from an unknown control keeps its known-1 control decided.
+  let restricted: ReturnType<typeof restrict> = null;
+  let mask = 0;
+  for (const candidate of submasksByWeight(knownMask)) {
+    restricted = restrict(op.matrix, k, candidate, knownValue & candidate);
+    if (restricted !== null) {
+      mask = candidate;
+      break;
+    }
+  }
   if (restricted === null) {
     const qubits = op.qubits.map((q) => layout.materialize(q, out));
     out.push({ ...op, qubits });
     return;
   }
   op.qubits.forEach((q, j) => {
-    if (((knownMask >> j) & 1) === 1) layout.known[q] = ((restricted.outValue >> j) & 1) as 0 | 1;
+    if (((mask >> j) & 1) === 1) layout.known[q] = ((restricted.outValue >> j) & 1) as 0 | 1;
+    else layout.materialize(q, out);
   });
   if (restricted.free.length === 0 || isPhaseTimesIdentity(restricted.matrix)) return;
   out.push({
