@@ -37,7 +37,7 @@ import type { Prng } from './prng.js';
 import { readBit, readoutFlip, writeBit } from './run.js';
 
 /** A reset's two outcomes are one state when |⟨ψ₀|ψ₁⟩|² ≥ P(0)·P(1)·(1 − this). */
-export const MERGE_TOLERANCE = 1e-10;
+const MERGE_TOLERANCE = 1e-10;
 
 export interface BranchingInput {
   readonly n: number;
@@ -73,7 +73,7 @@ interface Pending {
  * The rule looks only at each qubit's own order of operations, which fusion keeps, so both engines
  * (fused differently) defer the same measurements.
  */
-export function deferredMeasurements(instrs: readonly Instr[]): boolean[] {
+function deferredMeasurements(instrs: readonly Instr[]): boolean[] {
   const deferred = new Array<boolean>(instrs.length).fill(false);
   const touchedLater = new Set<number>();
   for (let i = instrs.length - 1; i >= 0; i--) {
