@@ -20,6 +20,7 @@ enum OpCode : int32_t {
   kOpDepolarize = 8,
   kOpDamp = 9,
   kOpLoopLimit = 10,
+  kOpSet = 11,
 };
 
 [[noreturn]] void Malformed(const std::string& what) {
@@ -44,6 +45,44 @@ class Reader {
   const std::vector<double>& data_;
   size_t pos_ = 0;
 };
+
+// Walks back from the end over top-level records: a MEASURE is deferred when no later gate or reset
+// touches its qubit, a SET always; the walk stops at the first IF, JUMP or LIMIT, or at a record
+// inside an if's bodies (the last one of the last if).
+void MarkDeferred(ParsedProgram& program) {
+  std::vector<Instr>& instrs = program.instrs;
+  const size_t count = instrs.size();
+  std::vector<bool> nested(count, false);
+  for (size_t i = 0; i < count; ++i) {
+    if (instrs[i].op != Instr::kIf && instrs[i].op != Instr::kJump) continue;
+    for (size_t p = i + 1; p <= i + size_t(instrs[i].skip); ++p) nested[p] = true;
+  }
+  std::vector<bool> touched(size_t(program.num_qubits), false);
+  for (size_t i = count; i-- > 0;) {
+    Instr& ins = instrs[i];
+    if (nested[i] || ins.op == Instr::kIf || ins.op == Instr::kJump || ins.op == Instr::kLoopLimit) break;
+    switch (ins.op) {
+      case Instr::kMeasure:
+        ins.deferred = !touched[size_t(ins.qubit)];
+        break;
+      case Instr::kSet:
+        ins.deferred = true;
+        break;
+      case Instr::kGate:
+        for (int q : program.gates[size_t(ins.gate)].qubits) touched[size_t(q)] = true;
+        break;
+      case Instr::kReset:
+      case Instr::kDamp:
+        touched[size_t(ins.qubit)] = true;
+        break;
+      case Instr::kDepolarize:
+        for (int q : ins.list) touched[size_t(q)] = true;
+        break;
+      default:
+        break;
+    }
+  }
+}
 
 }  // namespace
 
@@ -142,6 +181,14 @@ ParsedProgram ParseProgram(const std::vector<int32_t>& code, const std::vector<d
         ins.qubit = r.Next();  // line
         ins.clbit = r.Next();  // column
         break;
+      case kOpSet: {
+        ins.op = Instr::kSet;
+        ins.clbit = clbit(r.Next());
+        const int32_t bit = r.Next();
+        if (bit != 0 && bit != 1) Malformed("a set bit that is not 0 or 1");
+        ins.value = bit;
+        break;
+      }
       case kOpDamp:
         ins.op = Instr::kDamp;
         ins.qubit = qubit(r.Next());
@@ -159,6 +206,7 @@ ParsedProgram ParseProgram(const std::vector<int32_t>& code, const std::vector<d
       Malformed("jump out of range");
     }
   }
+  MarkDeferred(out);
   return out;
 }
 
@@ -221,6 +269,16 @@ void Program<T>::Execute(Context& ctx, State<T>& state, size_t from, Shot& shot)
       case Instr::kMeasure: {
         if (shot.skip_measure) break;
         int bit = Measure(ctx, state, ins.qubit, rng);
+        if (shot.readout != nullptr) {
+          const double u = rng.NextDouble();
+          bit = bit == 0 ? (u < shot.readout[0] ? 1 : 0) : (u < shot.readout[1] ? 0 : 1);
+        }
+        WriteBit(shot.record, ins.clbit, bit);
+        break;
+      }
+      case Instr::kSet: {
+        if (shot.skip_measure) break;
+        int bit = static_cast<int>(ins.value);
         if (shot.readout != nullptr) {
           const double u = rng.NextDouble();
           bit = bit == 0 ? (u < shot.readout[0] ? 1 : 0) : (u < shot.readout[1] ? 0 : 1);

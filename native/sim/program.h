@@ -15,6 +15,7 @@
 //   9 DAMP    q off               data[off] = gamma
 //  10 LIMIT   iterations line column   a while loop still running after its last allowed iteration:
 //                                      the shot fails with QASM_LOOP_LIMIT (src/qasm/lower.ts)
+//  11 SET     clbit bit           a measurement decided before the run (src/sim/compact.ts)
 #pragma once
 
 #include <cstdint>
@@ -27,12 +28,15 @@
 namespace qrun {
 
 struct Instr {
-  enum Op { kGate, kMeasure, kReset, kIf, kJump, kDepolarize, kDamp, kLoopLimit } op;
+  enum Op { kGate, kMeasure, kReset, kIf, kJump, kDepolarize, kDamp, kLoopLimit, kSet } op;
   int gate = -1;  // index into the prepared gates
   int qubit = 0;  // LIMIT: the loop's line
   int clbit = 0;  // LIMIT: the loop's column
   int skip = 0;
-  double value = 0;  // IF: the compared value; DEPOL: p; DAMP: gamma
+  double value = 0;  // IF: the compared value; DEPOL: p; DAMP: gamma; SET: the bit
+  // A top-level MEASURE or SET that nothing after it depends on: shot branching draws it from each
+  // branch's final state (src/sim/branching.ts deferredMeasurements, the same rule).
+  bool deferred = false;
   std::vector<int> list;  // IF: clbits; DEPOL: qubits
 };
 
@@ -57,6 +61,8 @@ class Program {
 
   // Applies the leading gates [0, end).
   void ApplyGates(Context& ctx, State<T>& state, size_t end) const;
+  // Applies one gate instruction's prepared gate.
+  void ApplyGate(Context& ctx, State<T>& state, const Instr& ins) const { gates_[ins.gate]->Apply(ctx, state); }
 
   struct Shot {
     Xoshiro128* rng;

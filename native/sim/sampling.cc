@@ -68,11 +68,9 @@ inline uint64_t Search(const double* cum, uint64_t size, double target) {
 }  // namespace
 
 template <typename T>
-void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarget>& targets, const uint32_t seed[4],
-                    const double* readout, uint64_t shots, uint32_t bytes_per_shot, uint8_t* memory) {
+std::vector<uint64_t> DrawIndices(Context& ctx, State<T>& state, Xoshiro128& rng, uint64_t shots) {
   const double* cum = CumulativeInPlace(ctx, state);
   const uint64_t size = state.size();
-  Xoshiro128 rng(seed);
 
   // Sorted uniforms from exponential spacings: target_s = (E_1 + ... + E_s) / (E_1 + ... + E_{shots+1})
   // times the total probability (src/sim/measure.ts sampleIndices, draw for draw).
@@ -107,6 +105,14 @@ void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarg
     const uint64_t j = static_cast<uint64_t>(std::floor(rng.NextDouble() * static_cast<double>(s + 1)));
     std::swap(index[s], index[j]);
   }
+  return index;
+}
+
+template <typename T>
+void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarget>& targets, const uint32_t seed[4],
+                    const double* readout, uint64_t shots, uint32_t bytes_per_shot, uint8_t* memory) {
+  Xoshiro128 rng(seed);
+  const std::vector<uint64_t> index = DrawIndices(ctx, state, rng, shots);
 
   auto write = [&](uint8_t* record, int clbit, int bit) {
     const uint8_t mask = uint8_t(1u << (clbit & 7));
@@ -133,6 +139,8 @@ void SampleTerminal(Context& ctx, State<T>& state, const std::vector<MeasureTarg
   });
 }
 
+template std::vector<uint64_t> DrawIndices<double>(Context&, State<double>&, Xoshiro128&, uint64_t);
+template std::vector<uint64_t> DrawIndices<float>(Context&, State<float>&, Xoshiro128&, uint64_t);
 template void SampleTerminal<double>(Context&, State<double>&, const std::vector<MeasureTarget>&, const uint32_t[4],
                                      const double*, uint64_t, uint32_t, uint8_t*);
 template void SampleTerminal<float>(Context&, State<float>&, const std::vector<MeasureTarget>&, const uint32_t[4],

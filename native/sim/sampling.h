@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "rng.h"
 #include "statevector.h"
 
 namespace qrun {
@@ -12,6 +13,12 @@ struct MeasureTarget {
   int qubit;
   int clbit;
 };
+
+// Draws `shots` basis indices from the state's distribution in i.i.d. order, drawing from `rng` as
+// src/sim/measure.ts sampleIndices does (shots + 1 spacings, shots - 1 for the shuffle). Overwrites
+// the state with the cumulative distribution.
+template <typename T>
+std::vector<uint64_t> DrawIndices(Context& ctx, State<T>& state, Xoshiro128& rng, uint64_t shots);
 
 // Fills `memory` (shots records of bytes_per_shot) exactly as the TypeScript engine does for the
 // same seed (src/sim/engine.ts, measure.ts sampleIndices): shots + 1 exponential spacings give sorted

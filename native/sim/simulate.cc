@@ -1,6 +1,7 @@
 // The simulation entry points. Each call copies its inputs on the JS thread, runs on a libuv worker
 // thread (which drives the addon's thread pool) and settles a Promise:
-//   sample(code, data, options)      -> Promise<Uint8Array>   shot records (ShotMemory layout)
+//   sample(code, data, options)      -> Promise<{memory: Uint8Array, branches}>   shot records
+//                                       (ShotMemory layout) and the paths shot branching simulated
 //   expectation(code, data, options) -> Promise<Float64Array> one value per Pauli string
 //   statevector(code, data, options) -> Promise<Float64Array> interleaved re/im, 2^n amplitudes
 //   configure({threads?, isa?}), info()
@@ -18,6 +19,7 @@
 #include "memory.h"
 #include "pauli.h"
 #include "program.h"
+#include "branching.h"
 #include "sampling.h"
 
 namespace qrun {
@@ -151,8 +153,13 @@ class Job : public Napi::AsyncWorker {
 class SampleJob : public Job {
  public:
   SampleJob(Napi::Env env, Common common, uint64_t shots, const uint32_t seed[4], bool has_readout, const double readout[2],
-            bool terminal, std::vector<MeasureTarget> targets)
-      : Job(env, std::move(common)), shots_(shots), has_readout_(has_readout), terminal_(terminal), targets_(std::move(targets)) {
+            bool terminal, std::vector<MeasureTarget> targets, uint64_t max_states)
+      : Job(env, std::move(common)),
+        shots_(shots),
+        has_readout_(has_readout),
+        terminal_(terminal),
+        targets_(std::move(targets)),
+        max_states_(max_states) {
     std::memcpy(seed_, seed, sizeof(seed_));
     readout_[0] = readout[0];
     readout_[1] = readout[1];
@@ -167,12 +174,20 @@ class SampleJob : public Job {
   template <typename T>
   void RunT(Context& ctx) {
     const ParsedProgram parsed = ParseProgram(c_.code, c_.data, c_.num_qubits, c_.num_clbits);
+    // Per-shot runs keep the prefix state and a work copy; shot branching at least a branch and a
+    // copy (more are allocated only as they fit).
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T), terminal_ ? 1 : 2, c_.memory_limit);
     const Program<T> program(parsed);
     bytes_per_shot_ = (static_cast<uint32_t>(c_.num_clbits) + 7) >> 3;
     memory_.assign(shots_ * bytes_per_shot_, 0);
     if (c_.num_clbits == 0) return;  // nothing observable; the circuit was validated above
     const double* readout = has_readout_ ? readout_ : nullptr;
+    if (max_states_ > 0) {
+      Xoshiro128 rng(seed_);
+      const BranchingOptions options{shots_, bytes_per_shot_, readout, max_states_};
+      branches_ = RunBranching(ctx, program, c_.num_qubits, options, rng, memory_.data());
+      return;
+    }
     State<T> state(ctx, c_.num_qubits);
     if (terminal_) {
       program.ApplyGates(ctx, state, program.instrs().size());
@@ -193,7 +208,10 @@ class SampleJob : public Job {
   Napi::Value Result(Napi::Env env) override {
     Napi::Uint8Array out = Napi::Uint8Array::New(env, memory_.size());
     if (!memory_.empty()) std::memcpy(out.Data(), memory_.data(), memory_.size());
-    return out;
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("memory", out);
+    result.Set("branches", Napi::Number::New(env, static_cast<double>(branches_)));
+    return result;
   }
 
  private:
@@ -203,7 +221,9 @@ class SampleJob : public Job {
   double readout_[2];
   bool terminal_;
   std::vector<MeasureTarget> targets_;
+  uint64_t max_states_;  // 0: per-shot or terminal; otherwise shot branching with this many live states
   uint32_t bytes_per_shot_ = 0;
+  uint64_t branches_ = 0;
   std::vector<uint8_t> memory_;
 };
 
@@ -231,9 +251,16 @@ Napi::Value Sample(const Napi::CallbackInfo& info) {
       targets.push_back({t[i], t[i + 1]});
     }
   }
+  // maxStates: shot branching with this many states alive at once (the caller's memory policy, src/sim/memory.ts).
+  const double max_states = NumberField(env, o, "maxStates", 0);
+  if (!(max_states == 0 || (max_states >= 2 && max_states <= 9007199254740991.0)) || max_states != std::floor(max_states)) {
+    BadArgument(env, "an invalid branching state count");
+  }
+  if (terminal && max_states > 0) BadArgument(env, "both terminal measurements and shot branching");
   const double bytes = shots * double((c.num_clbits + 7) >> 3);
   if (bytes > 4.0e9) ThrowJs(env, "OPTION_INVALID", "the shot records would take more than 4 GB; use fewer shots");
-  auto* job = new SampleJob(env, std::move(c), static_cast<uint64_t>(shots), seed, has_readout, readout, terminal, std::move(targets));
+  auto* job = new SampleJob(env, std::move(c), static_cast<uint64_t>(shots), seed, has_readout, readout, terminal, std::move(targets),
+                            static_cast<uint64_t>(max_states));
   Napi::Promise promise = job->Promise();
   job->Queue();
   return promise;

@@ -321,6 +321,37 @@ void QubitProbabilities(Context& ctx, const State<T>& state, int q, double out[2
 }
 
 template <typename T>
+double HalvesOverlap(Context& ctx, const State<T>& state, int q) {
+  const T* psi = state.data();
+  const uint64_t pairs = state.size() >> 1;
+  const auto bounds = FixedChunks(pairs, kGrainVectors * 4);
+  const size_t pieces = bounds.size() - 1;
+  std::vector<double> re(pieces), im(pieces);
+  ctx.pool.For(pieces, 1, [&](uint64_t pb, uint64_t pe) {
+    for (uint64_t c = pb; c < pe; ++c) {
+      double sr = 0, si = 0;
+      ForPairRuns(q, bounds[c], bounds[c + 1], [&](uint64_t i0, uint64_t count, uint64_t stride) {
+        const T* a = psi + 2 * i0;
+        const T* b = psi + 2 * (i0 + stride);
+        for (uint64_t j = 0; j < count; ++j) {
+          const double ar = a[2 * j], ai = a[2 * j + 1], br = b[2 * j], bi = b[2 * j + 1];
+          sr += ar * br + ai * bi;  // conj(a) b
+          si += ar * bi - ai * br;
+        }
+      });
+      re[c] = sr;
+      im[c] = si;
+    }
+  });
+  double sr = 0, si = 0;
+  for (size_t c = 0; c < pieces; ++c) {
+    sr += re[c];
+    si += im[c];
+  }
+  return sr * sr + si * si;
+}
+
+template <typename T>
 void Project(Context& ctx, State<T>& state, int q, int outcome, double scale) {
   T* psi = state.data();
   const uint64_t pairs = state.size() >> 1;
@@ -395,6 +426,8 @@ template class PreparedGate<double>;
 template class PreparedGate<float>;
 template void QubitProbabilities<double>(Context&, const State<double>&, int, double[2]);
 template void QubitProbabilities<float>(Context&, const State<float>&, int, double[2]);
+template double HalvesOverlap<double>(Context&, const State<double>&, int);
+template double HalvesOverlap<float>(Context&, const State<float>&, int);
 template void Project<double>(Context&, State<double>&, int, int, double);
 template void Project<float>(Context&, State<float>&, int, int, double);
 template void MoveOneToZero<double>(Context&, State<double>&, int, double);

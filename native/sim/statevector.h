@@ -73,6 +73,11 @@ class PreparedGate {
 template <typename T>
 void QubitProbabilities(Context& ctx, const State<T>& state, int q, double out[2]);
 
+// |<psi0|psi1>|^2 of the q = 0 and q = 1 halves (P(0) P(1) exactly when q is not entangled), summed
+// in a fixed order like QubitProbabilities.
+template <typename T>
+double HalvesOverlap(Context& ctx, const State<T>& state, int q);
+
 // Keeps the half of the state where qubit q == outcome, scaled by `scale`; zeroes the other half.
 template <typename T>
 void Project(Context& ctx, State<T>& state, int q, int outcome, double scale);

@@ -44,8 +44,10 @@ interface SimulatorExports {
       readonly readout?: Float64Array;
       /** (qubit, clbit) pairs when every measurement is terminal; omitted for shot-by-shot runs. */
       readonly terminal?: Int32Array;
+      /** Shot branching (src/sim/branching.ts) with at most this many states alive (≥ 2); omitted: per shot. */
+      readonly maxStates?: number;
     },
-  ): Promise<Uint8Array>;
+  ): Promise<{ readonly memory: Uint8Array; readonly branches: number }>;
   expectation(
     code: Int32Array,
     data: Float64Array,

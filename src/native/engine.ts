@@ -9,7 +9,7 @@ import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { Engine, NoiseModel, PauliSum, SampleOptions, ShotMemory } from '../sim/api.js';
 import { DEFAULT_TRAJECTORIES } from '../sim/engine.js';
-import { defaultMemoryLimit } from '../sim/memory.js';
+import { defaultMemoryLimit, statesThatFit } from '../sim/memory.js';
 import { combine, prepareObservables } from '../sim/pauli.js';
 import { seedState } from '../sim/prng.js';
 import { compile, hasGateNoise, type Instr } from '../sim/program.js';
@@ -127,19 +127,32 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     const bytesPerShot = (circuit.numClbits + 7) >> 3;
     const terminal = terminalMeasurements(circuit);
     const perShot = terminal === null || hasGateNoise(noise);
-    const program = compile(circuit, parameterValues, { noise, fuse: false });
+    // Dynamic circuits without gate noise: shot branching on the compacted program, as the TS engine.
+    const branching = perShot && !hasGateNoise(noise) && sampleOptions.branching !== false;
+    const program = compile(circuit, parameterValues, { noise, fuse: false, compact: branching });
     const readout = noise?.readout === undefined ? undefined : Float64Array.of(noise.readout.p01, noise.readout.p10);
-    const common = { ...base(circuit), shots, seed: seedState(sampleOptions.seed), ...(readout ? { readout } : {}) };
-    let memory: Uint8Array;
+    const common = {
+      ...base(circuit),
+      numQubits: program.numQubits,
+      shots,
+      seed: seedState(sampleOptions.seed),
+      ...(readout ? { readout } : {}),
+    };
     if (!perShot && terminal !== null) {
-      const enc = encode(unitaryOnly(program.instrs), circuit.numQubits, fusion);
+      const enc = encode(unitaryOnly(program.instrs), program.numQubits, fusion);
       const pairs = Int32Array.from(terminal.flatMap((m) => [m.qubit, m.clbit]));
-      memory = await call(() => binding.sample(enc.code, enc.data, { ...common, terminal: pairs }));
-    } else {
-      const enc = encode(program.instrs, circuit.numQubits, fusion);
-      memory = await call(() => binding.sample(enc.code, enc.data, common));
+      const { memory } = await call(() => binding.sample(enc.code, enc.data, { ...common, terminal: pairs }));
+      return { shots, numClbits: circuit.numClbits, bytesPerShot, memory };
     }
-    return { shots, numClbits: circuit.numClbits, bytesPerShot, memory };
+    const enc = encode(program.instrs, program.numQubits, fusion);
+    if (!branching) {
+      const { memory } = await call(() => binding.sample(enc.code, enc.data, common));
+      return { shots, numClbits: circuit.numClbits, bytesPerShot, memory };
+    }
+    // The same bound as the TS engine (complex128), so both fork alike; complex64 states are half the size.
+    const maxStates = Math.max(2, statesThatFit(program.numQubits, memoryLimitBytes, precision === 'complex64' ? 8 : 16));
+    const { memory, branches } = await call(() => binding.sample(enc.code, enc.data, { ...common, maxStates }));
+    return { shots, numClbits: circuit.numClbits, bytesPerShot, memory, branches };
   };
 
   const expectationValues = async (

@@ -19,6 +19,7 @@ const OP = {
   depolarize: 8,
   damp: 9,
   loopLimit: 10,
+  set: 11,
 } as const;
 
 export interface Encoded {
@@ -83,6 +84,10 @@ class Encoder {
           break;
         case 'reset':
           this.code.push(OP.reset, ins.qubit);
+          this.records++;
+          break;
+        case 'set':
+          this.code.push(OP.set, ins.clbit, ins.bit);
           this.records++;
           break;
         case 'depolarize':

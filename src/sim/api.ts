@@ -29,6 +29,13 @@ export interface SampleOptions {
   /** Seed for the engine's PRNG; the same seed gives the same samples on the same engine. */
   readonly seed: number;
   readonly noise?: NoiseModel;
+  /**
+   * Dynamic circuits (mid-circuit measurement, reset, `if`) without gate noise are simulated by shot
+   * branching (src/sim/branching.ts): once per distinct outcome path, the shots split binomially at
+   * each measurement. false runs every shot on its own from the start, as before: the reference the
+   * branching is tested against, and the same shots per seed as earlier releases. Default true.
+   */
+  readonly branching?: boolean;
 }
 
 /**
@@ -40,6 +47,8 @@ export interface ShotMemory {
   readonly numClbits: number;
   readonly bytesPerShot: number;
   readonly memory: Uint8Array;
+  /** Outcome paths simulated, when the run used shot branching (1 when no outcome ever forked). */
+  readonly branches?: number;
 }
 
 /** A weighted sum of Pauli strings. Labels are little-endian: the last character acts on qubit 0. */

@@ -5,21 +5,23 @@
  * Sampling strategy:
  * - no gate noise and only terminal measurements: simulate once (with gate fusion), build the
  *   cumulative distribution in place and draw every shot from it (readout error, if any, flips bits);
- * - otherwise (mid-circuit measure, reset, if, depolarizing or amplitude damping): simulate every shot
- *   on its own, starting from a copy of the state after the leading unitary gates, which are computed
- *   once.
+ * - dynamic circuits (mid-circuit measure, reset, if) without gate noise: shot branching
+ *   (branching.ts) on the compacted program (compact.ts), each distinct outcome path once;
+ * - otherwise (depolarizing or amplitude damping, or `branching: false`): simulate every shot on its
+ *   own, starting from a copy of the state after the leading unitary gates, which are computed once.
  *
  * PRNG stream: one xoshiro128** per call, seeded with options.seed. Terminal sampling first draws
  * every shot's basis state (sampleIndices: 2·shots uniforms), then, when a readout model is set, one
  * uniform per measurement, shot by shot. Per-shot runs draw in execution order (measure: 1, reset: 1,
- * readout: 1, depolarize: 1 or 2, damp: 1).
+ * readout: 1, depolarize: 1 or 2, damp: 1). Shot branching draws as branching.ts says.
  */
 import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { Engine, NoiseModel, PauliSum, SampleOptions, ShotMemory } from './api.js';
 import { applyStructured } from './kernels.js';
 import { cumulativeInPlace, sampleIndices } from './measure.js';
-import { checkMemory, defaultMemoryLimit } from './memory.js';
+import { runBranching } from './branching.js';
+import { checkMemory, defaultMemoryLimit, statesThatFit } from './memory.js';
 import { combine, pauliExpectations, prepareObservables } from './pauli.js';
 import { createPrng } from './prng.js';
 import { readoutExpectations } from './readout.js';
@@ -107,6 +109,9 @@ function sampleCircuit(
   const result: ShotMemory = { shots, numClbits: circuit.numClbits, bytesPerShot, memory };
   const terminal = terminalMeasurements(circuit);
   const perShot = terminal === null || hasGateNoise(noise);
+  if (perShot && !hasGateNoise(noise) && options.branching !== false) {
+    return sampleBranching(circuit, parameterValues, options, memoryLimit(engineOptions));
+  }
   checkMemory(n, memoryLimit(engineOptions), perShot ? 2 : 1);
   const program = compile(circuit, parameterValues, { noise });
   // Nothing is observable without classical bits; the circuit was still validated above.
@@ -137,6 +142,29 @@ function sampleCircuit(
     execute(work, rest, { n, rng, readout, record: memory, offset: s * bytesPerShot });
   }
   return result;
+}
+
+/** Shot branching for a dynamic circuit without gate noise: compacted, then each outcome path once. */
+function sampleBranching(circuit: Circuit, parameterValues: readonly number[], options: SampleOptions, limit: number): ShotMemory {
+  const { shots } = options;
+  const bytesPerShot = (circuit.numClbits + 7) >> 3;
+  const program = compile(circuit, parameterValues, { noise: options.noise, compact: true });
+  const n = program.numQubits;
+  // Two states at least: the branch and the work copy a branch runs its shots on when no fork fits.
+  checkMemory(n, limit, 2);
+  if (circuit.numClbits === 0) {
+    return { shots, numClbits: 0, bytesPerShot, memory: new Uint8Array(0) };
+  }
+  const { memory, branches } = runBranching(zeroState(n), {
+    n,
+    instrs: program.instrs,
+    shots,
+    bytesPerShot,
+    rng: createPrng(options.seed),
+    readout: options.noise?.readout,
+    maxStates: statesThatFit(n, limit),
+  });
+  return { shots, numClbits: circuit.numClbits, bytesPerShot, memory, branches };
 }
 
 /**

@@ -87,6 +87,9 @@ export function fuse(ops: readonly BoundOp[], numQubits: number): Instr[] {
         out.push({ op: 'reset', qubit: op.qubit });
         touch([op.qubit], null);
         break;
+      case 'set':
+        out.push({ op: 'set', clbit: op.clbit, bit: op.bit });
+        break;
       case 'if': {
         for (let q = 0; q < numQubits; q++) flush(q);
         out.push({

@@ -19,6 +19,8 @@ export type BoundOp =
   | BoundGate
   | { readonly kind: 'measure'; readonly qubit: number; readonly clbit: number }
   | { readonly kind: 'reset'; readonly qubit: number }
+  /** A measurement whose outcome is known before the run (compact.ts): the bit is set, no state is read. */
+  | { readonly kind: 'set'; readonly clbit: number; readonly bit: 0 | 1 }
   | {
       readonly kind: 'if';
       readonly clbits: readonly number[];
@@ -33,6 +35,7 @@ export type Instr =
   | { readonly op: 'unitary'; readonly qubits: readonly number[]; readonly structured: Structured }
   | { readonly op: 'measure'; readonly qubit: number; readonly clbit: number }
   | { readonly op: 'reset'; readonly qubit: number }
+  | { readonly op: 'set'; readonly clbit: number; readonly bit: 0 | 1 }
   | {
       readonly op: 'if';
       readonly clbits: readonly number[];

@@ -138,3 +138,46 @@ export function sampleIndices(cum: Float64Array, shots: number, rng: Prng): Int3
   }
   return out;
 }
+
+/**
+ * Collapses qubit q onto `outcome` of probability p (as a measurement does) and, for a reset, moves
+ * outcome 1 onto |0⟩. The branches of shot branching take their outcome this way.
+ */
+export function collapse(state: Float64Array, n: number, q: number, outcome: 0 | 1, p: number, reset: boolean): void {
+  project(state, n, q, outcome, 1 / Math.sqrt(p));
+  if (!reset || outcome === 0) return;
+  const stride = 1 << q;
+  const size = 1 << n;
+  for (let base = 0; base < size; base += stride << 1) {
+    for (let i = base; i < base + stride; i++) {
+      const a = i << 1;
+      const b = (i + stride) << 1;
+      state[a] = state[b]!;
+      state[a + 1] = state[b + 1]!;
+      state[b] = 0;
+      state[b + 1] = 0;
+    }
+  }
+}
+
+/**
+ * |⟨ψ₀|ψ₁⟩|², where ψ₀ and ψ₁ are the q = 0 and q = 1 halves of the state seen as states of the
+ * other qubits. It equals P(0)·P(1) exactly when qubit q is not entangled with the rest: a reset then
+ * leaves the same state whichever outcome it drew, and its two branches are one.
+ */
+export function halvesOverlap(state: Float64Array, n: number, q: number): number {
+  const stride = 1 << q;
+  const size = 1 << n;
+  let re = 0;
+  let im = 0;
+  for (let base = 0; base < size; base += stride << 1) {
+    for (let i = base; i < base + stride; i++) {
+      const a = i << 1;
+      const b = (i + stride) << 1;
+      // conj(ψ[a]) · ψ[b]
+      re += state[a]! * state[b]! + state[a + 1]! * state[b + 1]!;
+      im += state[a]! * state[b + 1]! - state[a + 1]! * state[b]!;
+    }
+  }
+  return re * re + im * im;
+}

@@ -38,6 +38,14 @@ function statevectorBytes(numQubits: number, buffers = 1): number {
 }
 
 /**
+ * How many statevectors of `numQubits` qubits fit in `limitBytes` (shot branching's live states),
+ * capped at 2^20: a depth-first traversal never holds more than log2(shots) + 1.
+ */
+export function statesThatFit(numQubits: number, limitBytes: number, bytesPerAmplitude = BYTES_PER_AMPLITUDE): number {
+  return Math.min(2 ** 20, Math.floor(limitBytes / (bytesPerAmplitude * 2 ** numQubits)));
+}
+
+/**
  * Throws CIRCUIT_TOO_LARGE unless `buffers` statevectors of `numQubits` qubits fit in `limitBytes`
  * (and under MAX_QUBITS). Per-shot simulation keeps two buffers (the shared prefix state and the
  * working copy), everything else one.

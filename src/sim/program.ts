@@ -8,6 +8,7 @@ import { evalExpr, isStandardGate, STANDARD_GATES, type Circuit, type Op } from 
 import { QrunError } from '../errors.js';
 import type { NoiseModel } from './api.js';
 import { gateMatrix, structureOf } from './gates.js';
+import { compactKnownQubits } from './compact.js';
 import { fuse } from './fusion.js';
 import type { BoundOp, Instr } from './instr.js';
 
@@ -146,6 +147,9 @@ function lowerNoisy(ops: readonly BoundOp[], noise: NoiseModel | undefined): Ins
       case 'reset':
         out.push({ op: 'reset', qubit: op.qubit });
         break;
+      case 'set':
+        out.push({ op: 'set', clbit: op.clbit, bit: op.bit });
+        break;
       case 'if':
         out.push({
           op: 'if',
@@ -167,14 +171,24 @@ export interface CompileOptions {
   readonly noise?: NoiseModel | undefined;
   /** Fuse single-qubit gates (default true; ignored when gate noise is on). */
   readonly fuse?: boolean;
+  /**
+   * Decide gates, resets and measurements on qubits in a known basis state and run the rest on
+   * compacted qubits (compact.ts); the Program's numQubits is then the compacted count. Ignored
+   * when gate noise is on. For shot branching only: it changes which random draws a seed makes.
+   */
+  readonly compact?: boolean;
 }
 
 /** Binds, fuses (when allowed) and lowers a circuit into a Program. */
 export function compile(circuit: Circuit, values: readonly number[], options: CompileOptions = {}): Program {
-  const ops = bindOps(circuit, values);
-  const instrs =
-    hasGateNoise(options.noise) || options.fuse === false
-      ? lowerNoisy(ops, options.noise)
-      : fuse(ops, circuit.numQubits);
-  return { numQubits: circuit.numQubits, numClbits: circuit.numClbits, instrs };
+  let ops = bindOps(circuit, values);
+  let numQubits = circuit.numQubits;
+  const noisy = hasGateNoise(options.noise);
+  if (options.compact === true && !noisy) {
+    const compacted = compactKnownQubits(ops, numQubits);
+    ops = compacted.ops;
+    numQubits = compacted.numQubits;
+  }
+  const instrs = noisy || options.fuse === false ? lowerNoisy(ops, options.noise) : fuse(ops, numQubits);
+  return { numQubits, numClbits: circuit.numClbits, instrs };
 }

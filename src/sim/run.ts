@@ -59,7 +59,7 @@ export function writeBit(record: Uint8Array, offset: number, clbit: number, bit:
   record[byte] = bit === 1 ? record[byte]! | mask : record[byte]! & ~mask;
 }
 
-function readBit(record: Uint8Array, offset: number, clbit: number): number {
+export function readBit(record: Uint8Array, offset: number, clbit: number): number {
   return (record[offset + (clbit >> 3)]! >> (clbit & 7)) & 1;
 }
 
@@ -101,6 +101,10 @@ export function execute(state: Float64Array, instrs: readonly Instr[], ctx: Exec
       }
       case 'reset':
         resetQubit(state, n, ins.qubit, rng);
+        break;
+      case 'set':
+        if (ctx.skipMeasure === true) break;
+        writeBit(ctx.record, ctx.offset, ins.clbit, readoutFlip(ins.bit, ctx.readout, rng));
         break;
       case 'if': {
         let value = 0;

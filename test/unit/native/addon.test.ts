@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import type { Op } from '../../../src/circuit/ir.js';
 import { QrunError } from '../../../src/errors.js';
 import { loadBinding } from '../../../src/native/binding.js';
 import { createNativeEngine } from '../../../src/native/engine.js';
@@ -71,10 +72,15 @@ describe('native addon', () => {
     });
   });
 
-  it('counts the second buffer of shot-by-shot runs', async () => {
+  it('counts the second buffer of shot-by-shot and shot-branching runs', async () => {
     const limited = createNativeEngine({ binding, memoryLimitBytes: 1 << 20 });
-    const dynamic = circuitOf(16, [gateOp('h', [0]), { kind: 'measure', qubit: 0, clbit: 0 }, { kind: 'reset', qubit: 0 }, { kind: 'measure', qubit: 0, clbit: 0 }], 1);
+    const spread = Array.from({ length: 16 }, (_, q) => gateOp('h', [q]));
+    const tail: Op[] = [{ kind: 'measure', qubit: 0, clbit: 0 }, { kind: 'reset', qubit: 0 }, { kind: 'measure', qubit: 0, clbit: 0 }];
+    const dynamic = circuitOf(16, [...spread, ...tail], 1);
     await expect(limited.sample(dynamic, [], { shots: 1, seed: 0 })).rejects.toMatchObject({ code: 'CIRCUIT_TOO_LARGE' });
+    await expect(limited.sample(dynamic, [], { shots: 1, seed: 0, branching: false })).rejects.toMatchObject({ code: 'CIRCUIT_TOO_LARGE' });
+    // With 15 qubits left in |0⟩ the branching run needs one compacted qubit only.
+    await expect(limited.sample(circuitOf(16, [gateOp('h', [0]), ...tail], 1), [], { shots: 1, seed: 0 })).resolves.toMatchObject({ branches: 1 });
   });
 
   it('rejects malformed programs from the JS side with a coded error, not a crash', async () => {

@@ -33,9 +33,14 @@ describe('memory check', () => {
     const engine = createTsEngine({ memoryLimitBytes: limit });
     const ok = circuit(10, [gate('h', [0]), measure(0, 0)], 1);
     await expect(engine.sample(ok, [], { shots: 2, seed: 0 })).resolves.toMatchObject({ shots: 2 });
-    // Per-shot simulation keeps two states, so the same circuit made dynamic no longer fits.
-    const dynamic = circuit(10, [gate('h', [0]), measure(0, 0), reset(0), measure(0, 0)], 1);
+    // Shot branching and per-shot simulation keep two states, so a dynamic circuit on all 10 qubits
+    // no longer fits; one that leaves 9 of them in |0⟩ runs on one compacted qubit and does.
+    const spread = Array.from({ length: 10 }, (_, q) => gate('h', [q]));
+    const dynamic = circuit(10, [...spread, measure(0, 0), reset(0), measure(0, 0)], 1);
     await expect(engine.sample(dynamic, [], { shots: 2, seed: 0 })).rejects.toMatchObject({ code: 'CIRCUIT_TOO_LARGE' });
+    await expect(engine.sample(dynamic, [], { shots: 2, seed: 0, branching: false })).rejects.toMatchObject({ code: 'CIRCUIT_TOO_LARGE' });
+    const narrow = circuit(10, [gate('h', [0]), measure(0, 0), reset(0), measure(0, 0)], 1);
+    await expect(engine.sample(narrow, [], { shots: 2, seed: 0 })).resolves.toMatchObject({ shots: 2, branches: 2 });
   });
 
   it('caps the engine at MAX_QUBITS even with memory to spare', () => {
