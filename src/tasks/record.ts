@@ -52,6 +52,8 @@ export interface TaskRecord {
   readonly owner_uid: number;
   /** sha256 of the request (src/tasks/digest.ts): resume refuses a request that is not this one. */
   readonly payload_digest: string;
+  /** How the result is written: `qiskit` when the payload set support_qiskit (RuntimeEncoder), else plain. */
+  readonly encoding: 'plain' | 'qiskit';
   readonly request: RecordedRequest;
   readonly submitted: string;
   readonly updated: string;
@@ -96,6 +98,7 @@ export function parseRecord(value: unknown, where: string): TaskRecord {
   text('gateway_task_id', true);
   text('binding', true);
   text('result_file', true);
+  if (value['encoding'] !== 'plain' && value['encoding'] !== 'qiskit') throw invalid(where, 'encoding must be plain or qiskit');
   if (value['where'] !== 'local' && value['where'] !== 'gateway') throw invalid(where, 'where must be local or gateway');
   if (!DURABILITIES.includes(value['durability'] as Durability)) throw invalid(where, `durability must be one of ${DURABILITIES.join(', ')}`);
   if (!STATES.includes(value['state'] as RecordState)) throw invalid(where, `state must be one of ${STATES.join(', ')}`);
