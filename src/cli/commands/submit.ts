@@ -65,6 +65,8 @@ export function registerSubmitCommand(program: Command, ctx: CliContext): void {
         recordFile: opts.record === undefined ? undefined : resolvePath(ctx, opts.record),
         onProgress: (p) => progress.report(p),
       });
+      // Outside a QPU job the simulator runs it now: the record then holds a result at once.
+      if (handle.record.where === 'local') await handle.collect({ onProgress: (p) => progress.report(p) });
       progress.finish();
       if (json) ctx.stdout.write(`${JSON.stringify(recordJson(handle.record, handle.recordFile))}\n`);
       else ctx.stdout.write(`${handle.id}\n`);
