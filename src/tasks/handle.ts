@@ -393,9 +393,9 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => {
+      (error: Error) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
+        reject(error);
       },
     );
   });

@@ -52,7 +52,7 @@ function countsTable(pub: number, register: string, value: Record<string, unknow
 function plainTables(data: Record<string, unknown>, path: string): ResultTables {
   const results = data['results'];
   if (!Array.isArray(results)) throw notAResult(path, 'no results list');
-  const first = results.find(isRecord) as Record<string, unknown> | undefined;
+  const first = results.find(isRecord);
   const firstData = isRecord(first?.['data']) ? first['data'] : {};
   if ('evs' in firstData) {
     const tables: ValuesTable[] = results.map((result, pub) => {
