@@ -11,9 +11,9 @@ import type { CliContext } from './context.js';
 export type InterruptMeaning = 'interrupt' | 'cancel';
 
 /** Slurm enforces the time limit on its own timer: its SIGTERM can come this long after the deadline, or a little before. */
-export const INTERRUPT_WINDOW_S = 120;
+const INTERRUPT_WINDOW_S = 120;
 
-export const WATCHED_SIGNALS = ['SIGTERM', 'SIGUSR1', 'SIGUSR2'] as const;
+const WATCHED_SIGNALS = ['SIGTERM', 'SIGUSR1', 'SIGUSR2'] as const;
 
 export function meaningOf(signal: NodeJS.Signals, env: CliContext['env'], nowMs: number): InterruptMeaning {
   if (signal !== 'SIGTERM') return 'interrupt';

@@ -401,7 +401,7 @@ export class TaskManager {
   }
 }
 
-export interface DetachedErrorDetails {
+interface DetachedErrorDetails {
   readonly task: string;
   readonly backend: string;
   readonly vendor_jobs: readonly VendorJobRef[];

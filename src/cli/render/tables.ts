@@ -27,7 +27,7 @@ export interface ValuesTable {
 export type ResultTables = { readonly kind: 'sampler'; readonly tables: readonly CountsTable[] } | { readonly kind: 'estimator'; readonly tables: readonly ValuesTable[] };
 
 /** Rows shown per counts table before "… N more". */
-export const TOP_ROWS = 16;
+const TOP_ROWS = 16;
 const BAR_WIDTH = 30;
 
 export function tablesFromOutcome(outcome: PrimitiveOutcome): ResultTables {
