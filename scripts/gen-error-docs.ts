@@ -49,6 +49,7 @@ const FAMILY_TEXT: Record<ErrorFamily, string> = {
   security: 'a secret, token or permission check failed',
   environment: 'the host lacks something a command needs (root, packages, a free port)',
   unavailable: 'the feature is not built yet or not compiled in',
+  interrupted: 'the run was interrupted (time limit, signal) and left a record: `qrun resume RECORD` in the next job continues it',
   internal: 'a bug in slurm-qpu: please report it',
 };
 

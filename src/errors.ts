@@ -16,6 +16,7 @@ export type ErrorFamily =
   | 'security' // a secret, token or permission check failed
   | 'environment' // the host lacks something (root, packages, ports) a command needs
   | 'unavailable' // the feature is not built yet or not compiled in
+  | 'interrupted' // the run was stopped (the job's time limit, a signal) and left a record to resume from
   | 'internal'; // a bug: please report it
 
 interface CatalogEntry {
@@ -43,6 +44,8 @@ export const ERROR_CATALOG = {
   CIRCUIT_UNSUPPORTED: { family: 'input', summary: 'A circuit uses an operation the chosen primitive or engine cannot run (e.g. a mid-circuit measurement in an Estimator).' },
   PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
   PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
+  RECORD_INVALID: { family: 'input', summary: 'A task record is not a slurm-qpu task record, or is damaged (see docs/user-guide.md, "Task records").' },
+  TASK_NOT_DETACHABLE: { family: 'input', summary: "The backend runs its tasks inside the job's gateway, so a task cannot outlive the job there (no --detach)." },
   EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
   PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this primitive (a device that only samples has no Estimator); the message says what it runs instead.' },
 
@@ -58,6 +61,7 @@ export const ERROR_CATALOG = {
 
   FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },
   FILE_UNREADABLE: { family: 'io', summary: 'An input file cannot be read.' },
+  RECORD_NOT_FOUND: { family: 'io', summary: 'No task record with this id or path exists (records live in the state directory, docs/user-guide.md).' },
   OUTPUT_NOT_WRITABLE: { family: 'io', summary: 'The output path cannot be written; nothing was run.' },
 
   BACKEND_UNKNOWN: { family: 'capacity', summary: 'The backend name is not in the catalogue.' },
@@ -76,6 +80,8 @@ export const ERROR_CATALOG = {
   BACKEND_UNAVAILABLE: { family: 'backend', summary: 'The backend cannot be reached or refuses work right now.' },
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
   DEVICE_NOT_ACCEPTING: { family: 'backend', summary: 'The device is reserved for others, paused or offline, so it accepts no jobs now (IBM Quantum System API error 1233).' },
+  TASK_DETACHED: { family: 'backend', summary: "The job's gateway let the task go without cancelling its vendor job (the job ended); collect it with `qrun wait|result` or `qrun resume` in a later job." },
+  TASK_LOST: { family: 'backend', summary: 'The task belonged to a job that has ended and was cancelled with it, or left no vendor job to collect; submit it again.' },
   TASK_CANCELLED: { family: 'backend', summary: 'The task was cancelled (by the job, or because the allocation ended).' },
   GATEWAY_FAILED: { family: 'backend', summary: 'The job gateway could not be started or stopped.' },
   HOOK_FAILED: { family: 'backend', summary: 'The QPU hook handler failed to acquire or release a backend.' },
@@ -96,6 +102,7 @@ export const ERROR_CATALOG = {
   SECRET_INSECURE: { family: 'security', summary: 'A secret file is readable by others or not owned by root.' },
   AUTH_FAILED: { family: 'security', summary: 'A gateway request carried no valid token or came from another uid.' },
   VENDOR_AUTH_FAILED: { family: 'security', summary: "A vendor refused the backend's credential (an API key its identity service does not know, a token or instance it does not accept); the admin fixes the secret or the instance." },
+  TASK_NOT_OWNED: { family: 'security', summary: "A task record names another user, or its binding was not made by this backend's gateway: nobody but its owner may collect or cancel it." },
   UPSTREAM_TLS_FAILED: { family: 'security', summary: "A backend's TLS certificate (or its proxy's) could not be verified; nothing was sent." },
 
   NOT_ROOT: { family: 'environment', summary: 'The command must run as root.' },
@@ -110,6 +117,8 @@ export const ERROR_CATALOG = {
 
   NATIVE_LOAD_FAILED: { family: 'unavailable', summary: 'The native addon exists but cannot be loaded.' },
   NOT_IMPLEMENTED: { family: 'unavailable', summary: 'This feature is not implemented yet.' },
+
+  TASK_INTERRUPTED: { family: 'interrupted', summary: 'The run was interrupted (the job reached its time limit, or a signal) and wrote its task record; `qrun resume RECORD` continues it without running anything twice.' },
 
   INTERNAL: { family: 'internal', summary: 'An unexpected error; this is a bug.' },
 } as const satisfies Record<string, CatalogEntry>;

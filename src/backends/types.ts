@@ -52,6 +52,8 @@ export interface ReleaseContext<Entry extends EntryBase = EntryBase> {
   readonly entry: Entry | undefined;
   readonly session: string | null;
   readonly secret: SecretValue | undefined;
+  /** Vendor job ids the job detached (its gateway's detached.json): release must leave them running. */
+  readonly keep?: readonly string[] | undefined;
   readonly stateDir?: string | undefined;
   readonly logger?: Logger | undefined;
 }
@@ -75,6 +77,19 @@ export interface GatewayBackend {
   readonly session?: string | null | undefined;
 }
 
+/** One vendor job a task sent: its program and the vendor's id. */
+export interface VendorJobRef {
+  readonly program: 'sampler' | 'estimator';
+  readonly id: string;
+}
+
+/**
+ * How long a task's vendor jobs may live (docs/user-guide.md, "Work that outlives a job"):
+ * `job` — cancelled when the job ends; `resumable` — kept when the job ends at its time limit;
+ * `detached` — kept whenever the job ends, and sent outside the job's vendor session.
+ */
+export type TaskDurability = 'job' | 'resumable' | 'detached';
+
 /** The body of `POST /v1/tasks` once checked (src/gateway/request.ts parses it). */
 export interface TaskRequest {
   readonly programId: 'sampler' | 'estimator';
@@ -89,6 +104,19 @@ export interface TaskRequest {
     readonly seed?: number | undefined;
     readonly mitigation?: readonly string[] | undefined;
   };
+  /** Default `job`. */
+  readonly durability?: TaskDurability | undefined;
+  /**
+   * Vendor jobs an earlier job's gateway sent for this same request: polled and collected instead of
+   * submitted again (the gateway checks `binding` first).
+   */
+  readonly attach?: { readonly vendorJobs: readonly VendorJobRef[]; readonly binding: string; readonly ownerUid: number } | undefined;
+}
+
+/** What a running task tells the gateway about its vendor jobs (for records and the lease). */
+export interface TaskHooks {
+  readonly onVendorJob?: ((job: VendorJobRef) => void) | undefined;
+  readonly onVendorState?: ((state: string) => void) | undefined;
 }
 
 /**
@@ -96,7 +124,7 @@ export interface TaskRequest {
  * submit, poll the status, fetch and decode the result; aborting the signal cancels the vendor task.
  */
 export interface PreparedTask {
-  run(signal: AbortSignal): Promise<PrimitiveOutcome>;
+  run(signal: AbortSignal, hooks?: TaskHooks): Promise<PrimitiveOutcome>;
 }
 
 /** The gateway side of a backend type. */
@@ -105,6 +133,11 @@ export interface TaskRunner {
   prepare(request: TaskRequest, backend: GatewayBackend): PreparedTask | Promise<PreparedTask>;
   /** The device's target (qubits, basis gates, coupling map, limits); default: the catalogue's metadata. */
   target?(backend: GatewayBackend): Promise<BackendMetadata>;
+  /**
+   * True when the task's work lives at a vendor that keeps it after the gateway stops (its jobs can be
+   * detached, and re-attached by id); false or absent: the work runs in the gateway and ends with it.
+   */
+  readonly detachable?: boolean;
   /** Loads what the first task needs ahead of it, after the gateway is listening. */
   warm?(): Promise<unknown>;
   /** Closes the runner's vendor connections; the gateway calls it once, when it stops. */

@@ -11,8 +11,20 @@ export interface CliContext {
   readonly cwd: string;
   /** The effective uid (commands that read root-only files check it); undefined: unknown, treated as not root. */
   readonly uid?: number | undefined;
+  /**
+   * Listens for these signals until the returned function is called (a run in a job writes its
+   * record when the time limit comes). Absent: no signals (tests drive the abort themselves).
+   */
+  readonly onSignal?: ((signals: readonly NodeJS.Signals[], listener: (signal: NodeJS.Signals) => void) => () => void) | undefined;
+}
+
+function onProcessSignal(signals: readonly NodeJS.Signals[], listener: (signal: NodeJS.Signals) => void): () => void {
+  for (const signal of signals) process.on(signal, listener);
+  return () => {
+    for (const signal of signals) process.off(signal, listener);
+  };
 }
 
 export function processContext(): CliContext {
-  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), uid: process.getuid?.() };
+  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), uid: process.getuid?.(), onSignal: onProcessSignal };
 }

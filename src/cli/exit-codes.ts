@@ -16,6 +16,8 @@ export const EXIT_CODES: Readonly<Record<ErrorFamily | 'ok', number>> = {
   security: 9,
   environment: 10,
   unavailable: 11,
+  // EX_TEMPFAIL (sysexits.h): try again later. A job script tests for it to chain the next job.
+  interrupted: 75,
   internal: 70,
 };
 

@@ -7,6 +7,9 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerSampleCommand } from './commands/sample.js';
+import { registerShowCommand } from './commands/show.js';
+import { registerSubmitCommand } from './commands/submit.js';
+import { registerTaskCommands } from './commands/tasks.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 const EXIT_CODE_HELP = Object.entries(EXIT_CODES)
@@ -34,6 +37,9 @@ export function buildProgram(ctx: CliContext): Command {
 
   registerSampleCommand(program, ctx);
   registerEstimateCommand(program, ctx);
+  registerSubmitCommand(program, ctx);
+  registerTaskCommands(program, ctx);
+  registerShowCommand(program, ctx);
   registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);
   registerDoctorCommand(program, ctx);

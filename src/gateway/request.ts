@@ -7,7 +7,9 @@ import { QrunError } from '../errors.js';
 
 export type { TaskRequest };
 
-const FORM = 'The body is {"program_id": "sampler"|"estimator", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}}.';
+const FORM =
+  'The body is {"program_id": "sampler"|"estimator", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}, ' +
+  '"durability"?: "job"|"resumable"|"detached", "attach"?: {"vendor_jobs": [{program, id}], "binding": TEXT, "owner_uid": UID}}.';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,7 +26,7 @@ function unknownKeys(obj: Record<string, unknown>, known: readonly string[], whe
 
 export function parseTaskRequest(body: unknown): TaskRequest {
   if (!isRecord(body)) throw invalid('body: expected a JSON object');
-  unknownKeys(body, ['program_id', 'backend', 'params', 'options'], 'body');
+  unknownKeys(body, ['program_id', 'backend', 'params', 'options', 'durability', 'attach'], 'body');
   const programId = body['program_id'];
   if (programId !== 'sampler' && programId !== 'estimator') throw invalid('program_id: expected "sampler" or "estimator"');
   const backend = body['backend'];
@@ -43,10 +45,33 @@ export function parseTaskRequest(body: unknown): TaskRequest {
   if (mitigation !== undefined && !(Array.isArray(mitigation) && mitigation.length <= 32 && mitigation.every((m) => typeof m === 'string' && m !== ''))) {
     throw invalid('options.mitigation: expected a list of step names');
   }
+  const durability = body['durability'];
+  if (durability !== undefined && durability !== 'job' && durability !== 'resumable' && durability !== 'detached') throw invalid('durability: expected "job", "resumable" or "detached"');
   return {
     programId,
     backend: backend,
     params,
     options: { shots: shots, precision: precision, seed: seed, mitigation: mitigation as string[] | undefined },
+    durability,
+    attach: parseAttach(body['attach']),
   };
+}
+
+function parseAttach(value: unknown): TaskRequest['attach'] {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw invalid('attach: expected an object');
+  unknownKeys(value, ['vendor_jobs', 'binding', 'owner_uid'], 'attach');
+  const jobs = value['vendor_jobs'];
+  if (!Array.isArray(jobs) || jobs.length === 0 || jobs.length > 2) throw invalid('attach.vendor_jobs: expected one or two {program, id}');
+  const vendorJobs = jobs.map((job, i) => {
+    if (!isRecord(job) || (job['program'] !== 'sampler' && job['program'] !== 'estimator') || typeof job['id'] !== 'string' || job['id'] === '' || job['id'].length > 256) {
+      throw invalid(`attach.vendor_jobs[${i}]: expected {program: "sampler"|"estimator", id: TEXT}`);
+    }
+    return { program: job['program'], id: job['id'] } as const;
+  });
+  const binding = value['binding'];
+  if (typeof binding !== 'string' || binding === '' || binding.length > 128) throw invalid('attach.binding: expected the binding the earlier gateway gave');
+  const ownerUid = value['owner_uid'];
+  if (!(typeof ownerUid === 'number' && Number.isSafeInteger(ownerUid) && ownerUid >= 0)) throw invalid('attach.owner_uid: expected a uid');
+  return { vendorJobs, binding, ownerUid };
 }

@@ -107,6 +107,8 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
       return result(res, ctx, id, url);
     } else if (action === 'cancel' && method === 'POST') {
       return sendJson(res, 200, ctx.manager.cancel(id));
+    } else if (action === 'detach' && method === 'POST') {
+      return sendJson(res, 200, ctx.manager.detach(id));
     }
   }
   throw notFound(method, url.pathname);

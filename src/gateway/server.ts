@@ -3,6 +3,7 @@
  * connection, the bearer token per request, then the v1 routes. `start(config, deps) → { close }`.
  */
 import { chmod, lstat, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { asQrunError, QrunError } from '../errors.js';
@@ -13,7 +14,8 @@ import type { PeerUidLookup } from './peer.js';
 import { route, type RouteContext } from './routes.js';
 import { backendFor } from '../backends/registry.js';
 import type { TaskRunner } from '../backends/types.js';
-import { TaskManager } from './tasks.js';
+import { writeDetachedJobs } from './detached.js';
+import { TaskManager, type DetachedJob } from './tasks.js';
 import { tokenClaims, tokensEqual } from './token.js';
 import type { Usage } from './usage.js';
 
@@ -90,6 +92,9 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     }, USAGE_WRITE_MS);
   };
 
+  // Read by the hook's release before it cancels what the job left at the vendor (src/gateway/detached.ts).
+  let detachedWrites: Promise<void> = Promise.resolve();
+  const writeDetached = (jobs: readonly DetachedJob[]): Promise<void> => writeDetachedJobs(dirname(config.usageFile), jobs);
   const runners = deps.runners ?? registryRunners(config, log);
   const manager = new TaskManager({
     jobId: config.jobId,
@@ -98,6 +103,10 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     deadline: config.deadline,
     runners,
     onUsage: scheduleUsage,
+    uid: config.uid,
+    onDetached: (jobs) => {
+      detachedWrites = detachedWrites.then(() => writeDetached(jobs)).catch((error: unknown) => log.error({ err: error }, 'cannot write the detached-jobs file'));
+    },
   });
   const ctx: RouteContext = { manager, jobId: config.jobId, deadline: config.deadline, maxRequestBytes: config.limits.maxRequestBytes };
 
@@ -166,6 +175,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   const close = (reason: QrunError): Promise<Usage> => {
     closing ??= (async () => {
       await manager.close(reason);
+      await detachedWrites;
       // Vendor connections last: cancelling the tasks above may still have to reach the vendor.
       await Promise.all(
         Object.values(runners).map((runner) => (runner.close?.() ?? Promise.resolve()).catch((error: unknown) => log.warn({ err: error }, 'cannot close a runner'))),

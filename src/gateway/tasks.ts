@@ -10,10 +10,18 @@ import type { PrimitiveOutcome } from '../primitives/result-model.js';
 import type { BackendMetadata } from '../backends/metadata.js';
 import type { GatewayBackend, GatewayLimits } from './config.js';
 
-export type {  TaskView };
-import type { PreparedTask, TaskRequest, TaskRunner } from '../backends/types.js';
+export type { TaskView };
+import type { PreparedTask, TaskDurability, TaskRequest, TaskRunner, VendorJobRef } from '../backends/types.js';
 import type { TaskStatus, TaskView } from '../backends/job-gateway/wire.js';
+import { requestDigest } from '../tasks/digest.js';
+import { bindingValid, signBinding } from './binding.js';
 import { Meter } from './usage.js';
+
+/** A vendor job this gateway let go: the hook's release must not cancel it (detached.json). */
+export interface DetachedJob {
+  readonly backend: string;
+  readonly id: string;
+}
 
 interface Task {
   readonly id: string;
@@ -21,6 +29,12 @@ interface Task {
   readonly backend: string;
   readonly prepared: PreparedTask;
   readonly abort: AbortController;
+  readonly durability: TaskDurability;
+  readonly digest: string;
+  readonly vendorJobs: VendorJobRef[];
+  vendorState: string | null;
+  /** Let go at the gateway's end instead of cancelled. */
+  detached: boolean;
   readonly createdMs: number;
   readonly created: string;
   status: TaskStatus;
@@ -41,6 +55,10 @@ export interface TaskManagerOptions {
   readonly runners: Readonly<Record<string, TaskRunner>>;
   /** Called whenever usage changed (a task ended). */
   readonly onUsage?: () => void;
+  /** The job's uid: a task re-attached from a record must be bound to it. */
+  readonly uid?: number;
+  /** Called with every vendor job let go so far, each time the list grows. */
+  readonly onDetached?: (jobs: readonly DetachedJob[]) => void;
   readonly now?: () => number;
 }
 
@@ -62,6 +80,7 @@ export class TaskManager {
   #running = 0;
   #inFlight = 0;
   #closed: QrunError | null = null;
+  readonly #detachedJobs: DetachedJob[] = [];
 
   constructor(options: TaskManagerOptions) {
     this.#options = options;
@@ -116,6 +135,9 @@ export class TaskManager {
     if (this.#inFlight >= this.#options.limits.maxTasks) throw tooMany(this.#options.limits.maxTasks, this.#inFlight);
     const runner = this.#options.runners[backend.type];
     if (runner === undefined) throw new QrunError('BACKEND_UNAVAILABLE', `no runner for backend type ${backend.type} in this gateway`);
+    const durability = this.#durability(request, backend, runner);
+    const digest = requestDigest(request);
+    if (request.attach !== undefined) this.#checkBinding(request.attach, backend, digest);
     const prepared = await runner.prepare(request, backend);
     this.checkOpen();
     if (this.#inFlight >= this.#options.limits.maxTasks) throw tooMany(this.#options.limits.maxTasks, this.#inFlight);
@@ -130,6 +152,11 @@ export class TaskManager {
       backend: backend.name,
       prepared,
       abort: new AbortController(),
+      durability,
+      digest,
+      vendorJobs: [],
+      vendorState: null,
+      detached: durability === 'detached',
       createdMs: performance.now(),
       created: new Date(this.#now()).toISOString(),
       status: 'Queued',
@@ -145,7 +172,53 @@ export class TaskManager {
     this.meter.submitted(backend.name);
     this.#queue.push(task);
     this.#pump();
-    return view(task);
+    return this.#view(task);
+  }
+
+  /** A task the runner cannot let outlive the gateway stays the job's; asking for more than that is refused. */
+  #durability(request: TaskRequest, backend: GatewayBackend, runner: TaskRunner): TaskDurability {
+    const asked = request.durability ?? 'job';
+    if (runner.detachable === true || (asked === 'job' && request.attach === undefined)) return asked;
+    if (asked === 'resumable' && request.attach === undefined) return 'job';
+    throw new QrunError('TASK_NOT_DETACHABLE', `backend ${backend.name} (type ${backend.type}) runs its tasks inside the job's gateway; they end with the job`, {
+      hint: 'Drop --detach for this backend, or keep the job running until the task has finished (qrun wait).',
+      details: { backend: backend.name, type: backend.type },
+    });
+  }
+
+  #checkBinding(attach: NonNullable<TaskRequest['attach']>, backend: GatewayBackend, digest: string): void {
+    const uid = this.#options.uid;
+    const secret = backend.secret;
+    const refuse = (why: string): QrunError =>
+      new QrunError('TASK_NOT_OWNED', `the task record cannot be collected here: ${why}`, {
+        hint: 'Only the user who submitted a task may collect or cancel it, in a job granted the same backend, with the record qrun wrote.',
+        details: { backend: backend.name },
+      });
+    if (uid === undefined || attach.ownerUid !== uid) throw refuse(`it belongs to uid ${attach.ownerUid}, this job runs as uid ${String(uid)}`);
+    if (secret === undefined || !bindingValid(secret, { backend: backend.name, ownerUid: attach.ownerUid, digest, vendorJobs: attach.vendorJobs }, attach.binding)) {
+      throw refuse(`its binding was not made by a gateway of backend ${backend.name} for this request`);
+    }
+  }
+
+  #binding(task: Task): string | null {
+    const backend = this.#backends.get(task.backend);
+    if (task.vendorJobs.length === 0 || backend?.secret === undefined || this.#options.uid === undefined) return null;
+    return signBinding(backend.secret, { backend: task.backend, ownerUid: this.#options.uid, digest: task.digest, vendorJobs: task.vendorJobs });
+  }
+
+  #noteDetached(task: Task): void {
+    let grew = false;
+    for (const job of task.vendorJobs) {
+      if (this.#detachedJobs.some((d) => d.id === job.id && d.backend === task.backend)) continue;
+      this.#detachedJobs.push({ backend: task.backend, id: job.id });
+      grew = true;
+    }
+    if (grew) this.#options.onDetached?.([...this.#detachedJobs]);
+  }
+
+  /** Vendor jobs let go so far. */
+  detachedJobs(): readonly DetachedJob[] {
+    return [...this.#detachedJobs];
   }
 
   #pump(): void {
@@ -165,7 +238,15 @@ export class TaskManager {
     task.started = new Date(this.#now()).toISOString();
     const started = performance.now();
     try {
-      const outcome = await task.prepared.run(task.abort.signal);
+      const outcome = await task.prepared.run(task.abort.signal, {
+        onVendorJob: (job) => {
+          task.vendorJobs.push(job);
+          if (task.detached) this.#noteDetached(task);
+        },
+        onVendorState: (state) => {
+          task.vendorState = state;
+        },
+      });
       if (task.abort.signal.aborted) throw new QrunError('TASK_CANCELLED', 'the task was cancelled');
       task.outcome = outcome;
       this.#finish(task, 'Completed', performance.now() - started);
@@ -218,11 +299,39 @@ export class TaskManager {
   }
 
   status(id: string): TaskView {
-    return view(this.#get(id));
+    return this.#view(this.#get(id));
   }
 
   list(): TaskView[] {
-    return [...this.#tasks.values()].map(view);
+    return [...this.#tasks.values()].map((t) => this.#view(t));
+  }
+
+  /** Keeps the task's vendor jobs running when the gateway stops (the job's time limit came). */
+  detach(id: string): TaskView {
+    const task = this.#get(id);
+    if (task.durability === 'job') {
+      throw new QrunError('TASK_NOT_DETACHABLE', `task ${id} belongs to the job: its vendor jobs run in the job's session and end with it`, {
+        hint: 'Submit it with qrun submit --detach (or qrun sample in a job, which is resumable) to let it outlive the job.',
+        details: { task: id },
+      });
+    }
+    if (!FINAL.has(task.status)) {
+      task.detached = true;
+      this.#noteDetached(task);
+    }
+    return this.#view(task);
+  }
+
+  #view(task: Task): TaskView {
+    return {
+      ...view(task),
+      durability: task.durability,
+      vendor_jobs: [...task.vendorJobs],
+      vendor_state: task.vendorState,
+      binding: this.#binding(task),
+      owner_uid: this.#options.uid ?? null,
+      payload_digest: task.digest,
+    };
   }
 
   /** Waits up to `waitMs` for the task to end; returns the outcome or throws the task's error. */
@@ -233,7 +342,7 @@ export class TaskManager {
       await Promise.race([task.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
       clearTimeout(timer);
     }
-    if (task.status === 'Completed' && task.outcome !== null) return { view: view(task), outcome: task.outcome };
+    if (task.status === 'Completed' && task.outcome !== null) return { view: this.#view(task), outcome: task.outcome };
     if (task.error !== null) throw task.error;
     throw new QrunError('TASK_NOT_DONE', `task ${id} is ${task.status}`, {
       hint: 'Ask again later (GET /v1/tasks/:id/result?wait=SECONDS waits for it).',
@@ -244,7 +353,7 @@ export class TaskManager {
   cancel(id: string, reason?: QrunError): TaskView {
     const task = this.#get(id);
     this.#cancel(task, reason ?? new QrunError('TASK_CANCELLED', 'the task was cancelled by the job'));
-    return view(task);
+    return this.#view(task);
   }
 
   #cancel(task: Task, reason: QrunError): void {
@@ -257,13 +366,48 @@ export class TaskManager {
     // A running task notices at its next progress point and ends as Cancelled.
   }
 
+  #detachedError(task: Task): QrunError {
+    const details: DetachedErrorDetails = {
+      task: task.id,
+      backend: task.backend,
+      vendor_jobs: [...task.vendorJobs],
+      binding: this.#binding(task),
+      owner_uid: this.#options.uid ?? null,
+      payload_digest: task.digest,
+    };
+    return new QrunError('TASK_DETACHED', `the job ended; the vendor job${task.vendorJobs.length === 1 ? '' : 's'} of task ${task.id} on ${task.backend} keep${task.vendorJobs.length === 1 ? 's' : ''} running`, {
+      hint: 'Collect it in a later QPU job granted the same backend: qrun resume RECORD (or qrun wait|result RECORD).',
+      details: { ...details },
+    });
+  }
+
   /** Refuses new work from now on and cancels everything queued or running; resolves when all have ended. */
   async close(reason: QrunError): Promise<void> {
     this.#closed ??= reason;
     const pending = [...this.#tasks.values()].filter((t) => !FINAL.has(t.status));
-    for (const task of pending) this.#cancel(task, reason);
+    for (const task of pending) {
+      // At the time limit a resumable task that reached the vendor is let go, to be resumed later;
+      // on any other end (scancel, release) it is cancelled like the job's own tasks.
+      const letGo = task.detached || (task.durability === 'resumable' && reason.code === 'ALLOCATION_EXPIRED' && task.vendorJobs.length > 0);
+      if (!letGo) {
+        this.#cancel(task, reason);
+        continue;
+      }
+      task.detached = true;
+      this.#noteDetached(task);
+      this.#cancel(task, this.#detachedError(task));
+    }
     await Promise.all(pending.map((t) => t.done));
   }
+}
+
+interface DetachedErrorDetails {
+  readonly task: string;
+  readonly backend: string;
+  readonly vendor_jobs: readonly VendorJobRef[];
+  readonly binding: string | null;
+  readonly owner_uid: number | null;
+  readonly payload_digest: string;
 }
 
 /** Shots the task ran: per PUB, its shots times its number of elements. */

@@ -1,6 +1,7 @@
 import { backendFor } from '../backends/registry.js';
 import type { BackendEntry } from '../config/catalogue.js';
 import type { SecretValue } from '../secrets/value.js';
+import { readDetachedJobs } from '../gateway/detached.js';
 import { withSiteProxy } from './acquire.js';
 import type { HookDeps } from './deps.js';
 import { CorruptLeaseError, readLease, removeLease, type Lease } from './journal.js';
@@ -42,13 +43,17 @@ async function releaseLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   }
 
   if (lease !== undefined) {
+    // Vendor jobs the job detached must outlive it: the gateway listed them beside its usage file.
+    const detached = lease.gateway ? await readDetachedJobs(lease.gateway.dir) : new Map<string, readonly string[]>();
     for (const held of lease.backends) {
       try {
         const backend = backendFor(held.type);
         if (backend === undefined) log.error({ backend: held.alias, type: held.type }, 'no backend of this type for a leased backend');
         else {
           const vendor = await vendorContext(held.alias, held.session, request, deps);
-          await backend.release({ jobId: request.jobId, alias: held.alias, session: held.session, ...vendor, stateDir: paths.root, logger: log });
+          const keep = detached.get(held.alias) ?? [];
+          if (keep.length > 0) log.info({ backend: held.alias, keep }, 'leaving detached vendor jobs running');
+          await backend.release({ jobId: request.jobId, alias: held.alias, session: held.session, ...vendor, keep, stateDir: paths.root, logger: log });
         }
       } catch (error) {
         log.error({ err: error, backend: held.alias }, 'backend release failed');

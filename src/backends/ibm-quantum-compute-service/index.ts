@@ -112,7 +112,8 @@ export const ibmComputeBackend: Backend<IbmComputeEntry> = {
       });
     }
     await withApi(hookApi(ctx, ctx.entry), async (api) => {
-      const pending = await api.pendingJobs(session);
+      const keep = new Set(ctx.keep ?? []);
+      const pending = (await api.pendingJobs(session)).filter((id) => !keep.has(id));
       for (const id of pending) await api.cancelJob(id);
       await api.closeSession(session);
       ctx.logger?.info({ backend: ctx.alias, session, cancelled: pending.length }, 'vendor session closed');

@@ -73,7 +73,9 @@ export function createIbmComputeRunner(context: RunnerContext = { deadline: null
         const api = apiFor(backend);
         const session = backend.session ?? null;
         return {
-          submit: (params, kind, signal) => api.submitJob(kind, params, session, signal),
+          // IBM cancels a session's queued jobs when it closes (at the job's end): a job that must
+          // outlive the Slurm job goes outside it.
+          submit: (params, kind, signal, options) => api.submitJob(kind, params, options?.outlivesJob === true ? null : session, signal),
           status: (id, signal) => api.jobStatus(id, signal),
           result: (id, signal) => api.jobResults(id, signal),
           cancel: (id) => api.cancelJob(id),

@@ -24,6 +24,10 @@ export interface SubmitTask {
   readonly backend?: string | undefined;
   readonly params: Record<string, unknown>;
   readonly options?: { shots?: number | undefined; precision?: number | undefined; seed?: number | undefined; mitigation?: string[] | undefined };
+  /** Default `job`: the task ends with the job (docs/gateway-api.md). */
+  readonly durability?: 'job' | 'resumable' | 'detached' | undefined;
+  /** Vendor jobs of an earlier job's gateway for this same request, with its binding. */
+  readonly attach?: { vendor_jobs: readonly { program: 'sampler' | 'estimator'; id: string }[]; binding: string; owner_uid: number } | undefined;
 }
 
 export interface GatewayClientOptions {
@@ -87,12 +91,13 @@ export class GatewayClient {
     });
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     let response;
     try {
       response = await this.#pool.request({
         method,
         path,
+        ...(signal === undefined ? {} : { signal }),
         headers: {
           authorization: `Bearer ${this.#token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -100,6 +105,7 @@ export class GatewayClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
+      if (signal?.aborted === true) throw signal.reason;
       throw this.#unreachable(error);
     }
     let data: unknown;
@@ -133,6 +139,25 @@ export class GatewayClient {
 
   async cancel(id: string): Promise<TaskView> {
     return this.#call('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`);
+  }
+
+  /** Lets the task's vendor jobs outlive the job (a resumable or detached task); the view carries the binding. */
+  async detach(id: string): Promise<TaskView> {
+    return this.#call('POST', `/v1/tasks/${encodeURIComponent(id)}/detach`);
+  }
+
+  /**
+   * The result if the task ends within `waitSeconds`, else null (long poll: the gateway answers as
+   * soon as the task ends). A task that failed or was cancelled throws its error.
+   */
+  async resultWithin(id: string, waitSeconds: number, signal?: AbortSignal): Promise<PrimitiveOutcome | null> {
+    try {
+      const reply = await this.#call<{ outcome: unknown }>('GET', `/v1/tasks/${encodeURIComponent(id)}/result?format=model&wait=${waitSeconds}`, undefined, signal);
+      return outcomeFromWire(reply.outcome);
+    } catch (error) {
+      if (error instanceof QrunError && error.code === 'TASK_NOT_DONE') return null;
+      throw error;
+    }
   }
 
   async usage(): Promise<Usage> {

@@ -18,6 +18,16 @@ export interface TaskView {
   readonly started: string | null;
   readonly finished: string | null;
   readonly error: ReturnType<QrunError['toJSON']> | null;
+  /** How long the task's vendor jobs may live (`job` unless asked). */
+  readonly durability?: 'job' | 'resumable' | 'detached';
+  /** The vendor's jobs for the task, once sent. */
+  readonly vendor_jobs?: readonly { readonly program: 'sampler' | 'estimator'; readonly id: string }[];
+  /** The vendor's word for where the job is (queued, running), when it says. */
+  readonly vendor_state?: string | null;
+  /** The gateway's binding of the vendor jobs to the owner (src/gateway/binding.ts); null until sent. */
+  readonly binding?: string | null;
+  readonly owner_uid?: number | null;
+  readonly payload_digest?: string;
 }
 
 interface WireRegister extends Omit<RegisterSamples, 'bytes'> {

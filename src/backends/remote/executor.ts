@@ -14,6 +14,7 @@ import { checkRemoteBatch } from './checks.js';
 import { preparedToV2Params } from './params.js';
 import { DEFAULT_POLL, pollDelay, waitOrAbort, type PollPolicy } from './poll.js';
 import type { RemoteTarget, VendorStatus } from './vendor.js';
+import type { TaskHooks, VendorJobRef } from '../types.js';
 
 export type RemoteEvent =
   | { readonly kind: 'submitted'; readonly jobId: string; readonly program: PrimitiveKind; readonly pubs: number }
@@ -25,6 +26,16 @@ export interface RemoteExecutorOptions {
   /** Progress the job can show (state changes); called synchronously, must not throw. */
   readonly onEvent?: ((event: RemoteEvent) => void) | undefined;
   readonly logger?: Logger | undefined;
+  /** Vendor jobs an earlier gateway sent for this very batch: polled instead of submitted again. */
+  readonly attach?: readonly VendorJobRef[] | undefined;
+  /** Jobs that must survive the end of the Slurm job (resumable or detached tasks). */
+  readonly outlivesJob?: boolean | undefined;
+  readonly hooks?: TaskHooks | undefined;
+}
+
+/** An abort that lets the vendor job go on (the job ended and the task was detached): nothing is cancelled. */
+function detachedAbort(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof QrunError && signal.reason.code === 'TASK_DETACHED';
 }
 
 interface VendorJob {
@@ -97,6 +108,8 @@ export function remoteExecutor(target: RemoteTarget, signal: AbortSignal, option
   const emit = (event: RemoteEvent): void => {
     try {
       options.onEvent?.(event);
+      if (event.kind === 'submitted') options.hooks?.onVendorJob?.({ program: event.program, id: event.jobId });
+      if (event.kind === 'status') options.hooks?.onVendorState?.(event.state);
     } catch (error) {
       log?.warn({ err: error }, 'progress listener failed');
     }
@@ -128,6 +141,10 @@ export function remoteExecutor(target: RemoteTarget, signal: AbortSignal, option
   }
 
   async function cancelOpen(jobs: readonly VendorJob[]): Promise<void> {
+    if (detachedAbort(signal)) {
+      log?.info({ jobIds: jobs.filter((j) => !j.final).map((j) => j.id) }, 'task detached; vendor jobs left running');
+      return;
+    }
     await Promise.all(
       jobs
         .filter((job) => !job.final)
@@ -153,8 +170,16 @@ export function remoteExecutor(target: RemoteTarget, signal: AbortSignal, option
       for (const kind of kinds) {
         const pubs = kind === 'sampler' ? batch.sampler : batch.estimator;
         if (pubs.length === 0) continue;
+        const earlier = options.attach?.find((job) => job.program === kind);
+        if (earlier !== undefined) {
+          // The same request rebuilds the same batch: the earlier job's result answers it.
+          jobs.push({ kind, id: earlier.id, pubs: pubs.length, final: false });
+          log?.info({ jobId: earlier.id, program: kind }, 'vendor job attached');
+          emit({ kind: 'submitted', jobId: earlier.id, program: kind, pubs: pubs.length });
+          continue;
+        }
         const params = preparedToV2Params(kind, pubs);
-        const id = await target.submit(params, kind, signal);
+        const id = await target.submit(params, kind, signal, options.outlivesJob === true ? { outlivesJob: true } : undefined);
         jobs.push({ kind, id, pubs: pubs.length, final: false });
         log?.info({ jobId: id, program: kind, pubs: pubs.length }, 'vendor job submitted');
         emit({ kind: 'submitted', jobId: id, program: kind, pubs: pubs.length });

@@ -54,17 +54,21 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
     backend.metadata !== undefined ? Promise.resolve(backend.metadata) : driver.target(backend);
   return {
     target: targetOf,
+    detachable: true,
     async prepare(request, backend) {
       checkCredential(backend, options.credentialOptional === true);
       const params = parseTask(request);
       const metadata = await targetOf(backend);
       preflight(params, request, metadata, backend.name);
       return {
-        async run(signal) {
+        async run(signal, hooks) {
           if (signal.aborted) throw cancelledError(signal, backend.name);
           const executor = remoteExecutor({ name: backend.name, metadata, ...driver.tasks(backend) }, signal, {
             poll: options.poll,
             logger: options.logger,
+            attach: request.attach?.vendorJobs,
+            outlivesJob: request.durability === 'resumable' || request.durability === 'detached',
+            hooks,
             onEvent: options.onEvent === undefined ? undefined : (event) => options.onEvent?.(backend.name, event),
           });
           return runTask(params, executor, request);

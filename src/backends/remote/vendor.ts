@@ -14,8 +14,11 @@ export type VendorStatus =
   | { readonly state: 'failed'; readonly reason: string; readonly code?: string | number | undefined };
 
 export interface VendorTasks {
-  /** Submits one job of `kind` with these params; returns the vendor's job id. */
-  submit(params: V2Params, kind: PrimitiveKind, signal: AbortSignal): Promise<string>;
+  /**
+   * Submits one job of `kind` with these params; returns the vendor's job id. `outlivesJob`: the job
+   * must survive the end of the Slurm job (send it outside the job's vendor session, if any).
+   */
+  submit(params: V2Params, kind: PrimitiveKind, signal: AbortSignal, options?: { readonly outlivesJob?: boolean }): Promise<string>;
   status(id: string, signal: AbortSignal): Promise<VendorStatus>;
   /** The finished job's result: RuntimeEncoder JSON (as text or parsed) of a PrimitiveResult, or an outcome. */
   result(id: string, signal: AbortSignal): Promise<unknown>;

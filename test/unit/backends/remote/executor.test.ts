@@ -120,4 +120,29 @@ describe('preparedToV2Params', () => {
     // Qubit 0 rightmost: Z on device qubits 3 and 1.
     expect(observables).toEqual({ ZIZI: 0.5 });
   });
+
+  it('collects an attached vendor job instead of sending the batch again, and a detached abort cancels nothing', async () => {
+    const first = memoryVendor({ hangs: true });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const detached = remoteExecutor({ name: 'qpu', metadata: METADATA, ...first.vendor }, controller.signal, {
+      poll: FAST,
+      outlivesJob: true,
+      hooks: { onVendorJob: (job) => seen.push(job.id) },
+    });
+    const params = parseSamplerParams({ pubs: [[BELL, null, 100]], version: 2 });
+    const running = executeSampler(params, detached);
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 1));
+    controller.abort(new QrunError('TASK_DETACHED', 'the job ended'));
+    await expect(running).rejects.toMatchObject({ code: 'TASK_DETACHED' });
+    expect(first.cancelled).toEqual([]);
+
+    const later = memoryVendor();
+    const job = await later.vendor.submit(preparedToV2Params('sampler', prepareSamplerPubs(params, parseQasm)), 'sampler', new AbortController().signal);
+    const sentBefore = later.sent.length;
+    const attached = remoteExecutor({ name: 'qpu', metadata: METADATA, ...later.vendor }, new AbortController().signal, { poll: FAST, attach: [{ program: 'sampler', id: job }] });
+    const outcome = await executeSampler(params, attached);
+    expect(later.sent).toHaveLength(sentBefore);
+    expect(outcome.metadata).toMatchObject({ job_id: job });
+  });
 });
