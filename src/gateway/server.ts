@@ -99,6 +99,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     runners,
     onUsage: scheduleUsage,
   });
+  if (config.usage !== null) manager.meter.resume(config.usage);
   const ctx: RouteContext = { manager, jobId: config.jobId, deadline: config.deadline, maxRequestBytes: config.limits.maxRequestBytes };
 
   const peers = new WeakMap<Socket, number | null>();
@@ -121,8 +122,11 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     }
   };
 
+  // Set when the gateway starts stopping: from then on it serves nothing (the job has ended).
+  let stopReason: QrunError | null = null;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
+      if (stopReason !== null) throw stopReason;
       authenticate(req);
       await route(req, res, ctx);
     } catch (error) {
@@ -165,6 +169,10 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   let closing: Promise<Usage> | null = null;
   const close = (reason: QrunError): Promise<Usage> => {
     closing ??= (async () => {
+      stopReason = reason;
+      // No new connection from here on; tasks still running are cancelled below.
+      await unlink(config.socketPath).catch(() => undefined);
+      for (const server of servers) server.close();
       await manager.close(reason);
       // Vendor connections last: cancelling the tasks above may still have to reach the vendor.
       await Promise.all(
@@ -174,7 +182,8 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
         servers.map(
           (server) =>
             new Promise<void>((resolve) => {
-              server.close(() => resolve());
+              if (server.listening) server.close(() => resolve());
+              else resolve();
               server.closeAllConnections();
             }),
         ),
