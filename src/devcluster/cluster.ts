@@ -1,6 +1,7 @@
 import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QrunError } from '../errors.js';
+import { FAULT_SWITCH } from '../hook/faults.js';
 import {
   findMarked,
   isAlive,
@@ -136,6 +137,8 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   const rt = runtimeLayout(runtimeDir);
   for (const dir of [rt.etc, rt.lib, rt.spool, rt.ctldState]) await mkdir(dir, { mode: 0o755 });
   await mkdir(rt.qpuState, { mode: 0o700 });
+  // The dev cluster alone switches the handler's fault points on (src/hook/faults.ts): tests arm them.
+  await writeFile(join(rt.qpuState, FAULT_SWITCH), 'enabled\n', { mode: 0o600 });
   await mkdir(rt.jobs);
   await chmod(rt.jobs, 0o1777);
   await mkdir(rt.munge, { mode: 0o700 });

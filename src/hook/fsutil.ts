@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { access, constants, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QrunError } from '../errors.js';
 
@@ -88,5 +88,14 @@ export async function checkStateDir(root: string, subdirs: readonly string[]): P
         details: { path: dir, uid: info.uid, mode: (info.mode & 0o7777).toString(8) },
       });
     }
+  }
+  try {
+    await access(root, constants.W_OK);
+  } catch (error) {
+    throw new QrunError('STATE_DIR_UNUSABLE', `the QPU state directory ${root} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}), so no QPU is granted on this node`, {
+      hint: `Remount its file system read-write, or point state_dir= in plugstack.conf at a writable root-only directory`,
+      cause: error,
+      details: { path: root },
+    });
   }
 }

@@ -11,10 +11,9 @@ import { isQrunError } from '../errors.js';
 import { configureFaults } from './faults.js';
 import { checkStateDir, ensurePrivateDir } from './fsutil.js';
 import { statePaths } from './paths.js';
-import { processStartTime } from '../process/start-time.js';
-import { jobPresence } from '../slurm/presence.js';
+import { nodeHookDeps, slurmSource } from './node-deps.js';
 import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
-import { scontrolJobSource, type SlurmJobFacts, type SlurmJobSource } from '../slurm/job.js';
+import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -31,51 +30,23 @@ function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
 
 async function handle(request: HookRequest): Promise<HookReply> {
   const paths = statePaths(request.stateDir);
-  const slurmBase = scontrolJobSource({
-    timeoutMs: Math.max(1000, (request.timeoutSeconds - 1) * 1000),
-    env: { PATH: process.env.PATH, SLURM_CONF: process.env.SLURM_CONF },
-  });
+  const slurmBase = slurmSource(process.env, request.timeoutSeconds);
   const slurm = request.action === 'acquire' ? prefetched(slurmBase, request.jobId) : slurmBase;
   try {
     await ensurePrivateDir(paths.root);
     // Fail closed on a state directory others can write: they could forge a lease or free a lane.
     await checkStateDir(paths.root, [paths.leases, paths.lanes, paths.locks]);
   } catch (error) {
-    const detail = isQrunError(error) ? `${error.message}. ${error.hint ?? ''}`.trim() : `it cannot be created on this node (${(error as Error).message})`;
     return {
       ok: false,
-      message: isQrunError(error) ? `no QPU was granted: ${detail}; ask your admin` : `the QPU state directory ${paths.root}: ${detail}; ask your admin`,
+      message: isQrunError(error)
+        ? `${error.message}; ask your admin (${error.hint ?? error.code})`
+        : `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}), so no QPU was granted; ask your admin`,
     };
   }
   configureFaults(paths.root, process.env);
-  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }, { backendSecret }] = await Promise.all([
-    import('./logger.js'),
-    import('./catalogue-cache.js'),
-    import('../gateway/job-gateway.js'),
-    import('../gateway/token.js'),
-    import('../secrets/for-backend.js'),
-  ]);
-  // One gateway process per QPU job (src/gateway/), whatever the backend types.
-  const gateway = processGateway({ env: process.env });
-  // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
-  const log = createHookLogger(paths.log, { action: request.action });
-  const parent = process.ppid;
-  const deps = {
-    paths,
-    slurm,
-    presence: (jobId: number) => jobPresence(jobId, { env: { PATH: process.env.PATH, SLURM_CONF: process.env.SLURM_CONF }, timeoutMs: 5_000 }),
-    log,
-    loadCatalogue: (path: string) => loadCatalogue(path, paths),
-    gateway,
-    // env: secrets come from the handler's own environment, which the shim fixes.
-    secretFor: (alias: string, reference: string) => backendSecret(alias, reference, process.env),
-    newToken: mintToken,
-    now: () => new Date(),
-    lockWaitMs: Math.max(1000, (request.timeoutSeconds - 2) * 1000),
-    // The step's slurmstepd (the shim forks us from it): the gateway ends when it does.
-    stepProcess: { pid: parent, start: processStartTime(parent) },
-    vendorReleaseMs: Math.max(1000, (request.timeoutSeconds - 8) * 1000),
-  };
+  const deps = await nodeHookDeps({ paths, env: process.env, timeoutSeconds: request.timeoutSeconds, bindings: { action: request.action }, slurm });
+  const { log } = deps;
   try {
     if (request.action === 'acquire') {
       const { acquire } = await import('./acquire.js');

@@ -63,9 +63,11 @@ export async function harness(
     catalogue?: () => Promise<Catalogue>;
     /** What Slurm says about a job for the reaper; default: every job still runs. */
     presence?: (jobId: number) => JobPresence | Promise<JobPresence>;
+    /** An existing state directory (one a handler process also uses); default: a fresh one. */
+    dir?: string;
   } = {},
 ): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'qpu-hook-'));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'qpu-hook-')));
   const paths = statePaths(dir);
   const logFile = join(dir, 'hook.log');
   const log = createLogger({ name: 'qpu-hook', destination: pino.destination({ dest: logFile, sync: true, mkdir: true }) });
