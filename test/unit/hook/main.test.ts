@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handlerFixture as fixture, readReply, runHandler } from './handler-process.js';
@@ -32,6 +32,15 @@ describe('qpu-hook process contract', () => {
     await writeFile(join(f.dir, 'file'), '');
     const ran = await runHandler(['acquire'], f.body('acquire', { state_dir: join(f.dir, 'file', 'state') }), f.env);
     expect(readReply(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/state directory .* cannot be created/) });
+  }, 30_000);
+
+  it('fails closed, naming the fix, when others can write the state directory', async () => {
+    const f = await fixture();
+    await mkdir(f.stateDir, { mode: 0o700 });
+    await chmod(f.stateDir, 0o777);
+    const ran = await runHandler(['acquire'], f.body('acquire'), f.env);
+    expect(readReply(ran.stdout)).toMatchObject({ ok: false, message: expect.stringMatching(/writable by group or others.*chmod 0700/) });
+    expect(await readdir(f.stateDir)).toEqual([]);
   }, 30_000);
 
   it('exits 2 on a bad action or request, with the reason on stderr', async () => {
