@@ -79,15 +79,27 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     await writeFile(tmp, `${JSON.stringify(manager.meter.snapshot())}\n`, { mode: 0o600 });
     await rename(tmp, config.usageFile);
   };
-  // At most one write per USAGE_WRITE_MS, one after the other: a gateway that is killed loses at
-  // most that much metering, and a busy one does not spend its time rewriting a file.
+  // At most one write per USAGE_WRITE_MS, one after the other, the first at once: a gateway that is
+  // killed loses at most that much metering (nothing, when tasks end less often), and a busy one
+  // does not spend its time rewriting a file.
   let usageTimer: NodeJS.Timeout | null = null;
   let usageWrites: Promise<void> = Promise.resolve();
+  let lastUsageWrite = 0;
+  const writeUsageNow = (): void => {
+    lastUsageWrite = Date.now();
+    usageWrites = usageWrites.then(writeUsage).catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
+  };
   const scheduleUsage = (): void => {
-    usageTimer ??= setTimeout(() => {
+    if (usageTimer !== null) return;
+    const wait = lastUsageWrite + USAGE_WRITE_MS - Date.now();
+    if (wait <= 0) {
+      writeUsageNow();
+      return;
+    }
+    usageTimer = setTimeout(() => {
       usageTimer = null;
-      usageWrites = usageWrites.then(writeUsage).catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
-    }, USAGE_WRITE_MS);
+      writeUsageNow();
+    }, wait);
   };
 
   const runners = deps.runners ?? registryRunners(config, log);
