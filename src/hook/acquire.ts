@@ -72,7 +72,6 @@ function resolveBackends(request: HookRequest, catalogue: Catalogue): Array<{ al
   });
 }
 
-export { withSiteProxy };
 
 async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<SlurmJobFacts> {
   let facts: SlurmJobFacts;

@@ -63,7 +63,7 @@ function parseSpec(spec: string | undefined): Map<string, FaultAction> {
  * handler's own environment, consulted only when the switch is on.
  */
 export function configureFaults(stateDir: string, env: Readonly<Record<string, string | undefined>>): boolean {
-  let enabled = false;
+  let enabled: boolean;
   try {
     enabled = readFileSync(join(stateDir, FAULT_SWITCH), 'utf8').trim() === 'enabled';
   } catch {
@@ -71,11 +71,6 @@ export function configureFaults(stateDir: string, env: Readonly<Record<string, s
   }
   config = enabled ? { stateDir, fromEnv: parseSpec(env['QPU_FAULT']) } : null;
   return enabled;
-}
-
-/** Turns fault injection off again (tests that configure it in-process). */
-export function resetFaults(): void {
-  config = null;
 }
 
 function armedAction(point: FaultPoint, active: FaultConfig): FaultAction | undefined {
