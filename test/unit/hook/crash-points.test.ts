@@ -29,7 +29,8 @@ const POINTS = FAULT_POINTS.filter((point) => point !== 'release:after-session-c
 describe('crash at every fault point', () => {
   it('is undone or completed by the next handler, releasing once', async () => {
     const outcomes: Record<string, unknown> = {};
-    for (const point of POINTS) {
+    // Each point has its own state directory: they run side by side.
+    await Promise.all(POINTS.map(async (point) => {
       const f = await handlerFixture();
       await mkdir(f.stateDir, { recursive: true, mode: 0o700 });
       await writeFile(join(f.stateDir, FAULT_SWITCH), 'enabled\n');
@@ -62,7 +63,7 @@ describe('crash at every fault point', () => {
       const next = await acquire(request(78, { config: '/unused' }), h.deps);
       expect(next.ok, next.message).toBe(true);
       expect(await laneFiles(f.stateDir)).toEqual(['sim/0']);
-    }
+    }));
     for (const point of POINTS) {
       expect(outcomes[point], point).toEqual({
         recovered: 'lease released',
