@@ -15,6 +15,9 @@ int qpu_slurmstepd_init(spank_t sp, int ac, char **av);
 int qpu_slurmstepd_post_opt(spank_t sp, int ac, char **av);
 int qpu_slurmstepd_task_init(spank_t sp, int ac, char **av);
 
+/* slurmd.c: slurmd's start, as root: reap leases of jobs Slurm no longer runs */
+int qpu_slurmd_init(spank_t sp, int ac, char **av);
+
 /* job_script.c: `slurmstepd spank epilog`, once per job per node, as root */
 int qpu_job_script_epilog(spank_t sp, int ac, char **av);
 

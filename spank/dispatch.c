@@ -18,6 +18,8 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
 		return (qpu_srun_init(sp, ac, av));
 	case S_CTX_REMOTE:
 		return (qpu_slurmstepd_init(sp, ac, av));
+	case S_CTX_SLURMD:
+		return (qpu_slurmd_init(sp, ac, av));
 	default:
 		return (0);
 	}

@@ -1,6 +1,7 @@
 import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QrunError } from '../errors.js';
+import { FAULT_SWITCH } from '../hook/faults.js';
 import {
   findMarked,
   isAlive,
@@ -136,6 +137,8 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   const rt = runtimeLayout(runtimeDir);
   for (const dir of [rt.etc, rt.lib, rt.spool, rt.ctldState]) await mkdir(dir, { mode: 0o755 });
   await mkdir(rt.qpuState, { mode: 0o700 });
+  // The dev cluster alone switches the handler's fault points on (src/hook/faults.ts): tests arm them.
+  await writeFile(join(rt.qpuState, FAULT_SWITCH), 'enabled\n', { mode: 0o600 });
   await mkdir(rt.jobs);
   await chmod(rt.jobs, 0o1777);
   await mkdir(rt.munge, { mode: 0o700 });
@@ -375,4 +378,45 @@ export async function status(paths: ClusterPaths): Promise<ClusterStatus> {
     nodes = (await run('sinfo', ['-N', '-o', '%N %t %G'], { env, timeoutMs: 10_000 })).stdout.trim();
   }
   return { state: allAlive ? 'up' : 'degraded', record, daemons, ...(nodes === undefined ? {} : { nodes }) };
+}
+
+/** The Slurm daemons a test may stop and start again while jobs run (the fault suite). */
+export type RestartableDaemon = 'slurmd' | 'slurmctld';
+
+/**
+ * Stops one Slurm daemon of the cluster (SIGTERM; slurmstepd processes of running jobs live on),
+ * waits `downMs`, and starts it again with its state kept (slurmctld without -c), then waits until
+ * it answers. Returns the new pid, saved in the cluster record so `down` stops it.
+ */
+export async function restartDaemon(paths: ClusterPaths, name: RestartableDaemon, say: Say, options: { downMs?: number; during?: () => Promise<void> } = {}): Promise<number> {
+  requireRoot(process.getuid?.() ?? -1);
+  const record = await readRecord(paths);
+  if (!record) throw new QrunError('DAEMON_FAILED', 'no dev cluster is recorded here');
+  const slurmConf = join(record.runtimeDir, 'etc', 'slurm.conf');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', SLURM_CONF: slurmConf, [MARKER_VARIABLE]: record.runtimeDir };
+  const index = record.daemons.findIndex((d) => d.name === name);
+  const old = record.daemons[index];
+  if (old !== undefined && (await isOurs(old.pid, record.runtimeDir))) say(`${name} (pid ${old.pid}) ${await stopProcess(old.pid, 10_000)}`);
+  if (options.downMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.downMs));
+  await options.during?.();
+  const started = startDaemon({
+    name,
+    command: `/usr/sbin/${name}`,
+    // slurmctld without -c: it keeps the jobs it knew.
+    args: ['-D', '-f', slurmConf],
+    logFile: join(paths.log, `${name}.out`),
+    env,
+  });
+  const daemons = record.daemons.map((d, i) => (i === index ? started : d));
+  await saveRecord(paths, { ...record, daemons: index < 0 ? [...daemons, started] : daemons });
+  await waitFor(
+    `${name} to answer`,
+    async () => {
+      if (name === 'slurmctld') return (await run('scontrol', ['ping'], { env })).stdout.includes('is UP') ? true : undefined;
+      const state = (await run('sinfo', ['-h', '-o', '%t'], { env })).stdout.trim();
+      return /^(idle|mix|alloc)$/.test(state) ? true : undefined;
+    },
+    30_000,
+  );
+  return started.pid;
 }

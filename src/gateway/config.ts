@@ -10,6 +10,16 @@ import type { BackendMetadata } from '../backends/metadata.js';
 import type { GatewayBackend } from '../backends/types.js';
 import { QrunError } from '../errors.js';
 import { SecretValue } from '../secrets/value.js';
+import type { Usage } from './usage.js';
+
+/** The process whose end means the job's end (the acquiring step's slurmstepd). */
+export interface GatewayWatch {
+  readonly pid: number;
+  /** Its start time (/proc/<pid>/stat field 22), so a reused pid is not mistaken for it. */
+  readonly start: number | null;
+  /** True for the batch step: its end is the job's end; otherwise Slurm is asked. */
+  readonly jobEnds: boolean;
+}
 
 export const GATEWAY_CONFIG_VERSION = 1;
 
@@ -67,6 +77,10 @@ export interface GatewayConfigWire {
   readonly logLevel?: string;
   /** Shared-backoff directory of this node's gateways (service user's); absent: in memory. */
   readonly backoffDir?: string | null;
+  /** Watched so the gateway stops serving within a second of the job's end, whatever handler died. */
+  readonly watch?: GatewayWatch;
+  /** Usage a previous gateway of this job recorded before it died: the meter counts on from it. */
+  readonly usage?: Usage;
 }
 
 export type { GatewayBackend };
@@ -87,6 +101,8 @@ export interface GatewayConfig {
   readonly jobCheckSeconds: number;
   readonly logLevel: string;
   readonly backoffDir: string | null;
+  readonly watch: GatewayWatch | null;
+  readonly usage: Usage | null;
 }
 
 class GatewayConfigError extends QrunError {
@@ -137,6 +153,21 @@ function backend(value: unknown, index: number): GatewayBackend {
   };
 }
 
+function watchOf(value: unknown): GatewayWatch | null {
+  if (value === undefined || value === null) return null;
+  const w = record(value, 'watch');
+  const start = w['start'] ?? null;
+  if (start !== null && (typeof start !== 'number' || !Number.isSafeInteger(start))) throw new GatewayConfigError('watch.start must be an integer or null');
+  return { pid: int(w, 'pid', 1), start, jobEnds: w['jobEnds'] === true };
+}
+
+function usageOf(value: unknown): Usage | null {
+  if (value === undefined || value === null) return null;
+  const u = record(value, 'usage');
+  record(u['backends'], 'usage.backends');
+  return u as unknown as Usage;
+}
+
 export function parseGatewayConfig(data: unknown): GatewayConfig {
   const c = record(data, 'configuration');
   if (c['version'] !== GATEWAY_CONFIG_VERSION) throw new GatewayConfigError(`version must be ${GATEWAY_CONFIG_VERSION}`);
@@ -171,5 +202,7 @@ export function parseGatewayConfig(data: unknown): GatewayConfig {
     jobCheckSeconds: int(c, 'jobCheckSeconds', 0, 30),
     logLevel: text(c, 'logLevel', { fallback: 'info' }),
     backoffDir,
+    watch: watchOf(c['watch']),
+    usage: usageOf(c['usage']),
   };
 }

@@ -9,7 +9,8 @@ import { backendFor } from '../backends/registry.js';
 import { QrunError } from '../errors.js';
 import { backendSecret } from '../secrets/for-backend.js';
 import type { SecretValue } from '../secrets/value.js';
-import { startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
+import { rm } from 'node:fs/promises';
+import { gatewayAlive, gatewayDir, startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
 import { writeUsageRecord, writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
 
 export interface ProcessGatewayStart {
@@ -24,6 +25,12 @@ export interface ProcessGatewayStart {
   readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry; readonly secret?: SecretValue | undefined }[];
   /** The vendor session each backend's acquire opened, by alias. */
   readonly sessions?: Readonly<Record<string, string | null>>;
+  /** Journals the gateway's record before it can serve (launch.ts `onSpawn`). */
+  readonly onSpawn?: ((record: GatewayRecord) => Promise<void>) | undefined;
+  /** The process whose end means the job's end. */
+  readonly watch?: { readonly pid: number; readonly start: number | null; readonly jobEnds: boolean } | undefined;
+  /** A restart after the job's gateway died: count on from its usage. */
+  readonly resumeUsage?: boolean | undefined;
 }
 
 export interface ProcessGatewayHandle {
@@ -97,9 +104,20 @@ export function processGateway(options: ProcessGatewayOptions) {
         logFile: join(request.stateDir, GATEWAY_LOG),
         slurmConf: options.env['SLURM_CONF'] ?? null,
         timeZone: options.env['TZ'],
+        ...(request.onSpawn === undefined ? {} : { onSpawn: request.onSpawn }),
+        ...(request.watch === undefined ? {} : { watch: request.watch }),
+        ...(request.resumeUsage === true ? { resumeUsage: true } : {}),
         ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }),
       });
       return { endpoint: record.endpoint, pid: record.pid, record };
+    },
+
+    alive(record: GatewayRecord): boolean {
+      return gatewayAlive(record);
+    },
+
+    async forget(jobId: number, stateDir: string): Promise<void> {
+      await rm(gatewayDir({ jobId, stateDir, ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }) }), { recursive: true, force: true });
     },
 
     async stop(handle: ProcessGatewayHandle): Promise<ProcessGatewayStopReport | undefined> {

@@ -34,6 +34,7 @@ import type { SecretValue } from '../secrets/value.js';
 import type { BackendMetadata } from '../backends/metadata.js';
 import { GATEWAY_CONFIG_VERSION, type GatewayConfigWire, type GatewayLimits } from './config.js';
 import type { Usage } from './usage.js';
+import { readDetachedJobs } from './detached.js';
 
 const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
 /** sun_path is 108 bytes on Linux, including the terminating NUL. */
@@ -83,6 +84,15 @@ export interface StartGatewayOptions {
   readonly readyTimeoutMs?: number;
   /** TZ for the gateway's log timestamps (the handler's own TZ), if any. */
   readonly timeZone?: string | undefined;
+  /**
+   * Told the gateway's record as soon as it has a pid, before it is given its configuration (so
+   * before it can serve): the hook journals it there, so no crash leaves a gateway nobody knows of.
+   */
+  readonly onSpawn?: (record: GatewayRecord) => Promise<void>;
+  /** The process whose end means the job's end (the acquiring step's slurmstepd), watched by the gateway. */
+  readonly watch?: { readonly pid: number; readonly start: number | null; readonly jobEnds: boolean } | undefined;
+  /** Keep the usage a previous gateway of this job wrote (a restart after it died), counting on from it. */
+  readonly resumeUsage?: boolean;
 }
 
 /** What the lease journal keeps about a running gateway. */
@@ -105,6 +115,8 @@ export interface StopGatewayResult {
   readonly how: 'stopped' | 'killed' | 'already-gone';
   /** Usage as last written by the gateway; null when it never wrote any. */
   readonly usage: Usage | null;
+  /** Vendor jobs the gateway let outlive the job (detached.json), by backend alias. */
+  readonly detached: ReadonlyMap<string, readonly string[]>;
 }
 
 function failed(message: string, hint: string, cause?: unknown): QrunError {
@@ -189,6 +201,11 @@ function processStart(pid: number): { start: number; zombie: boolean } | null {
   return { start: Number(rest[19]), zombie: rest[0] === 'Z' || rest[0] === 'X' };
 }
 
+/** Whether the recorded gateway process still runs (a reused pid is not it). */
+export function gatewayAlive(record: Pick<GatewayRecord, 'pid' | 'procStart'>): boolean {
+  return isOurs(record);
+}
+
 function isOurs(record: Pick<GatewayRecord, 'pid' | 'procStart'>): boolean {
   const info = processStart(record.pid);
   return info !== null && !info.zombie && (record.procStart === null || info.start === record.procStart);
@@ -236,7 +253,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   }
   await ensureRootDir(root);
   await ensureRootDir(join(root, stateKey(options.stateDir)));
-  // A directory left by a gateway that died with its node is stale: start clean.
+  // A restarted gateway counts on from what the dead one last wrote; otherwise a directory left by
+  // a gateway that died with its node is stale: start clean.
+  const previousUsage = options.resumeUsage === true ? await readUsage(join(dir, USAGE_NAME)) : null;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { mode: 0o700 });
   await chown(dir, service.uid, options.gid);
@@ -268,6 +287,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     jobCheckSeconds: options.jobCheckSeconds ?? 30,
     logLevel: options.logLevel ?? 'info',
     backoffDir,
+    ...(options.watch === undefined ? {} : { watch: options.watch }),
+    ...(previousUsage === null ? {} : { usage: previousUsage }),
   };
 
   const log = await open(options.logFile, 'a', 0o600);
@@ -302,6 +323,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     if (configPipe === null || configPipe === undefined || readyPipe === null || readyPipe === undefined || child.pid === undefined) {
       throw failed('the gateway was started without its pipes', 'This is a bug in slurm-qpu.');
     }
+    const pid = child.pid;
+    const record: GatewayRecord = {
+      jobId: options.jobId,
+      stateDir: options.stateDir,
+      pid,
+      procStart: processStart(pid)?.start ?? null,
+      socketPath,
+      endpoint: `unix:${socketPath}`,
+      tcpEndpoint: null,
+      dir,
+      usageFile: config.usageFile,
+      startedAt: new Date().toISOString(),
+    };
+    // Journalled before the gateway has its configuration: it cannot serve yet, and if this
+    // process dies now the pipe closes and the gateway exits on the truncated configuration.
+    await options.onSpawn?.(record);
     // The one place a credential leaves this process: into the pipe, then the pipe is closed.
     configPipe.on('error', () => undefined);
     (configPipe as Writable).end(JSON.stringify(config));
@@ -312,20 +349,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     if (ready.sigBlk !== undefined && ready.sigBlk !== null && !/^0+$/.test(ready.sigBlk)) {
       throw failed(`the gateway started with blocked signals (SigBlk ${ready.sigBlk}) and could not be stopped`, 'This is a bug in slurm-qpu; please report it.');
     }
-    const pid = child.pid;
     const tcpEndpoint = typeof ready.tcpPort === 'number' ? `http://127.0.0.1:${ready.tcpPort}` : null;
-    return {
-      jobId: options.jobId,
-      stateDir: options.stateDir,
-      pid,
-      procStart: processStart(pid)?.start ?? null,
-      socketPath,
-      endpoint: `unix:${socketPath}`,
-      tcpEndpoint,
-      dir,
-      usageFile: config.usageFile,
-      startedAt: new Date().toISOString(),
-    };
+    return { ...record, tcpEndpoint };
   } catch (error) {
     kill();
     await rm(dir, { recursive: true, force: true });
@@ -381,8 +406,10 @@ export async function stopGateway(record: GatewayRecord, options: StopGatewayOpt
     }
   }
   const usage = await readUsage(record.usageFile);
+  // Read before the directory goes: release must not cancel what the job detached.
+  const detached = await readDetachedJobs(record.dir);
   await rm(record.dir, { recursive: true, force: true });
   // The namespace directory goes too once its last job is gone.
   await rmdir(join(record.dir, '..')).catch(() => undefined);
-  return { how, usage };
+  return { how, usage, detached };
 }

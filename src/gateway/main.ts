@@ -12,7 +12,8 @@ import { parseGatewayConfig, type GatewayConfig } from './config.js';
 import { createPeerLookup, loadPeerCredentials } from './peer.js';
 import { startGatewayServer, type GatewayServer } from './server.js';
 import { usageComment } from './usage.js';
-import { atDeadline, whileJobRuns } from './watchdog.js';
+import { atDeadline, whileJobRuns, whileStepRuns } from './watchdog.js';
+import { processStartTime } from '../process/start-time.js';
 
 const CONFIG_FD = 3;
 const READY_FD = 4;
@@ -102,6 +103,15 @@ async function main(): Promise<void> {
         whileJobRuns(config.jobId, config.slurmConf, config.jobCheckSeconds, () =>
           shutdown(new QrunError('ALLOCATION_EXPIRED', `job ${config.jobId} is no longer running`)),
         ),
+      );
+    }
+    if (config.watch !== null) {
+      const watch = config.watch;
+      watchers.push(
+        whileStepRuns(watch, config.jobId, config.slurmConf, (why) => shutdown(new QrunError('ALLOCATION_EXPIRED', why)), (pid, start) => {
+          const now = processStartTime(pid);
+          return now !== null && (start === null || now === start);
+        }),
       );
     }
     log.info(

@@ -81,15 +81,27 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     await writeFile(tmp, `${JSON.stringify(manager.meter.snapshot())}\n`, { mode: 0o600 });
     await rename(tmp, config.usageFile);
   };
-  // At most one write per USAGE_WRITE_MS, one after the other: a gateway that is killed loses at
-  // most that much metering, and a busy one does not spend its time rewriting a file.
+  // At most one write per USAGE_WRITE_MS, one after the other, the first at once: a gateway that is
+  // killed loses at most that much metering (nothing, when tasks end less often), and a busy one
+  // does not spend its time rewriting a file.
   let usageTimer: NodeJS.Timeout | null = null;
   let usageWrites: Promise<void> = Promise.resolve();
+  let lastUsageWrite = 0;
+  const writeUsageNow = (): void => {
+    lastUsageWrite = Date.now();
+    usageWrites = usageWrites.then(writeUsage).catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
+  };
   const scheduleUsage = (): void => {
-    usageTimer ??= setTimeout(() => {
+    if (usageTimer !== null) return;
+    const wait = lastUsageWrite + USAGE_WRITE_MS - Date.now();
+    if (wait <= 0) {
+      writeUsageNow();
+      return;
+    }
+    usageTimer = setTimeout(() => {
       usageTimer = null;
-      usageWrites = usageWrites.then(writeUsage).catch((error: unknown) => log.warn({ err: error }, 'cannot write usage file'));
-    }, USAGE_WRITE_MS);
+      writeUsageNow();
+    }, wait);
   };
 
   // Read by the hook's release before it cancels what the job left at the vendor (src/gateway/detached.ts).
@@ -108,6 +120,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
       detachedWrites = detachedWrites.then(() => writeDetached(jobs)).catch((error: unknown) => log.error({ err: error }, 'cannot write the detached-jobs file'));
     },
   });
+  if (config.usage !== null) manager.meter.resume(config.usage);
   const ctx: RouteContext = { manager, jobId: config.jobId, deadline: config.deadline, maxRequestBytes: config.limits.maxRequestBytes };
 
   const peers = new WeakMap<Socket, number | null>();
@@ -130,8 +143,11 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     }
   };
 
+  // Set when the gateway starts stopping: from then on it serves nothing (the job has ended).
+  let stopReason: QrunError | null = null;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
+      if (stopReason !== null) throw stopReason;
       authenticate(req);
       await route(req, res, ctx);
     } catch (error) {
@@ -174,6 +190,10 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   let closing: Promise<Usage> | null = null;
   const close = (reason: QrunError): Promise<Usage> => {
     closing ??= (async () => {
+      stopReason = reason;
+      // No new connection from here on; tasks still running are cancelled below.
+      await unlink(config.socketPath).catch(() => undefined);
+      for (const server of servers) server.close();
       await manager.close(reason);
       await detachedWrites;
       // Vendor connections last: cancelling the tasks above may still have to reach the vendor.
@@ -184,7 +204,8 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
         servers.map(
           (server) =>
             new Promise<void>((resolve) => {
-              server.close(() => resolve());
+              if (server.listening) server.close(() => resolve());
+              else resolve();
               server.closeAllConnections();
             }),
         ),

@@ -23,7 +23,7 @@ export type TaskFate = 'completed' | 'failed' | 'cancelled';
 
 export class Meter {
   readonly #jobId: number;
-  readonly #since = new Date().toISOString();
+  #since = new Date().toISOString();
   readonly #backends = new Map<string, BackendUsage>();
 
   constructor(jobId: number, backends: readonly string[]) {
@@ -38,6 +38,18 @@ export class Meter {
       this.#backends.set(backend, usage);
     }
     return usage;
+  }
+
+  /** Counts on from what a previous gateway of the job recorded before it died. */
+  resume(previous: Usage): void {
+    this.#since = previous.since;
+    for (const [name, usage] of Object.entries(previous.backends)) {
+      const mine = this.#of(name);
+      for (const key of Object.keys(mine) as (keyof BackendUsage)[]) {
+        const value = usage[key];
+        if (typeof value === 'number' && Number.isFinite(value)) mine[key] += value;
+      }
+    }
   }
 
   submitted(backend: string): void {

@@ -35,3 +35,47 @@ export function whileJobRuns(jobId: number, slurmConf: string | null, everySecon
     clearInterval(timer);
   };
 }
+
+/** How often the watched step is looked at: /proc reads, so cheap; well inside the 1 s bound. */
+const STEP_POLL_MS = 200;
+/** Once the watched step is gone but the job lives on (salloc: more steps), Slurm is asked this often. */
+const AFTER_STEP_POLL_MS = 1_000;
+
+/**
+ * Ends the gateway within a second of its job's end, whatever handler died: the acquiring step's
+ * slurmstepd is watched through /proc (its pid and start time); when it is gone, a batch step means
+ * the job ended, any other step means Slurm is asked (every second from then on) and `ending` or
+ * `gone` ends the gateway. A Slurm that cannot be asked ends nothing.
+ */
+export function whileStepRuns(
+  watch: { pid: number; start: number | null; jobEnds: boolean },
+  jobId: number,
+  slurmConf: string | null,
+  gone: (why: string) => void,
+  isRunning: (pid: number, start: number | null) => boolean,
+): () => void {
+  let stopped = false;
+  let asking: NodeJS.Timeout | undefined;
+  const ask = (): void => {
+    void jobPresence(jobId, { slurmConf, timeoutMs: 5_000 }).then((presence) => {
+      if (stopped) return;
+      if (presence === 'gone' || presence === 'ending') gone(`job ${jobId} is ${presence === 'gone' ? 'no longer running' : 'completing'}`);
+      else {
+        asking = setTimeout(ask, AFTER_STEP_POLL_MS);
+        asking.unref();
+      }
+    });
+  };
+  const timer = setInterval(() => {
+    if (stopped || isRunning(watch.pid, watch.start)) return;
+    clearInterval(timer);
+    if (watch.jobEnds) gone(`job ${jobId}'s batch step ended`);
+    else ask();
+  }, STEP_POLL_MS);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    if (asking !== undefined) clearTimeout(asking);
+  };
+}

@@ -1,13 +1,17 @@
-import { httpsProxyFor, type BackendEntry, type Catalogue } from '../config/catalogue.js';
+import type { BackendEntry, Catalogue } from '../config/catalogue.js';
 import { backendFor } from '../backends/registry.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
 import { capacityNeed, describeCapacityProblems, missingCapacity } from './capacity.js';
 import type { HookDeps } from './deps.js';
 import { jobEnvironment } from './env.js';
-import { readLease, removeLease, writeLease, type Lease, type LeaseBackend } from './journal.js';
-import { claimLane, laneOwners, releaseLanes } from './lanes.js';
+import { withSiteProxy } from './catalogue-entry.js';
+import { faultPoint } from './faults.js';
+import { CorruptLeaseError, readLease, writeLease, type Lease, type LeaseBackend } from './journal.js';
+import { claimLane, laneOwners } from './lanes.js';
 import { withJobLock } from './lock.js';
+import { reapOthers } from './reaper.js';
+import { releaseJob, releaseLease } from './release.js';
 import { stepName, type HookReply, type HookRequest } from './protocol.js';
 import type { SlurmJobFacts } from '../slurm/job.js';
 
@@ -32,7 +36,9 @@ function lanesExhausted(alias: string, lanes: number, holders: readonly number[]
 
 /** A lane of the backend on this node: Slurm counts the capacity, the lane says which of it this job uses. */
 async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEntry, deps: HookDeps): Promise<number> {
-  const lane = await claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId);
+  const lane = await claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId, (n, path) =>
+    deps.log.error({ backend: alias, lane: n, path }, 'lane file names no job; reclaimed'),
+  );
   if (lane !== undefined) return lane;
   const owners = await laneOwners(deps.paths, alias);
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
@@ -66,15 +72,6 @@ function resolveBackends(request: HookRequest, catalogue: Catalogue): Array<{ al
   });
 }
 
-/**
- * The entry with the proxy its API calls take filled in (its own, else the catalogue's default), so
- * the backend's acquire and release and the job's gateway all use the same one.
- */
-export function withSiteProxy(entry: BackendEntry, catalogue: Catalogue, alias: string): BackendEntry {
-  if (entry.https_proxy !== undefined) return entry;
-  const proxy = httpsProxyFor(catalogue, alias);
-  return proxy === undefined ? entry : { ...entry, https_proxy: proxy };
-}
 
 async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<SlurmJobFacts> {
   let facts: SlurmJobFacts;
@@ -95,9 +92,80 @@ function reply(lease: Lease, message: string): HookReply {
   return { ok: true, message, env: jobEnvironment(lease) };
 }
 
+/** The environment the gateway's restart and the first start share: entries, secrets, sessions. */
+async function gatewayStartOf(
+  request: HookRequest,
+  lease: Pick<Lease, 'token' | 'deadline' | 'backends'>,
+  requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>,
+  secrets: ReadonlyMap<string, SecretValue>,
+  deps: HookDeps,
+  save: (next: Partial<Lease>) => Promise<void>,
+  resumeUsage: boolean,
+) {
+  return deps.gateway.start({
+    jobId: request.jobId,
+    uid: request.uid,
+    aliases: lease.backends.map((b) => b.alias),
+    token: lease.token,
+    deadline: lease.deadline,
+    serviceUser: request.serviceUser,
+    gid: request.gid,
+    stateDir: deps.paths.root,
+    backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
+    sessions: Object.fromEntries(lease.backends.map((b) => [b.alias, b.session])),
+    onSpawn: (record) => save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint }),
+    watch: deps.stepProcess === undefined ? undefined : { ...deps.stepProcess, jobEnds: stepName(request.stepId) === 'batch' },
+    resumeUsage,
+  });
+}
+
+async function secretsOf(requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>, deps: HookDeps): Promise<Map<string, SecretValue>> {
+  const secrets = new Map<string, SecretValue>();
+  for (const { alias, entry } of requested) {
+    if (entry.secret !== undefined) secrets.set(alias, await deps.secretFor(alias, entry.secret));
+  }
+  return secrets;
+}
+
+/**
+ * A later step finds the job's gateway dead (killed, crashed): it is started again once for the
+ * rest of the job, on the same socket with the same token, counting on from the usage the dead one
+ * last wrote. A second death is left alone: the job's tasks get GATEWAY_GONE.
+ */
+async function restartGatewayIfDead(request: HookRequest, existing: Lease, deps: HookDeps): Promise<Lease> {
+  const record = existing.gateway ?? null;
+  if (record === null || existing.gatewayState === 'stopped' || deps.gateway.alive?.(record) !== false) return existing;
+  const restarts = existing.gatewayRestarts ?? 0;
+  const backend = existing.backends.map((b) => b.alias).join(',');
+  if (restarts >= 1) {
+    deps.log.warn({ backend, pid: record.pid, restarts }, 'gateway gone again; not restarted');
+    return existing;
+  }
+  const catalogue = await catalogueOrRefuse({ ...request, config: existing.catalogue ?? request.config }, deps);
+  const requested = resolveBackends({ ...request, backends: existing.backends.map((b) => b.alias) }, catalogue);
+  const secrets = await secretsOf(requested, deps);
+  let lease: Lease = { ...existing, gatewayState: 'starting', gatewayRestarts: restarts + 1 };
+  await writeLease(deps.paths, lease);
+  const save = async (patch: Partial<Lease>): Promise<void> => {
+    lease = { ...lease, ...patch };
+    await writeLease(deps.paths, lease);
+  };
+  const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, true);
+  await save({ gatewayState: 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
+  deps.log.warn({ backend, oldPid: record.pid, pid: gateway.pid, step: stepName(request.stepId) }, 'gateway restarted');
+  return lease;
+}
+
 async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<HookReply> {
   const { paths, log } = deps;
-  const existing = await readLease(paths, request.jobId);
+  let existing: Lease | undefined;
+  try {
+    existing = await readLease(paths, request.jobId);
+  } catch (error) {
+    if (!(error instanceof CorruptLeaseError)) throw error;
+    log.error({ err: error, backend: null }, 'corrupt lease of this job; giving back what it names and acquiring again');
+    await releaseJob(request.jobId, deps, 'acquire-recovery');
+  }
   if (existing?.state === 'held') {
     const held = new Set(existing.backends.map((b) => b.alias));
     const extra = request.backends.filter((alias) => !held.has(alias));
@@ -107,8 +175,14 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
           `Ask for every backend when submitting (--q_backend=${[...held, ...extra].join(',')})`,
       );
     }
+    const lease = await restartGatewayIfDead(request, existing, deps);
     log.info({ backend: [...held].join(','), step: stepName(request.stepId) }, 'lease found');
-    return reply(existing, 'lease found');
+    return reply(lease, 'lease found');
+  }
+  if (existing !== undefined) {
+    // We hold the job's lock, so whoever wrote this half-done lease is dead: undo it, then start over.
+    log.warn({ backend: existing.backends.map((b) => b.alias).join(','), state: existing.state }, 'unfinished lease of this job; undoing it');
+    await releaseLease(existing, deps, 'acquire-recovery');
   }
 
   const catalogue = await catalogueOrRefuse(request, deps);
@@ -123,71 +197,65 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     );
     refuse(describeCapacityProblems(problems));
   }
+  // Leases of jobs Slurm no longer runs give their lanes back before this job claims one.
+  await reapOthers(deps, request.jobId);
 
-  const base = {
+  let lease: Lease = {
     version: 1,
     jobId: request.jobId,
     uid: request.uid,
     gid: request.gid,
     hostname: request.hostname,
-    token: existing?.token ?? deps.newToken(request.jobId, request.uid),
+    state: 'acquiring',
+    backends: requested.map(({ alias, entry }) => ({ alias, type: entry.type, capacity: capacityNeed(entry), lane: null, session: null, sessionState: 'none' })),
+    token: deps.newToken(request.jobId, request.uid),
+    endpoint: '',
     deadline: facts.endTime,
+    gatewayPid: null,
+    gateway: null,
+    gatewayState: 'none',
+    catalogue: request.config,
     acquiredAt: deps.now().toISOString(),
     acquiredBy: stepName(request.stepId),
   };
-  const pending: LeaseBackend[] = requested.map(({ alias, entry }) => ({
-    alias,
-    type: entry.type,
-    capacity: capacityNeed(entry),
-    lane: null,
-    session: null,
-  }));
+  const save = async (patch: Partial<Lease>): Promise<void> => {
+    lease = { ...lease, ...patch };
+    await writeLease(paths, lease);
+  };
+  const saveBackend = (index: number, patch: Partial<LeaseBackend>): Promise<void> =>
+    save({ backends: lease.backends.map((b, i) => (i === index ? { ...b, ...patch } : b)) });
   // Journal first: whatever is claimed below is then always found by release.
-  await writeLease(paths, { ...base, state: 'acquiring', backends: pending, endpoint: '', gatewayPid: null });
+  await writeLease(paths, lease);
+  await faultPoint('acquire:after-journal');
 
-  const held: LeaseBackend[] = [];
-  const secrets = new Map<string, SecretValue>();
   try {
+    const secrets = new Map<string, SecretValue>();
     for (const [index, { alias, entry }] of requested.entries()) {
       const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      // The lane file names the job, so release finds a lane claimed just before a crash.
       const lane = await claimLaneOf(request, alias, entry, deps);
+      await saveBackend(index, { lane });
+      await faultPoint('acquire:after-claim');
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
-      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: base.deadline, secret, stateDir: paths.root, logger: log });
-      held.push({ ...(pending[index] as LeaseBackend), lane, session });
+      await saveBackend(index, { sessionState: 'opening' });
+      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: lease.deadline, secret, stateDir: paths.root, logger: log });
+      await saveBackend(index, { session, sessionState: session === null ? 'none' : 'open' });
+      await faultPoint('acquire:after-session');
     }
-    const gateway = await deps.gateway.start({
-      jobId: request.jobId,
-      uid: request.uid,
-      aliases: held.map((b) => b.alias),
-      token: base.token,
-      deadline: base.deadline,
-      serviceUser: request.serviceUser,
-      gid: request.gid,
-      stateDir: paths.root,
-      backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
-      sessions: Object.fromEntries(held.map((b) => [b.alias, b.session])),
-    });
-    const lease: Lease = { ...base, state: 'held', backends: held, endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null };
-    await writeLease(paths, lease);
-    for (const b of held) {
-      log.info(
-        { backend: b.alias, type: b.type, lane: b.lane, uid: request.uid, step: base.acquiredBy, deadline: base.deadline },
-        'lease acquired',
-      );
+    await save({ gatewayState: 'starting' });
+    const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
+    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
+    await faultPoint('acquire:after-gateway');
+    await save({ state: 'held' });
+    for (const b of lease.backends) {
+      log.info({ backend: b.alias, type: b.type, lane: b.lane, uid: request.uid, step: lease.acquiredBy, deadline: lease.deadline }, 'lease acquired');
     }
+    await faultPoint('acquire:before-reply');
     return reply(lease, 'lease acquired');
   } catch (error) {
-    // Give back what was taken; the job fails with the reason.
-    for (const b of held) {
-      if (b.session === null) continue;
-      const entry = requested.find((r) => r.alias === b.alias)?.entry;
-      await backendFor(b.type)
-        ?.release({ jobId: request.jobId, alias: b.alias, entry, session: b.session, secret: secrets.get(b.alias), stateDir: paths.root, logger: log })
-        .catch((closeError: unknown) => log.error({ err: closeError, backend: b.alias }, 'cannot close the vendor session of a failed acquire'));
-    }
-    await releaseLanes(paths, request.jobId).catch(() => undefined);
-    await removeLease(paths, request.jobId).catch(() => undefined);
+    // Give back what was taken, by the journal; the job fails with the reason.
+    await releaseLease(lease, deps, 'acquire-failed').catch((undoError: unknown) => log.error({ err: undoError, backend: null }, 'cannot undo a failed acquire; the epilog or the reaper finishes it'));
     if (isQrunError(error) && error.code === 'LANES_EXHAUSTED') {
       log.error({ backend: error.details?.['backend'], holders: error.details?.['holders'] }, 'no free lane');
       refuse(
@@ -198,11 +266,12 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     throw error;
   }
 }
-
 export async function acquire(request: HookRequest, baseDeps: HookDeps): Promise<HookReply> {
   const deps = { ...baseDeps, log: baseDeps.log.child({ jobId: request.jobId }) };
   try {
-    return await withJobLock(deps.paths, request.jobId, deps.lockWaitMs, () => acquireLocked(request, deps));
+    return await withJobLock(deps.paths, request.jobId, deps.lockWaitMs, () => acquireLocked(request, deps), (why) =>
+      deps.log.warn({ backend: request.backends.join(','), why }, 'stale lock taken over'),
+    );
   } catch (error) {
     if (error instanceof Refusal) {
       deps.log.warn({ backend: request.backends.join(','), step: stepName(request.stepId), reason: error.message }, 'acquire refused');

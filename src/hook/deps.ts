@@ -4,6 +4,7 @@ import type { GatewayRecord } from '../gateway/launch.js';
 import type { SecretValue } from '../secrets/value.js';
 import type { StatePaths } from './paths.js';
 import type { SlurmJobSource } from '../slurm/job.js';
+import type { JobPresence } from '../slurm/presence.js';
 
 /**
  * The job's gateway as the hook sees it: started at acquire with the granted backends, stopped at
@@ -23,6 +24,12 @@ interface GatewayStart {
   readonly backends: readonly { readonly alias: string; readonly entry: BackendEntry; readonly secret?: SecretValue | undefined }[];
   /** The vendor session each backend's acquire opened, by alias. */
   readonly sessions?: Readonly<Record<string, string | null>>;
+  /** Journals the gateway's record as soon as it has a pid, before it can serve. */
+  readonly onSpawn?: ((record: GatewayRecord) => Promise<void>) | undefined;
+  /** The process whose end means the job's end (the acquiring step's slurmstepd). */
+  readonly watch?: { readonly pid: number; readonly start: number | null; readonly jobEnds: boolean } | undefined;
+  /** A restart after the job's gateway died: count on from its usage. */
+  readonly resumeUsage?: boolean | undefined;
 }
 
 interface GatewayHandle {
@@ -41,17 +48,25 @@ interface GatewayStopReport {
   readonly slurm: { readonly ok: boolean; readonly comment: string; readonly error?: string; readonly finished?: boolean } | null;
   /** The usage record under state_dir, or null. */
   readonly record?: string | null;
+  /** Vendor jobs the job detached (they outlive it), by backend alias. */
+  readonly detached?: ReadonlyMap<string, readonly string[]>;
 }
 
 interface JobGateway {
   start(request: GatewayStart): Promise<GatewayHandle>;
   stop(handle: GatewayHandle): Promise<GatewayStopReport | undefined | void>;
+  /** Whether the recorded gateway process still runs; absent: assumed so. */
+  alive?(record: GatewayRecord): boolean;
+  /** Removes what a gateway that never got a record may have left (its per-job directory). */
+  forget?(jobId: number, stateDir: string): Promise<void>;
 }
 
 /** Everything acquire and release touch outside the state directory, injectable for tests. */
 export interface HookDeps {
   readonly paths: StatePaths;
   readonly slurm: SlurmJobSource;
+  /** Whether Slurm still runs a job (the reaper's one question; `unknown` touches nothing). */
+  readonly presence: (jobId: number) => Promise<JobPresence>;
   readonly log: Logger;
   readonly loadCatalogue: (path: string) => Promise<Catalogue>;
   /** The job's gateway process (src/gateway/job-gateway.ts), whatever the backend types. */
@@ -63,4 +78,8 @@ export interface HookDeps {
   readonly now: () => Date;
   /** How long to wait for another step of the same job holding its lock. */
   readonly lockWaitMs: number;
+  /** The handler's parent (the step's slurmstepd) the gateway watches; absent in tests. */
+  readonly stepProcess?: { readonly pid: number; readonly start: number | null } | undefined;
+  /** Longest a vendor's release (cancel + close) may take before it is left for a later attempt. */
+  readonly vendorReleaseMs?: number;
 }

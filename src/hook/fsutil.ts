@@ -1,31 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { access, constants, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { QrunError } from '../errors.js';
 
 /** Creates `dir` (and parents) private to root: 0700. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
+export function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}
+
+/** A write to the state directory failed (disk full, read-only, quota): named, with the fix. */
+export function stateWriteFailed(path: string, error: unknown): QrunError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the file system is full' : code === 'EROFS' ? 'the file system is read-only' : `error ${code}`;
+  return new QrunError('STATE_WRITE_FAILED', `cannot write ${path}: ${why}`, {
+    hint: 'Free space on (or remount read-write) the file system of the QPU state directory (plugstack state_dir=); nothing half-written was left behind.',
+    cause: error,
+    details: { path, errno: code },
+  });
+}
+
 /**
  * Replaces `path` with `data` atomically: write a temp file in the same directory, fsync it, rename
- * it over the target, fsync the directory. A crash leaves the old or the new content, never a mix.
+ * it over the target, fsync the directory. A crash leaves the old or the new content, never a mix;
+ * a failed write (ENOSPC) leaves no temp file and throws STATE_WRITE_FAILED.
  */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', mode);
   try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(tmp, 'wx', mode);
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
-    throw error;
+    throw stateWriteFailed(path, error);
   }
   await syncDir(dir);
 }
@@ -39,6 +56,46 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-export function isErrno(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+/**
+ * The state directory is root's alone: whoever else can write there could forge a lease (and so a
+ * token and a gateway to kill) or free someone's lane. Group/other write, another owner, or a
+ * non-directory makes every QPU job on the node fail closed, with the fix; jobs without a QPU never
+ * get here (the shim spawns nothing for them).
+ */
+export async function checkStateDir(root: string, subdirs: readonly string[]): Promise<void> {
+  const owner = process.getuid?.() ?? 0;
+  for (const dir of [root, ...subdirs]) {
+    let info;
+    try {
+      info = await lstat(dir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT') && dir !== root) continue;
+      throw new QrunError('STATE_DIR_UNUSABLE', `the QPU state directory ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+        hint: `Create it as root: install -d -m 0700 -o root -g root ${dir}`,
+        cause: error,
+        details: { path: dir },
+      });
+    }
+    if (!info.isDirectory()) {
+      throw new QrunError('STATE_DIR_UNUSABLE', `${dir} in the QPU state directory is not a directory`, {
+        hint: `Move it away and let the hook recreate it: mv ${dir} ${dir}.broken`,
+        details: { path: dir },
+      });
+    }
+    if (info.uid !== owner || (info.mode & 0o022) !== 0) {
+      throw new QrunError('STATE_DIR_INSECURE', `the QPU state directory ${dir} is ${info.uid === owner ? 'writable by group or others' : `owned by uid ${info.uid}`} (mode ${(info.mode & 0o7777).toString(8)}), so no QPU is granted on this node`, {
+        hint: `Run: chown root:root ${dir} && chmod 0700 ${dir}`,
+        details: { path: dir, uid: info.uid, mode: (info.mode & 0o7777).toString(8) },
+      });
+    }
+  }
+  try {
+    await access(root, constants.W_OK);
+  } catch (error) {
+    throw new QrunError('STATE_DIR_UNUSABLE', `the QPU state directory ${root} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}), so no QPU is granted on this node`, {
+      hint: `Remount its file system read-write, or point state_dir= in plugstack.conf at a writable root-only directory`,
+      cause: error,
+      details: { path: root },
+    });
+  }
 }

@@ -6,8 +6,18 @@ import { leaseFile, type StatePaths } from './paths.js';
 
 /**
  * The lease journal: one file per job on this node saying what the job holds, so release knows what
- * to give back. Written before anything is claimed
- * (state `acquiring`) and again when everything is held, always atomically.
+ * to give back, whoever runs it (the job's epilog, a later acquire, the reaper) and however the last
+ * handler died. Every step is written down BEFORE it is taken, always atomically:
+ *
+ *   acquiring ─ lane claimed ─ session opening → open ─ gateway starting → running ─→ held
+ *       │                                                                             │
+ *       └──────────────(a failure or a crash at any point: undo)──────→ releasing ←───┘ (release)
+ *                                                                          │
+ *        gateway stopped (usage recorded) ─ lanes freed ─ sessions closed ─ file removed
+ *
+ * A crash leaves the file in the state of its last step, and the next handler continues from
+ * there: it knows which lane, which session and which gateway (pid and start time) to give back,
+ * and which it already gave back, so nothing is released twice. See docs/reliability.md.
  */
 
 const LEASE_VERSION = 1;
@@ -21,7 +31,22 @@ export interface LeaseBackend {
   readonly lane: number | null;
   /** The vendor session id, or null when the backend has none. */
   readonly session: string | null;
+  /**
+   * Where the vendor session is: `opening` was written before asking the vendor (a crash then
+   * leaves one whose id is unknown, which the vendor ends at its max_ttl), `closed` after release
+   * closed it. Absent in leases written before the journal had states: read as open when `session`
+   * is set.
+   */
+  readonly sessionState?: SessionState;
+  /** Failed attempts to close the session at release (a vendor that hangs or answers 5xx). */
+  readonly closeAttempts?: number;
+  /** Vendor jobs the job detached: release closes the session without cancelling them. */
+  readonly keep?: readonly string[];
 }
+
+export type SessionState = 'none' | 'opening' | 'open' | 'closed';
+export type GatewayState = 'none' | 'starting' | 'running' | 'stopped';
+export type LeaseState = 'acquiring' | 'held' | 'releasing';
 
 export interface Lease {
   readonly version: number;
@@ -29,7 +54,7 @@ export interface Lease {
   readonly uid: number;
   readonly gid: number;
   readonly hostname: string;
-  readonly state: 'acquiring' | 'held';
+  readonly state: LeaseState;
   readonly backends: readonly LeaseBackend[];
   /** Job-scoped bearer token (256 random bits, hex). The file is root-only. */
   readonly token: string;
@@ -40,6 +65,14 @@ export interface Lease {
   readonly gatewayPid: number | null;
   /** The running gateway: pid, process start time, socket, directory, start time (src/gateway/launch.ts). */
   readonly gateway?: GatewayRecord | null;
+  /** `starting` is written before the gateway is spawned, the record as soon as it has a pid (before it can serve). */
+  readonly gatewayState?: GatewayState;
+  /** How often the gateway was restarted after it died (at most once per job). */
+  readonly gatewayRestarts?: number;
+  /** The catalogue the lease was acquired with: release and the reaper close sessions with its entries. */
+  readonly catalogue?: string;
+  /** Why it is being released: `epilog`, `reaper`, `acquire-failed`, `acquire-recovery`. */
+  readonly releaseReason?: string;
   readonly acquiredAt: string;
   /** Step that acquired, e.g. `batch` or `0`. */
   readonly acquiredBy: string;
@@ -51,7 +84,7 @@ function isLease(value: unknown): value is Lease {
   return (
     v.version === LEASE_VERSION &&
     typeof v.jobId === 'number' &&
-    (v.state === 'acquiring' || v.state === 'held') &&
+    (v.state === 'acquiring' || v.state === 'held' || v.state === 'releasing') &&
     Array.isArray(v.backends) &&
     typeof v.token === 'string'
   );
@@ -84,6 +117,12 @@ export async function readLease(paths: StatePaths, jobId: number): Promise<Lease
 export async function writeLease(paths: StatePaths, lease: Lease): Promise<void> {
   await ensurePrivateDir(paths.leases);
   await writeFileAtomic(leaseFile(paths, lease.jobId), `${JSON.stringify(lease, null, 2)}\n`);
+}
+
+/** Whether the backend's vendor session is (or may be) open: what release must still close. */
+export function sessionOpen(backend: LeaseBackend): boolean {
+  const state = backend.sessionState ?? (backend.session === null ? 'none' : 'open');
+  return state === 'open' && backend.session !== null;
 }
 
 /** Removes the job's lease; true when there was one. */

@@ -1,14 +1,19 @@
 /**
- * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release>`,
+ * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release|reap>`,
  * with the JSON request on stdin and the line-oriented reply on stdout (protocol.ts). Exit 0
  * whenever a reply was written, also for a refusal (`qpu-reply 2 error`); any other exit makes the
  * shim fail the job with our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
  * (pino, zod) load lazily, and scontrol starts before they do.
  */
-import { ensurePrivateDir } from './fsutil.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isQrunError } from '../errors.js';
+import { configureFaults } from './faults.js';
+import { checkStateDir, ensurePrivateDir } from './fsutil.js';
 import { statePaths } from './paths.js';
+import { nodeHookDeps, slurmSource } from './node-deps.js';
 import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
-import { scontrolJobSource, type SlurmJobFacts, type SlurmJobSource } from '../slurm/job.js';
+import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,46 +30,34 @@ function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
 
 async function handle(request: HookRequest): Promise<HookReply> {
   const paths = statePaths(request.stateDir);
-  const slurmBase = scontrolJobSource({
-    timeoutMs: Math.max(1000, (request.timeoutSeconds - 1) * 1000),
-    env: { PATH: process.env.PATH, SLURM_CONF: process.env.SLURM_CONF },
-  });
+  const slurmBase = slurmSource(process.env, request.timeoutSeconds);
   const slurm = request.action === 'acquire' ? prefetched(slurmBase, request.jobId) : slurmBase;
   try {
     await ensurePrivateDir(paths.root);
+    // Fail closed on a state directory others can write: they could forge a lease or free a lane.
+    await checkStateDir(paths.root, [paths.leases, paths.lanes, paths.locks]);
   } catch (error) {
     return {
       ok: false,
-      message: `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}); ask your admin`,
+      message: isQrunError(error)
+        ? `${error.message}; ask your admin (${error.hint ?? error.code})`
+        : `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}), so no QPU was granted; ask your admin`,
     };
   }
-  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }, { backendSecret }] = await Promise.all([
-    import('./logger.js'),
-    import('./catalogue-cache.js'),
-    import('../gateway/job-gateway.js'),
-    import('../gateway/token.js'),
-    import('../secrets/for-backend.js'),
-  ]);
-  // One gateway process per QPU job (src/gateway/), whatever the backend types.
-  const gateway = processGateway({ env: process.env });
-  // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
-  const log = createHookLogger(paths.log, { action: request.action });
-  const deps = {
-    paths,
-    slurm,
-    log,
-    loadCatalogue: (path: string) => loadCatalogue(path, paths),
-    gateway,
-    // env: secrets come from the handler's own environment, which the shim fixes.
-    secretFor: (alias: string, reference: string) => backendSecret(alias, reference, process.env),
-    newToken: mintToken,
-    now: () => new Date(),
-    lockWaitMs: Math.max(1000, (request.timeoutSeconds - 2) * 1000),
-  };
+  configureFaults(paths.root, process.env);
+  const deps = await nodeHookDeps({ paths, env: process.env, timeoutSeconds: request.timeoutSeconds, bindings: { action: request.action }, slurm });
+  const { log } = deps;
   try {
     if (request.action === 'acquire') {
       const { acquire } = await import('./acquire.js');
       return await acquire(request, deps);
+    }
+    if (request.action === 'reap') {
+      const { reap } = await import('./reaper.js');
+      const entries = await reap(deps);
+      const released = entries.filter((e) => e.action === 'released').map((e) => e.jobId);
+      log.info({ backend: null, released, looked: entries.length }, 'reap done');
+      return { ok: true, message: `reaped ${released.length} lease(s)` };
     }
     const { release } = await import('./release.js');
     return await release(request, deps);
@@ -93,21 +86,42 @@ function rendered(reply: HookReply, request: HookRequest): string {
   }
 }
 
+/**
+ * slurmd's start must not wait for Slurm's controller (which may be down at that moment): the shim's
+ * `reap` is answered at once, and the reap itself runs in a detached copy of the handler.
+ */
+function reapInBackground(raw: string): HookReply {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'reap', '--foreground'], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: process.env,
+  });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(raw);
+  child.unref();
+  return { ok: true, message: 'reap started' };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const action = argv[0] ?? '';
   if (!isHookAction(action)) {
-    process.stderr.write(`qpu-hook: usage: main.js <acquire|release> < request.json (got "${action}")\n`);
+    process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> < request.json (got "${action}")\n`);
     return 2;
   }
   let request: HookRequest;
+  const raw = await readStdin();
   try {
-    request = parseRequest(await readStdin(), action);
+    request = parseRequest(raw, action);
   } catch (error) {
     if (error instanceof ProtocolError) {
       process.stderr.write(`qpu-hook: ${error.message}\n`);
       return 2;
     }
     throw error;
+  }
+  if (action === 'reap' && argv[1] !== '--foreground') {
+    process.stdout.write(rendered(reapInBackground(raw), request));
+    return 0;
   }
   process.stdout.write(rendered(await handle(request), request));
   return 0;
@@ -116,6 +130,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A vendor call given up on (release's time budget) may still hold the event loop: the reply
+    // is written, so the handler ends now rather than at the shim's timeout.
+    // eslint-disable-next-line no-restricted-properties -- the handler is no CLI: nothing else may keep it alive past its reply
+    setTimeout(() => process.exit(code), 200).unref();
   },
   (error: unknown) => {
     process.stderr.write(`qpu-hook: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -16,7 +16,8 @@ export const REPLY_MESSAGE_MAX = 1023;
 const REPLY_ENV_MAX = 16;
 const REPLY_NAME_MAX = 64;
 
-const HOOK_ACTIONS = ['acquire', 'release'] as const;
+/** `reap` comes from slurmd's start (the shim's slurmd context): no job, job_id 0. */
+const HOOK_ACTIONS = ['acquire', 'release', 'reap'] as const;
 export type HookAction = (typeof HOOK_ACTIONS)[number];
 
 /** Slurm step ids that are not numbers a user sees (slurm.h). */
@@ -104,7 +105,7 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
   }
   if (action === 'acquire' && backends.length === 0) throw new ProtocolError('request.backends is empty');
   const jobId = uint32(obj, 'job_id');
-  if (jobId === 0) throw new ProtocolError('request.job_id must not be 0');
+  if (jobId === 0 && action !== 'reap') throw new ProtocolError('request.job_id must not be 0');
   const timeoutSeconds = uint32(obj, 'timeout');
   return {
     version: PROTOCOL_VERSION,

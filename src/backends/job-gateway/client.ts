@@ -37,6 +37,12 @@ export interface GatewayClientOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * What a dead gateway looks like from here: its socket is left with no listener, or a connection is
+ * cut mid-reply. (A gateway stopped at release removes its socket: ENOENT, `is not running`.)
+ */
+const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 /** Seconds one result call waits on the gateway before asking again. */
 const RESULT_WAIT_SECONDS = 30;
 
@@ -75,12 +81,20 @@ export class GatewayClient {
 
   #unreachable(error: unknown): QrunError {
     const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (GONE.has(code)) {
+      // The socket is there but nobody answers (or the answer was cut off): the process is dead.
+      return new QrunError('GATEWAY_GONE', "this job's QPU gateway is gone: its process ended while the job is still running", {
+        hint: 'The next job step (srun) restarts it once; if it dies again, resubmit the job and ask your admin to check the gateway log.',
+        cause: error,
+        details: { endpoint: this.endpoint },
+      });
+    }
     const why =
-      code === 'ENOENT' || code === 'ECONNREFUSED'
+      code === 'ENOENT'
         ? 'is not running'
         : code === 'EACCES'
-          ? 'refuses this user (permission denied on its socket)'
-          : `cannot be reached (${code || (error instanceof Error ? error.message : String(error))})`;
+        ? 'refuses this user (permission denied on its socket)'
+        : `cannot be reached (${code || (error instanceof Error ? error.message : String(error))})`;
     return new QrunError('BACKEND_UNAVAILABLE', `the job gateway at ${this.endpoint} ${why}`, {
       hint:
         code === 'EACCES'

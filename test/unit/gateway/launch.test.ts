@@ -126,7 +126,7 @@ describe.skipIf(!runnable)('gateway launcher', () => {
     process.kill(record.pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const client = new GatewayClient(record.endpoint, token);
-    await expect(client.backends()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringContaining('is not running') });
+    await expect(client.backends()).rejects.toMatchObject({ code: 'GATEWAY_GONE', message: expect.stringContaining('gateway is gone') });
     await client.close();
     const stopped = await stopGateway(record);
     records.splice(records.indexOf(record), 1);

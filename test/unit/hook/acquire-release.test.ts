@@ -24,7 +24,7 @@ describe('acquire', () => {
     });
     const lease = await readLease(h.deps.paths, 7);
     expect(lease).toMatchObject({ jobId: 7, uid: 1000, state: 'held', token: reply.env?.QRUN_TOKEN, gatewayPid: null, acquiredBy: 'batch' });
-    expect(lease?.backends).toEqual([{ alias: 'sim', type: 'sim', capacity: { kind: 'gres', name: 'sim' }, lane: 0, session: null }]);
+    expect(lease?.backends).toEqual([{ alias: 'sim', type: 'sim', capacity: { kind: 'gres', name: 'sim' }, lane: 0, session: null, sessionState: 'none' }]);
     expect((await stat(join(h.dir, 'leases', '7.json'))).mode & 0o077).toBe(0);
     const lines = await h.logLines();
     expect(lines.filter((l) => l.msg === 'lease acquired')).toEqual([expect.objectContaining({ jobId: 7, backend: 'sim', lane: 0 })]);

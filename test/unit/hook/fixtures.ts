@@ -8,6 +8,7 @@ import { backendSecret } from '../../../src/secrets/for-backend.js';
 import { statePaths } from '../../../src/hook/paths.js';
 import { PROTOCOL_VERSION, type HookRequest } from '../../../src/hook/protocol.js';
 import type { SlurmJobFacts, SlurmJobSource } from '../../../src/slurm/job.js';
+import type { JobPresence } from '../../../src/slurm/presence.js';
 import { createLogger } from '../../../src/log/logger.js';
 
 export const CATALOGUE: Catalogue = catalogueSchema.parse({
@@ -57,9 +58,16 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { facts?: (jobId: number) => SlurmJobFacts | Promise<SlurmJobFacts>; catalogue?: () => Promise<Catalogue> } = {},
+  options: {
+    facts?: (jobId: number) => SlurmJobFacts | Promise<SlurmJobFacts>;
+    catalogue?: () => Promise<Catalogue>;
+    /** What Slurm says about a job for the reaper; default: every job still runs. */
+    presence?: (jobId: number) => JobPresence | Promise<JobPresence>;
+    /** An existing state directory (one a handler process also uses); default: a fresh one. */
+    dir?: string;
+  } = {},
 ): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'qpu-hook-'));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'qpu-hook-')));
   const paths = statePaths(dir);
   const logFile = join(dir, 'hook.log');
   const log = createLogger({ name: 'qpu-hook', destination: pino.destination({ dest: logFile, sync: true, mkdir: true }) });
@@ -68,6 +76,7 @@ export async function harness(
   const deps: HookDeps = {
     paths,
     slurm,
+    presence: async (jobId) => (options.presence ?? (() => 'running'))(jobId),
     log,
     loadCatalogue: options.catalogue ?? (() => Promise.resolve(CATALOGUE)),
     // Every backend of the fixtures runs in the job's own process: nothing to start or stop.

@@ -1,0 +1,56 @@
+/**
+ * The hook's dependencies on a real node: Slurm through src/slurm/, the catalogue cache, the job
+ * gateway process, secrets from the environment. Used by the handler (main.ts) and by
+ * `qrun admin reap`, so both release a lease the same way. Heavy modules load here, lazily.
+ */
+import type { HookDeps } from './deps.js';
+import type { StatePaths } from './paths.js';
+import { processStartTime } from '../process/start-time.js';
+import { scontrolJobSource, type SlurmJobSource } from '../slurm/job.js';
+import { jobPresence } from '../slurm/presence.js';
+
+export interface NodeDepsOptions {
+  readonly paths: StatePaths;
+  /** The handler's environment (fixed by the shim): PATH, SLURM_CONF, env: secrets. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The shim's timeout for one handler run, seconds: every wait fits inside it. */
+  readonly timeoutSeconds: number;
+  /** Log bindings (`action`). */
+  readonly bindings: Record<string, unknown>;
+  /** A Slurm job source already started (acquire prefetches its job); default: scontrol. */
+  readonly slurm?: SlurmJobSource;
+}
+
+export function slurmSource(env: Readonly<Record<string, string | undefined>>, timeoutSeconds: number): SlurmJobSource {
+  return scontrolJobSource({ timeoutMs: Math.max(1000, (timeoutSeconds - 1) * 1000), env: { PATH: env['PATH'], SLURM_CONF: env['SLURM_CONF'] } });
+}
+
+export async function nodeHookDeps(options: NodeDepsOptions): Promise<HookDeps> {
+  const { paths, env, timeoutSeconds } = options;
+  const [{ createHookLogger }, { loadCatalogue }, { processGateway }, { mintToken }, { backendSecret }] = await Promise.all([
+    import('./logger.js'),
+    import('./catalogue-cache.js'),
+    import('../gateway/job-gateway.js'),
+    import('../gateway/token.js'),
+    import('../secrets/for-backend.js'),
+  ]);
+  const parent = process.ppid;
+  return {
+    paths,
+    slurm: options.slurm ?? slurmSource(env, timeoutSeconds),
+    presence: (jobId: number) => jobPresence(jobId, { env: { PATH: env['PATH'], SLURM_CONF: env['SLURM_CONF'] }, timeoutMs: 5_000 }),
+    // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
+    log: createHookLogger(paths.log, options.bindings),
+    loadCatalogue: (path: string) => loadCatalogue(path, paths),
+    // One gateway process per QPU job (src/gateway/), whatever the backend types.
+    gateway: processGateway({ env }),
+    // env: secrets come from the handler's own environment, which the shim fixes.
+    secretFor: (alias: string, reference: string) => backendSecret(alias, reference, env),
+    newToken: mintToken,
+    now: () => new Date(),
+    lockWaitMs: Math.max(1000, (timeoutSeconds - 2) * 1000),
+    // The step's slurmstepd (the shim forks the handler from it): the gateway ends when it does.
+    stepProcess: { pid: parent, start: processStartTime(parent) },
+    vendorReleaseMs: Math.max(1000, (timeoutSeconds - 8) * 1000),
+  };
+}
