@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAdminCheckConfigCommand } from './admin-check-config.js';
+import { registerAdminDoctorCommand } from './admin-doctor.js';
+import { registerAdminDrainCommands } from './admin-drain.js';
 
 /** `qrun admin ...`: commands for site administrators. Subcommands register in their own files. */
 export function registerAdminCommand(program: Command, ctx: CliContext): Command {
-  const admin = program.command('admin').description('site administration (configuration checks)');
+  const admin = program.command('admin').description('site administration: check-config, doctor, drain, resume');
   registerAdminCheckConfigCommand(admin, ctx);
+  registerAdminDoctorCommand(admin, ctx);
+  registerAdminDrainCommands(admin, ctx);
   return admin;
 }
