@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/devcluster/exec.js';
 import { REPO_ROOT } from '../../src/devcluster/paths.js';
-import { drain, output, qpuCluster, qpuSkipReason, shown, slurmCmd, submit, waitState, withCatalogue } from './qpu-helpers.js';
+import { BELL, QRUN } from './gateway-helpers.js';
+import { drain, output, qpuCluster, qpuSkipReason, shown, slurmCmd, submit, waitReleased, waitState, withCatalogue } from './qpu-helpers.js';
 
 interface Finding {
   readonly check: string;
@@ -69,9 +70,20 @@ describe.skipIf(qpuSkipReason() !== '')('qrun admin on the dev cluster', () => {
 
     const resumed = await qrun(['admin', 'resume', 'sim', '--catalogue', cluster.catalogue]);
     expect(resumed.stdout).toContain('sim: resumed');
-    const accepted = await slurmCmd('srun', ['-Q', '--gres=qpu:sim:1', '--q_backend=sim', 'printenv', 'QRUN_BACKENDS'], { user: cluster.testUser });
-    expect(accepted.code, shown(accepted)).toBe(0);
-    expect(accepted.stdout.trim()).toBe('sim');
+    const accepted = await submit(['-t', '5', '--gres=qpu:sim:1', '--q_backend=sim', '--wrap', `node ${QRUN} sample ${BELL} > /dev/null && echo sampled`], { user: cluster.testUser });
+    jobs.push(accepted);
+    expect(await waitState(accepted)).toBe('COMPLETED');
+    expect(output(accepted)).toContain('sampled');
+
+    // Its usage record (written at release) is summed by user and by backend.
+    await waitReleased(accepted);
+    const byUser = await qrun(['--json', 'admin', 'usage', '--by', 'user', '--since', '1h']);
+    expect(byUser.code, shown(byUser)).toBe(0);
+    const rows = (JSON.parse(byUser.stdout) as { rows: Array<{ key: string; jobs: number; tasks: number; shots: number }> }).rows;
+    expect(rows.find((r) => r.key === cluster.testUser)).toMatchObject({ tasks: expect.any(Number), shots: expect.any(Number) });
+    expect(rows.find((r) => r.key === cluster.testUser)?.shots).toBeGreaterThanOrEqual(1024);
+    const byBackend = await qrun(['admin', 'usage', '--by', 'backend']);
+    expect(byBackend.stdout).toMatch(/^sim\s+\d+\s+\d+/m);
   });
 
   it('doctor reports the cluster healthy, then each planted fault with its fix', async () => {
