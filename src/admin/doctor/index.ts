@@ -54,7 +54,7 @@ async function slurmSide(options: DoctorOptions, findings: Finding[]): Promise<{
     findings.push(fail('slurm.config', e.message, e.hint ?? 'Check that slurmctld runs and SLURM_CONF is right.'));
   }
   const plugstack = options.plugstack ?? slurm?.plugstack ?? '/etc/slurm/plugstack.conf';
-  let lines: PlugstackLine[] = [];
+  let lines: PlugstackLine[];
   try {
     lines = await readPlugstack(plugstack);
   } catch (error) {
