@@ -81,11 +81,14 @@ function emptyRow(key: string): UsageRow {
   return { key, jobs: 0, tasks: 0, completed: 0, failed: 0, cancelled: 0, shots: 0, device_seconds: 0, wall_seconds: 0 };
 }
 
+/** The records of jobs that ended at or after `since` (all when null). */
+export function endedSince(records: readonly UsageRecord[], since: Date | null): UsageRecord[] {
+  return since === null ? [...records] : records.filter((r) => Date.parse(r.recorded ?? r.since) >= since.getTime());
+}
+
 export function summarize(records: readonly UsageRecord[], by: UsageGrouping, owners: ReadonlyMap<number, JobOwner>, since: Date | null): UsageRow[] {
   const rows = new Map<string, UsageRow>();
-  for (const record of records) {
-    const ended = Date.parse(record.recorded ?? record.since);
-    if (since !== null && ended < since.getTime()) continue;
+  for (const record of endedSince(records, since)) {
     const owner = owners.get(record.job_id);
     const keys = new Set<string>();
     for (const [backend, usage] of Object.entries(record.backends)) {

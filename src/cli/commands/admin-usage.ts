@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { parseSince, readUsageRecords, summarize, type UsageGrouping, type UsageRow } from '../../admin/usage.js';
+import { endedSince, parseSince, readUsageRecords, summarize, type UsageGrouping, type UsageRow } from '../../admin/usage.js';
 import { showConfig } from '../../slurm/config.js';
 import { jobOwners } from '../../slurm/job-owners.js';
 import { readPlugstack, SHIM_DEFAULTS, shimLine, shimSettings } from '../../slurm/plugstack.js';
@@ -47,7 +47,7 @@ export function registerAdminUsageCommand(admin: Command, ctx: CliContext): void
       const since = opts.since === undefined ? null : parseSince(opts.since, new Date());
       const stateDir = opts.stateDir ?? (await nodeStateDir(ctx.env));
       const { records, skipped } = await readUsageRecords(stateDir);
-      const owners = opts.by === 'backend' ? new Map() : await jobOwners(records.map((r) => r.job_id), ctx.env);
+      const owners = opts.by === 'backend' ? new Map() : await jobOwners(endedSince(records, since).map((r) => r.job_id), ctx.env);
       const rows = summarize(records, opts.by, owners, since);
       if (json) {
         ctx.stdout.write(`${JSON.stringify({ state_dir: stateDir, since: since?.toISOString() ?? null, by: opts.by, rows, skipped })}\n`);
