@@ -31,19 +31,23 @@ export function accountingTres(capacity: CapacityPlan): string {
 }
 
 /** slurm.conf lines replacing `AccountingStorageType=accounting_storage/none`. */
-export function accountingSlurmConfLines(ports: AccountingPorts, capacity: CapacityPlan): string[] {
+export function accountingSlurmConfLines(ports: AccountingPorts, capacity: CapacityPlan, mungeSocket: string): string[] {
   return [
     'AccountingStorageType=accounting_storage/slurmdbd',
     'AccountingStorageHost=localhost',
     `AccountingStoragePort=${ports.slurmdbd}`,
+    // For slurmdbd this names the munge socket clients sign with (AuthInfo does not reach that path).
+    `AccountingStoragePass=${mungeSocket}`,
     `AccountingStorageTRES=${accountingTres(capacity)}`,
   ];
 }
 
-export function renderSlurmdbdConf(options: { ports: AccountingPorts; password: string; logDir: string; runDir: string }): string {
+export function renderSlurmdbdConf(options: { ports: AccountingPorts; password: string; logDir: string; runDir: string; mungeSocket: string }): string {
   return [
     '# Written by `npm run dev-cluster -- up --accounting`.',
     'AuthType=auth/munge',
+    // The cluster's own munged, as in slurm.conf.
+    `AuthInfo=socket=${options.mungeSocket}`,
     'DbdHost=localhost',
     `DbdPort=${options.ports.slurmdbd}`,
     'SlurmUser=root',
@@ -99,7 +103,7 @@ export async function startAccounting(start: AccountingStart): Promise<void> {
   ]);
   const conf = join(start.runtimeDir, 'etc', 'slurmdbd.conf');
   // slurmdbd refuses a configuration others may read: it holds the database password.
-  await writeFile(conf, renderSlurmdbdConf({ ports: start.ports, password, logDir: start.logDir, runDir: start.runtimeDir }), { mode: 0o600 });
+  await writeFile(conf, renderSlurmdbdConf({ ports: start.ports, password, logDir: start.logDir, runDir: start.runtimeDir, mungeSocket: start.mungeSocket }), { mode: 0o600 });
   start.say('starting slurmdbd');
   await start.record(
     startDaemon({
@@ -110,7 +114,19 @@ export async function startAccounting(start: AccountingStart): Promise<void> {
       env: { ...start.env, SLURM_CONF: join(start.runtimeDir, 'etc', 'slurm.conf') },
     }),
   );
-  await waitFor('slurmdbd to answer', async () => ((await run('sacctmgr', ['-n', 'show', 'cluster'], { env: start.env })).code === 0 ? true : undefined), 60_000, 200);
+  let last = '';
+  await waitFor(
+    'slurmdbd to answer',
+    async () => {
+      const answer = await run('sacctmgr', ['-n', 'show', 'cluster'], { env: start.env });
+      last = (answer.stderr || answer.stdout).trim();
+      return answer.code === 0 ? true : undefined;
+    },
+    60_000,
+    200,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; sacctmgr said: ${last}`);
+  });
 }
 
 /** The cluster, an account and the users jobs run as, so sacct attributes each job. */

@@ -197,7 +197,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         runDir: runtimeDir,
         plugstackConf,
         capacity,
-        ...(accounting ? { accounting: accountingSlurmConfLines(accountingPorts, capacity) } : {}),
+        ...(accounting ? { accounting: accountingSlurmConfLines(accountingPorts, capacity, join(rt.munge, 'munge.socket')) } : {}),
       }),
       { mode: 0o644 },
     );

@@ -10,14 +10,15 @@ describe('dev cluster accounting', () => {
     const conf = renderSlurmConf({
       clusterName: 'qpudev', hostname: 'vm', nodeLine: 'NodeName=vm CPUs=2', ctldPort: 7717, slurmdPort: 7718, mungeSocket: '/run/m.sock',
       spool: '/s', ctldState: '/c', logDir: '/l', runDir: '/r', plugstackConf: '/p', capacity,
-      accounting: accountingSlurmConfLines({ database: 7719, slurmdbd: 7720 }, capacity),
+      accounting: accountingSlurmConfLines({ database: 7719, slurmdbd: 7720 }, capacity, '/run/m.sock'),
     });
-    expect(conf).toContain('AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost\nAccountingStoragePort=7720\nAccountingStorageTRES=gres/qpu,gres/qpu:sim,license/qpu_sim_shared\n');
+    expect(conf).toContain('AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost\nAccountingStoragePort=7720\nAccountingStoragePass=/run/m.sock\nAccountingStorageTRES=gres/qpu,gres/qpu:sim,license/qpu_sim_shared\n');
     expect(conf).not.toContain('accounting_storage/none');
   });
 
   it('points slurmdbd at the loopback database', () => {
-    const conf = renderSlurmdbdConf({ ports: { database: 7719, slurmdbd: 7720 }, password: 'pw', logDir: '/l', runDir: '/r' });
+    const conf = renderSlurmdbdConf({ ports: { database: 7719, slurmdbd: 7720 }, password: 'pw', logDir: '/l', runDir: '/r', mungeSocket: '/run/m.sock' });
+    expect(conf).toMatch(/^AuthInfo=socket=\/run\/m\.sock$/m);
     expect(conf).toMatch(/^DbdPort=7720$/m);
     expect(conf).toMatch(/^StorageHost=127\.0\.0\.1$/m);
     expect(conf).toMatch(/^StoragePort=7719$/m);
