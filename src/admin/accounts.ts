@@ -9,7 +9,7 @@ export interface Account {
   readonly shell: string;
 }
 
-export function parsePasswdLine(line: string): Account | null {
+function parsePasswdLine(line: string): Account | null {
   const parts = line.trim().split(':');
   if (parts.length < 7) return null;
   const [name, , uid, gid, , home, shell] = parts as [string, string, string, string, string, string, string];

@@ -13,7 +13,7 @@ import { validateConfig } from '../config/load.js';
 import { QrunError } from '../errors.js';
 
 /** The longest reason the shim shows a user (it keeps 1023 bytes for the whole message). */
-export const MAX_REASON_LENGTH = 300;
+const MAX_REASON_LENGTH = 300;
 
 const drainSchema = z
   .object({

@@ -2,7 +2,7 @@
  * One thing `qrun admin doctor` looked at. A finding that is not ok always says how to fix it, in
  * words an admin can act on (a command to run, a line to add).
  */
-export type FindingStatus = 'ok' | 'warn' | 'fail' | 'skip';
+type FindingStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface Finding {
   /** Stable identifier of the check, for scripts: plugin.loaded, capacity.sim, secret.ibm ... */

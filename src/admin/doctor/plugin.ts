@@ -25,7 +25,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Where Slurm would load a plugin written as `path` from: absolute, or the first PluginDir holding it. */
-export async function resolvePlugin(path: string, pluginDirs: readonly string[]): Promise<string | null> {
+async function resolvePlugin(path: string, pluginDirs: readonly string[]): Promise<string | null> {
   if (isAbsolute(path)) return (await exists(path)) ? path : null;
   for (const dir of pluginDirs) if (await exists(join(dir, path))) return join(dir, path);
   return null;

@@ -35,7 +35,7 @@ export type InstallStep =
   | { readonly kind: 'fix-dir'; readonly path: string; readonly mode: number; readonly why: string }
   | { readonly kind: 'note'; readonly text: string };
 
-export function under(prefix: string, path: string): string {
+function under(prefix: string, path: string): string {
   return prefix === '' || prefix === '/' ? path : join(prefix, path);
 }
 
@@ -51,7 +51,7 @@ async function sameContent(a: string, b: string): Promise<boolean> {
   return da !== null && da === db;
 }
 
-export function plugstackLine(facts: InstallFacts): string {
+function plugstackLine(facts: InstallFacts): string {
   return `required ${join(facts.pluginDir, SHIM_FILE)} config=${facts.catalogue} handler=${facts.handler} node=${facts.node} state_dir=${facts.stateDir} service_user=${facts.serviceUser}`;
 }
 

@@ -26,14 +26,14 @@ export interface PlannedSecret {
   readonly text: string;
 }
 
-export interface ImportedBackend {
+interface ImportedBackend {
   readonly name: string;
   readonly qrmiType: string;
   readonly type: string;
   readonly secret: string | null;
 }
 
-export interface SkippedResource {
+interface SkippedResource {
   readonly name: string;
   readonly qrmiType: string;
   readonly reason: string;

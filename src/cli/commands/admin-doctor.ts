@@ -23,7 +23,7 @@ function engineFinding(env: CliContext['env']): Finding {
   return { check: 'engine', status: 'ok', message: `native engine (${engine.reason})${engine.isas === undefined ? '' : `, kernels ${engine.isas.join(', ')}`}` };
 }
 
-export function renderFindings(findings: readonly Finding[]): string {
+function renderFindings(findings: readonly Finding[]): string {
   const lines: string[] = [];
   for (const f of findings) {
     lines.push(`${MARK[f.status]}  ${f.check}: ${f.message}`);

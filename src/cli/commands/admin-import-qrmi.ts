@@ -49,7 +49,7 @@ async function readQrmiConfig(file: string): Promise<unknown> {
   }
 }
 
-export function renderImportReport(plan: ImportPlan, file: string, output: string | undefined): string {
+function renderImportReport(plan: ImportPlan, file: string, output: string | undefined): string {
   const lines: string[] = [];
   for (const b of plan.imported) {
     lines.push(`imported ${b.name}: ${b.qrmiType} -> ${b.type}${b.secret === null ? '' : `, credentials in ${b.secret}`}`);

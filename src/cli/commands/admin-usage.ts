@@ -27,7 +27,7 @@ async function nodeStateDir(env: CliContext['env']): Promise<string> {
   }
 }
 
-export function renderUsage(rows: readonly UsageRow[], by: UsageGrouping): string {
+function renderUsage(rows: readonly UsageRow[], by: UsageGrouping): string {
   const header = [by, 'jobs', 'tasks', 'completed', 'failed', 'cancelled', 'shots', 'device_s', 'wall_s'];
   const body = rows.map((r) => [r.key, r.jobs, r.tasks, r.completed, r.failed, r.cancelled, r.shots, r.device_seconds.toFixed(1), r.wall_seconds.toFixed(1)].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
