@@ -4,6 +4,7 @@
 #include "args.h"
 #include "catalogue.h"
 #include "common.h"
+#include "drain.h"
 
 enum { OPT_Q_BACKEND = 0, OPT_QPU = 1 };
 
@@ -140,6 +141,16 @@ static int option_cb(int val, const char *optarg, int remote)
 			return (-1);
 		case CATALOGUE_SKIPPED:
 			qpu_debug("option", "backend names not checked at submit time: %s", err);
+			break;
+		}
+		switch (qpu_drain_check(active_config->catalogue, list, err, sizeof(err))) {
+		case DRAIN_NONE:
+			break;
+		case DRAIN_REFUSED:
+			qpu_error("option", "--%s: %s; ask your admin, or pick another backend", name, err);
+			return (-1);
+		case DRAIN_IGNORED:
+			qpu_debug("option", "drain file not used: %s", err);
 			break;
 		}
 	}

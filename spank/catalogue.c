@@ -16,7 +16,7 @@
 /* Coupling maps are the deepest part of a catalogue, four levels down. */
 #define CATALOGUE_MAX_DEPTH 32
 
-static char *read_small_file(const char *path, size_t *len, char *err, size_t errlen)
+char *qpu_read_small_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -57,7 +57,7 @@ fail:
 }
 
 /* Strict JSON through json-c; NULL (reason in err) when text is not one JSON document. */
-static struct json_object *parse_json(const char *path, const char *text, size_t len, char *err, size_t errlen)
+struct json_object *qpu_parse_json(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
 	struct json_object *root = NULL;
@@ -112,10 +112,10 @@ enum catalogue_check qpu_catalogue_check(const char *path, const char *list, cha
 	char *text = NULL, *copy = NULL, *cursor, *name;
 	size_t len = 0;
 
-	text = read_small_file(path, &len, err, errlen);
+	text = qpu_read_small_file(path, &len, err, errlen);
 	if (text == NULL)
 		goto out;
-	root = parse_json(path, text, len, err, errlen);
+	root = qpu_parse_json(path, text, len, err, errlen);
 	if (root == NULL)
 		goto out;
 	if (!json_object_object_get_ex(root, "backends", &backends) || !json_object_is_type(backends, json_type_object)) {

@@ -9,6 +9,10 @@
 
 SPANK_PLUGIN(spank_qpu, 1)
 
+/* Read by `qrun admin doctor` from the file: which slurm-qpu this is and which Slurm's headers it saw. */
+__attribute__((used)) static const char qpu_build_marker[] =
+	"spank_qpu-build: version=" QPU_VERSION " slurm=" QPU_SLURM_VERSION;
+
 int slurm_spank_init(spank_t sp, int ac, char **av)
 {
 	switch (spank_context()) {

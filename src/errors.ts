@@ -57,6 +57,7 @@ export const ERROR_CATALOG = {
   HOOK_PROTOCOL_INVALID: { family: 'config', summary: 'The SPANK plugin and the hook handler disagree on their message format (a partial upgrade).' },
   GATEWAY_CONFIG_INVALID: { family: 'config', summary: 'The job gateway was started with a configuration it cannot read (launcher and gateway of different versions).' },
   PLUGIN_INVALID: { family: 'config', summary: 'A site plugin module does not export a valid step (name, version, options schema, hooks).' },
+  DOCTOR_FOUND_PROBLEMS: { family: 'config', summary: 'The admin doctor found something on this node that stops or endangers QPU jobs; each finding says how to fix it.' },
   ENDPOINT_INSECURE: { family: 'config', summary: 'A backend endpoint or proxy uses plain http: to a host that is not loopback, or sends proxy credentials in clear.' },
 
   FILE_NOT_FOUND: { family: 'io', summary: 'An input file does not exist.' },

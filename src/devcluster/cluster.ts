@@ -2,6 +2,7 @@ import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile
 import { join } from 'node:path';
 import { QrunError } from '../errors.js';
 import { FAULT_SWITCH } from '../hook/faults.js';
+import { ACCOUNTING_PACKAGES, accountingSlurmConfLines, registerAssociations, startAccounting } from './accounting.js';
 import {
   findMarked,
   isAlive,
@@ -40,6 +41,8 @@ export interface UpOptions {
   readonly serviceUser: string;
   /** Seconds the shim waits for the hook handler. */
   readonly hookTimeout: number;
+  /** Also start MariaDB and slurmdbd (ports base+2 and base+3), so sacct shows QPU use. */
+  readonly accounting?: boolean;
 }
 
 /** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
@@ -110,11 +113,17 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
     say('a dev cluster is already recorded here: stopping it first');
     await down(paths, say);
   }
-  await ensurePackages(say);
+  const accounting = options.accounting === true;
+  await ensurePackages(say, accounting ? ACCOUNTING_PACKAGES : []);
   const ctldPort = options.portBase;
   const slurmdPort = options.portBase + 1;
+  const accountingPorts = { database: options.portBase + 2, slurmdbd: options.portBase + 3 };
   await ensurePortFree(ctldPort, 'slurmctld');
   await ensurePortFree(slurmdPort, 'slurmd');
+  if (accounting) {
+    await ensurePortFree(accountingPorts.database, 'mariadbd');
+    await ensurePortFree(accountingPorts.slurmdbd, 'slurmdbd');
+  }
   const hostname = await shortHostname();
   const nodeLine = nodeLineFrom((await runChecked('slurmd', ['-C'])).stdout);
   await ensureTestUser(options.testUser, say);
@@ -191,6 +200,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         runDir: runtimeDir,
         plugstackConf,
         capacity,
+        ...(accounting ? { accounting: accountingSlurmConfLines(accountingPorts, capacity, join(rt.munge, 'munge.socket')) } : {}),
       }),
       { mode: 0o644 },
     );
@@ -244,6 +254,22 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
       10_000,
     );
 
+    if (accounting) {
+      await startAccounting({
+        runtimeDir,
+        logDir: paths.log,
+        mungeSocket,
+        ports: accountingPorts,
+        env,
+        record: async (daemon) => {
+          record.daemons.push(daemon);
+          await saveRecord(paths, record);
+        },
+        say,
+      });
+      await registerAssociations(env, 'qpudev', ['root', options.testUser]);
+    }
+
     say('starting slurmctld');
     record.daemons.push(
       startDaemon({
@@ -294,6 +320,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         QPU_DEV_CLUSTER_HOST: hostname,
         QPU_DEV_CLUSTER_TEST_USER: options.testUser,
         QPU_DEV_CLUSTER_SERVICE_USER: options.serviceUser,
+        QPU_DEV_CLUSTER_ACCOUNTING: accounting ? '1' : '0',
       }),
     );
     return record;
@@ -334,8 +361,8 @@ export async function down(paths: ClusterPaths, say: Say): Promise<void> {
   const ctld = record.daemons.find((d) => d.name === 'slurmctld');
   if (ctld && (await isOurs(ctld.pid, record.runtimeDir))) await cancelAllJobs(env, say);
 
-  // slurmd first (it may take ~3 s), then the controller, then munge that both use.
-  for (const name of ['slurmd', 'slurmctld', 'munged']) {
+  // slurmd first (it may take ~3 s), then the controller, its accounting, then munge that all use.
+  for (const name of ['slurmd', 'slurmctld', 'slurmdbd', 'mariadbd', 'munged']) {
     const daemon = record.daemons.find((d) => d.name === name);
     if (!daemon || !(await isOurs(daemon.pid, record.runtimeDir))) continue;
     const how = await stopProcess(daemon.pid, 10_000);
@@ -371,7 +398,7 @@ export async function status(paths: ClusterPaths): Promise<ClusterStatus> {
       alive: (await isAlive(d.pid)) && (await isOurs(d.pid, record.runtimeDir)),
     })),
   );
-  const allAlive = daemons.length === 3 && daemons.every((d) => d.alive);
+  const allAlive = daemons.length >= 3 && daemons.every((d) => d.alive);
   let nodes: string | undefined;
   if (allAlive) {
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SLURM_CONF: join(record.runtimeDir, 'etc', 'slurm.conf') };

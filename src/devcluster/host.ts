@@ -33,15 +33,18 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function missingPackages(): Promise<string[]> {
+async function missingPackages(extra: ReadonlyArray<{ readonly name: string; readonly proof: string }>): Promise<string[]> {
   const missing: string[] = [];
-  for (const pkg of PACKAGES) if (!(await exists(pkg.proof))) missing.push(pkg.name);
+  for (const pkg of [...PACKAGES, ...extra]) if (!(await exists(pkg.proof))) missing.push(pkg.name);
   return missing;
 }
 
 /** Installs what is missing from Debian's archive; says exactly what failed when apt cannot. */
-export async function ensurePackages(say: (line: string) => void): Promise<void> {
-  const missing = await missingPackages();
+export async function ensurePackages(
+  say: (line: string) => void,
+  extra: ReadonlyArray<{ readonly name: string; readonly proof: string }> = [],
+): Promise<void> {
+  const missing = await missingPackages(extra);
   if (missing.length === 0) return;
   say(`installing ${missing.join(' ')} from Debian's archive`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -25,6 +25,8 @@ export interface ClusterLayout {
   readonly runDir: string;
   readonly plugstackConf: string;
   readonly capacity: CapacityPlan;
+  /** slurm.conf lines for slurmdbd accounting (accounting.ts); none: accounting_storage/none. */
+  readonly accounting?: readonly string[];
 }
 
 interface CatalogueShape {
@@ -83,7 +85,7 @@ export function renderSlurmConf(layout: ClusterLayout): string {
     'SlurmdDebug=info',
     'ProctrackType=proctrack/linuxproc',
     'TaskPlugin=task/none',
-    'AccountingStorageType=accounting_storage/none',
+    ...(layout.accounting ?? ['AccountingStorageType=accounting_storage/none']),
     'JobAcctGatherType=jobacct_gather/none',
     'JobCompType=jobcomp/none',
     'MailProg=/bin/true',

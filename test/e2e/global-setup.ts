@@ -35,6 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       testUser: 'qputest',
       serviceUser: 'qpu-gateway',
       hookTimeout: 30,
+      // slurmdbd and MariaDB cost more than the rest of the cluster: opt-in (test/e2e/accounting.test.ts).
+      accounting: process.env.QPU_TEST_ACCOUNTING === '1',
     },
     say,
   );

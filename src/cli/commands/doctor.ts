@@ -15,7 +15,7 @@ import type { CliContext } from '../context.js';
 
 const SLURM_TOOLS = ['sbatch', 'srun', 'salloc', 'squeue', 'scontrol', 'sinfo'] as const;
 
-interface DoctorReport {
+export interface DoctorReport {
   readonly version: string;
   readonly node: string;
   readonly platform: string;
@@ -47,8 +47,8 @@ function findOnPath(tool: string, path: string | undefined): string | null {
   return null;
 }
 
-/** Builds the report; `failure` is the engine-selection error, if any. */
-function diagnose(env: CliContext['env']): { report: DoctorReport; failure: QrunError | null } {
+/** Builds the report; `failure` is the engine-selection error, if any. `qrun admin doctor` reports its engine too. */
+export function diagnose(env: CliContext['env']): { report: DoctorReport; failure: QrunError | null } {
   let engine: DoctorReport['engine'];
   let failure: QrunError | null = null;
   try {

@@ -57,8 +57,8 @@ describe('qrun backends --catalogue', () => {
     expect(run.stderr).toBe('');
     const listed = JSON.parse(run.stdout) as Listed;
     expect(listed.backends).toEqual([
-      { name: 'sim', type: 'sim', description: null, capacity: { gres: 'sim', lanes: 4 }, request: '#SBATCH --gres=qpu:sim:1', reachable: null, reason: null },
-      { name: 'ibm', type: 'ibm-quantum-compute-service', description: 'the contract fake', capacity: { license: 'qpu_ibm', lanes: 2 }, request: '#SBATCH -L qpu_ibm:1', reachable: null, reason: null },
+      { name: 'sim', type: 'sim', description: null, capacity: { gres: 'sim', lanes: 4 }, request: '#SBATCH --gres=qpu:sim:1', reachable: null, reason: null, drained: null },
+      { name: 'ibm', type: 'ibm-quantum-compute-service', description: 'the contract fake', capacity: { license: 'qpu_ibm', lanes: 2 }, request: '#SBATCH -L qpu_ibm:1', reachable: null, reason: null, drained: null },
     ]);
     const text = await runCli(['backends', '--catalogue', file]);
     expect(text.stdout).toContain('ibm (ibm-quantum-compute-service): 2 lanes as license qpu_ibm; request with #SBATCH -L qpu_ibm:1');
