@@ -54,7 +54,9 @@ describe.skipIf(qpuSkipReason() !== '')('job gateway lifecycle', () => {
     expect(alive(gw.pid)).toBe(false);
     expect(existsSync(gw.dir)).toBe(false);
     const stopped = (await hookEvents(id)).find((e) => e.msg === 'gateway stopped');
-    expect(stopped).toMatchObject({ how: 'stopped', usage: { sim: { tasks: 1, completed: 1, shots: 1024 } } });
+    // The gateway watches its job's step and may have stopped itself before the epilog asked it to:
+    // either way its usage is recorded.
+    expect(stopped).toMatchObject({ how: expect.stringMatching(/^(stopped|already-gone)$/), usage: { sim: { tasks: 1, completed: 1, shots: 1024 } } });
     const record = JSON.parse(readFileSync(join(cluster.stateDir, 'usage', `${id}.json`), 'utf8')) as { backends: Record<string, { shots: number }> };
     expect(record.backends['sim']?.shots).toBe(1024);
 
@@ -75,7 +77,8 @@ describe.skipIf(qpuSkipReason() !== '')('job gateway lifecycle', () => {
     expect(await waitState(id)).toBe('COMPLETED');
     expect(output(id)).toContain('qrun exit 7');
     const stderr = readFileSync(join(cluster.jobs, `gw-${id}.err`), 'utf8');
-    expect(stderr).toMatch(/BACKEND_UNAVAILABLE/);
+    expect(stderr).toMatch(/GATEWAY_GONE/);
+    expect(stderr).not.toMatch(/ECONNREFUSED/);
     expect(stderr).toMatch(/job gateway at unix:\S+ is not running/);
     await waitReleased(id);
     expect((await hookEvents(id)).find((e) => e.msg === 'gateway stopped')).toMatchObject({ how: 'already-gone' });
