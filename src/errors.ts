@@ -44,6 +44,10 @@ export const ERROR_CATALOG = {
   PIPELINE_UNKNOWN_STEP: { family: 'input', summary: 'A mitigation pipeline names a step that is not registered (see `qrun plugins`).' },
   PIPELINE_OPTIONS_INVALID: { family: 'input', summary: 'A mitigation step was given options its schema rejects, or does not apply to this primitive.' },
   EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
+  NATIVE_PAYLOAD_INVALID: { family: 'input', summary: 'A vendor-native payload (`qrun run`) is malformed: unknown program, a bad sequence, shots or variables; every bad field is named.' },
+  NATIVE_PROGRAM_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this vendor-native program (the simulator and gate-based vendors run none); the message names the backend types that do.' },
+  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend runs no Sampler/Estimator gate circuits (an analog device); it takes vendor-native programs through `qrun run`.' },
+  SEQUENCE_DOES_NOT_FIT: { family: 'input', summary: "A vendor-native sequence needs more than the device offers (atoms, runs, channels, duration) or was written for another device." },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },

@@ -24,7 +24,7 @@ interface PrimitiveOptions {
   mitigation?: string;
 }
 
-function parseNumber(name: string, raw: string | undefined, integer: boolean): number | undefined {
+export function parseNumber(name: string, raw: string | undefined, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
@@ -35,7 +35,7 @@ function parseNumber(name: string, raw: string | undefined, integer: boolean): n
   return value;
 }
 
-function parseJson(text: string, path: string): unknown {
+export function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

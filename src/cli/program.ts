@@ -6,6 +6,7 @@ import { registerBackendsCommand } from './commands/backends.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   registerSampleCommand(program, ctx);
   registerEstimateCommand(program, ctx);
+  registerRunCommand(program, ctx);
   registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);
   registerDoctorCommand(program, ctx);

@@ -50,7 +50,7 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
     target: targetOf,
     async prepare(request, backend) {
       checkCredential(backend);
-      const params = parseTask(request);
+      const params = parseTask(request, backend);
       const metadata = await targetOf(backend);
       preflight(params, request, metadata, backend.name);
       return {
