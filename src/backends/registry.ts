@@ -4,6 +4,7 @@
  */
 import { ibmComputeBackend } from './ibm-quantum-compute-service/index.js';
 import { ibmQuantumSystemBackend } from './ibm-quantum-system/index.js';
+import { pasqalCloudBackend } from './pasqal-cloud/index.js';
 import { aerBackend } from './qiskit-aer/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
@@ -13,6 +14,7 @@ const BACKENDS = {
   'ibm-quantum-compute-service': ibmComputeBackend,
   'ibm-quantum-system': ibmQuantumSystemBackend,
   'qiskit-aer': aerBackend,
+  'pasqal-cloud': pasqalCloudBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;
