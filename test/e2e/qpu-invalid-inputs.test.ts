@@ -26,7 +26,7 @@ describe.skipIf(qpuSkipReason() !== '')('invalid inputs', () => {
       ['a name longer than 63 characters', [`--q_backend=${LONG_NAME}`], 'backend name longer than 63 characters'],
       ['the same backend twice', ['--q_backend=sim,sim'], "backend 'sim' named twice"],
       ['more than 16 backends', [`--q_backend=${SEVENTEEN}`], 'more than 16 backends'],
-      ['an unknown backend', ['--q_backend=ibm_fez'], "unknown QPU backend 'ibm_fez'; valid backends: sim, sim_shared, ibm_fake"],
+      ['an unknown backend', ['--q_backend=ibm_fez'], "unknown QPU backend 'ibm_fez'; valid backends: sim, sim_shared, ibm_fake, pasqal_fake"],
       ['one unknown among known', ['--q_backend=sim,nope'], "unknown QPU backend 'nope'"],
       ['an unknown backend through --qpu', ['--qpu=nope'], "--qpu: unknown QPU backend 'nope'"],
       ['--q_backend and --qpu disagreeing', ['--q_backend=sim', '--qpu=sim_shared'], '--q_backend=sim and --qpu=sim_shared disagree'],

@@ -22,7 +22,7 @@ describe.skipIf(qpuSkipReason() !== '')('QPU options at submit time', () => {
     const before = (await slurmCmd('squeue', ['-h', '-o', '%A'])).stdout;
     const result = await slurmCmd(command, ['--gres=qpu:sim:1', '--q_backend=nope', ...rest]);
     expect(result.code, shown(result)).not.toBe(0);
-    expect(result.stderr).toContain("spank_qpu: option: --q_backend: unknown QPU backend 'nope'; valid backends: sim, sim_shared, ibm_fake");
+    expect(result.stderr).toContain("spank_qpu: option: --q_backend: unknown QPU backend 'nope'; valid backends: sim, sim_shared, ibm_fake, pasqal_fake");
     expect((await slurmCmd('squeue', ['-h', '-o', '%A'])).stdout).toBe(before);
   });
 

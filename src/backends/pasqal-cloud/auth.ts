@@ -21,7 +21,7 @@ export interface PasqalTokens {
 }
 
 /** The client secret an admin stores: the bare secret, or a JSON file `{"client_secret": ...}`. */
-export function clientSecretOf(secret: SecretValue): string {
+function clientSecretOf(secret: SecretValue): string {
   const value = secret.reveal().trim();
   if (!value.startsWith('{')) return value;
   try {

@@ -21,7 +21,7 @@ function text(value: unknown): string | undefined {
 }
 
 /** `code message: description` of a JSend body, or Auth0's `error: error_description`. */
-export function vendorError(body: unknown): VendorError | undefined {
+function vendorError(body: unknown): VendorError | undefined {
   if (!isRecord(body)) return typeof body === 'string' && body.trim() !== '' ? { code: 'unknown', message: body.trim().slice(0, 300) } : undefined;
   if (typeof body['error'] === 'string') return { code: body['error'], message: text(body['error_description']) ?? '' };
   const data = isRecord(body['data']) ? body['data'] : {};

@@ -24,7 +24,7 @@ export interface PasqalRunnerOptions {
   readonly poll?: PollPolicy | undefined;
 }
 
-export function settingsOf(backend: GatewayBackend): PasqalCloudSettings {
+function settingsOf(backend: GatewayBackend): PasqalCloudSettings {
   const s = backend.settings ?? {};
   const text = (key: string): string => {
     const value = s[key];

@@ -82,7 +82,7 @@ export function deviceMetadata(device: PasqalDevice): BackendMetadata {
 }
 
 /** How long fetched specs are used before they are read again (specs change with calibrations, hours). */
-export const SPECS_TTL_MS = 10 * 60_000;
+const SPECS_TTL_MS = 10 * 60_000;
 
 /** One fetch at a time, reused for `ttlMs`; a failed fetch is not cached. */
 export function cachedDevice(fetch: () => Promise<PasqalDevice>, ttlMs: number = SPECS_TTL_MS, now: () => number = Date.now): () => Promise<PasqalDevice> {

@@ -103,7 +103,7 @@ export function rydbergProbabilities(sequence: Record<string, unknown>): { atoms
   const phaseShift = new Map<string, number>();
   const operations = Array.isArray(sequence['operations']) ? (sequence['operations'] as Record<string, unknown>[]) : [];
   for (const op of operations) {
-    const channel = String(op['channel'] ?? '');
+    const channel = typeof op['channel'] === 'string' ? op['channel'] : '';
     if (op['op'] === 'target') {
       const wanted = Array.isArray(op['target']) ? op['target'] : [op['target']];
       targets.set(channel, new Set(wanted.map((t) => atoms.indexOf(String(t))).filter((i) => i >= 0)));

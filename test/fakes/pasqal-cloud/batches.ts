@@ -9,7 +9,7 @@ import { runSequence, UnsupportedSequence } from './atoms.js';
 import { fail } from './jsend.js';
 
 export type BatchStatus = 'PENDING' | 'RUNNING' | 'DONE' | 'ERROR' | 'CANCELED' | 'TIMED_OUT';
-export type JobStatus = 'PENDING' | 'RUNNING' | 'DONE' | 'ERROR' | 'CANCELED';
+type JobStatus = 'PENDING' | 'RUNNING' | 'DONE' | 'ERROR' | 'CANCELED';
 
 export interface FakeJob {
   readonly id: string;

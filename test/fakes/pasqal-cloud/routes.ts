@@ -7,7 +7,7 @@ import { fail, success } from './jsend.js';
 import type { BatchStore, FakeBatch } from './batches.js';
 import type { Fault } from './faults.js';
 
-export interface RouteContext {
+interface RouteContext {
   readonly params: Record<string, string>;
   readonly query: URLSearchParams;
   readonly json: () => unknown;
@@ -19,7 +19,7 @@ export interface RouteContext {
   readonly batchFault: Fault | undefined;
 }
 
-export interface Reply {
+interface Reply {
   readonly status: number;
   readonly json?: unknown;
   readonly text?: string;

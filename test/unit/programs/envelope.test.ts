@@ -54,7 +54,7 @@ describe('vendor-native payload envelope', () => {
 describe('counts in the result model', () => {
   it("keeps the vendor's counts and puts atom i at register bit i (Qiskit's bit order)", () => {
     const outcome = countsToOutcome({ counts: { '100': 3, '011': 1 }, atoms: ['a', 'b', 'c'], register: 'atoms', metadata: {} }, 'fresnel');
-    const plain = toPlain(outcome) as { results: { data: { atoms: { samples: string[]; num_bits: number } }; metadata: Record<string, unknown> }[] };
+    const plain = toPlain(outcome) as unknown as { results: { data: { atoms: { samples: string[]; num_bits: number } }; metadata: Record<string, unknown> }[] };
     // Pulser's "100" (atom a excited) is bit 0: 0x1; "011" (b and c) is 0b110: 0x6.
     expect(plain.results[0]?.data.atoms).toEqual({ samples: ['0x6', '0x1', '0x1', '0x1'], num_bits: 3 });
     expect(plain.results[0]?.metadata).toMatchObject({ shots: 4, atoms: ['a', 'b', 'c'], counts: { '011': 1, '100': 3 } });

@@ -22,7 +22,7 @@ async function setup(options: PasqalCloudFakeOptions = {}): Promise<void> {
   runner = createPasqalRunner({ deadline: null, logger: log.logger, jobId: 77 }, { poll: FAST_POLL });
 }
 
-async function run(backend: GatewayBackend, params = piPulsePayload(), signal = new AbortController().signal, shots?: number): Promise<SamplerOutcome> {
+async function run(backend: GatewayBackend, params: Record<string, unknown> = piPulsePayload(), signal = new AbortController().signal, shots?: number): Promise<SamplerOutcome> {
   const prepared = await runner.prepare(nativeTask(params, shots), backend);
   return (await prepared.run(signal)) as SamplerOutcome;
 }
