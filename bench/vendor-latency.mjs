@@ -7,8 +7,12 @@
 // (direct: POST /api/v1/jobs/{qc}/circuit with the Bell pair in prx/cz, poll, GET measurements;
 // through the gateway: an `iqm-server` backend, which also translates the circuit); `--vendor qristal`
 // against the fake QB device (test/fakes/qristal/: native Rx/Ry/CZ circuits posted and polled
-// directly, or a `qristal` backend in the gateway, which rewrites the circuit). Run with tsx:
-//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|iqm|qristal] [--calls 40] [--shots 64]
+// directly, or a `qristal` backend in the gateway, which rewrites the circuit); `--vendor pasqal` a
+// Pulser sequence (two atoms, one pi pulse) on the Pasqal Cloud fake: client-credentials token once,
+// a batch, its status, its results through the presigned link, against `qrun run`'s `native` task
+// through the gateway. Run with tsx:
+//   node --import tsx bench/vendor-latency.mjs [--vendor ibm|iqm|qristal|pasqal] [--calls 40] [--shots 64]
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient } from '../src/backends/job-gateway/client.js';
@@ -17,12 +21,13 @@ import { DEFAULT_POLL, pollDelay } from '../src/backends/remote/index.js';
 import { parseSamplerParams } from '../src/primitives/payload.js';
 import { startIbmComputeFake } from '../test/fakes/ibm-quantum-compute/index.js';
 import { startIqmServerFake } from '../test/fakes/iqm-server/index.js';
+import { FIXTURES, startPasqalCloudFake } from '../test/fakes/pasqal-cloud/index.js';
 import { startQristalFake } from '../test/fakes/qristal/index.js';
 import { startGatewayProcess } from './lib/gateway-process.mjs';
 import { flags, fmt, machine, reproduce, table } from './lib/report.mjs';
 
 const opts = flags({ calls: 40, shots: 64, vendor: 'ibm' });
-const VENDORS = { ibm: ibmVendor, iqm: iqmVendor, qristal: qristalVendor };
+const VENDORS = { ibm: ibmVendor, iqm: iqmVendor, qristal: qristalVendor, pasqal: pasqalVendor };
 if (!Object.hasOwn(VENDORS, opts.vendor)) throw new Error(`--vendor ${opts.vendor}: give ${Object.keys(VENDORS).join(', ')}`);
 // A Bell pair already in the fake device's basis (rz, sx, cz), as a transpiled circuit would be.
 const H = (q) => `rz(pi/2) q[${q}]; sx q[${q}]; rz(pi/2) q[${q}];`;
@@ -132,17 +137,55 @@ async function qristalVendor() {
   };
 }
 
+/** Pasqal Cloud: a Pulser batch direct (token once; batch, status, results link) or a `native` task. */
+async function pasqalVendor() {
+  const fake = await startPasqalCloudFake({ queueDelayMs: 0, runDelayMs: 0 });
+  const native = JSON.parse(readFileSync(new URL('pi-pulse.json', FIXTURES), 'utf8'));
+  const sequence = JSON.stringify(native.sequence);
+  async function directClient() {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: fake.clientId, client_secret: fake.clientSecret, audience: fake.audience });
+    const token = await (await fetch(fake.tokenUrl, { method: 'POST', body: form })).json();
+    const headers = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
+    return async () => {
+      const body = JSON.stringify({ sequence_builder: sequence, jobs: [{ runs: opts.shots }], open: false, device_type: 'FRESNEL', project_id: fake.projectId });
+      const batch = (await (await fetch(`${fake.coreUrl}/api/v1/batches`, { method: 'POST', headers, body })).json()).data;
+      for (let attempt = 0; ; attempt++) {
+        await sleep(pollDelay(DEFAULT_POLL, attempt));
+        const state = (await (await fetch(`${fake.coreUrl}/api/v1/batches/${batch.id}/status`, { headers })).json()).data;
+        if (state.status === 'DONE') break;
+        if (['ERROR', 'CANCELED', 'TIMED_OUT'].includes(state.status)) throw new Error(`batch ${batch.id}: ${state.status}`);
+      }
+      const link = (await (await fetch(`${fake.coreUrl}/api/v1/jobs/${batch.jobs[0].id}/results_link`, { headers })).json()).data.results_link;
+      return (await fetch(link)).json();
+    };
+  }
+  return {
+    label: 'the Pasqal Cloud fake (a Pulser pi-pulse batch, 2 atoms)',
+    directClient,
+    backend: {
+      name: 'pasqal',
+      type: 'pasqal-cloud',
+      secretRequired: true,
+      secret: fake.clientSecret,
+      settings: { endpoint: fake.url, auth_endpoint: fake.tokenUrl, audience: fake.audience, client_id: fake.clientId, project_id: fake.projectId, device: 'FRESNEL' },
+    },
+    // Analog: `qrun run`'s vendor-native task, not a Sampler.
+    task: () => ({ program_id: 'native', backend: 'pasqal', params: native, options: { shots: opts.shots } }),
+    close: () => fake.close(),
+  };
+}
+
 const vendor = await VENDORS[opts.vendor]();
 const gateway = await startGatewayProcess([vendor.backend]);
 try {
   const direct = await vendor.directClient();
   const client = new GatewayClient(gateway.endpoint, gateway.token, { connections: 1 });
-  const viaGateway = (i) => client.run({ program_id: 'sampler', backend: vendor.backend.name, params: payload, options: { shots: opts.shots, seed: i } });
+  const viaGateway = (i) => client.run(vendor.task?.(i) ?? { program_id: 'sampler', backend: vendor.backend.name, params: payload, options: { shots: opts.shots, seed: i } });
   const d = await latencies(direct, opts.calls);
   const g = await latencies(viaGateway, opts.calls);
   await client.close();
   table(
-    `Bell Sampler job (${opts.shots} shots) on ${vendor.label}, latency in ms over ${opts.calls} jobs (${machine()})`,
+    `${vendor.task ? 'Native task' : 'Bell Sampler job'} (${opts.shots} shots) on ${vendor.label}, latency in ms over ${opts.calls} jobs (${machine()})`,
     ['path', 'p50', 'p99', 'added p50', 'added p99'],
     [
       ['direct to the fake (token once; submit, poll, results)', fmt.ms(d.p50), fmt.ms(d.p99), '-', '-'],

@@ -95,6 +95,9 @@ export const FIXES: Partial<Record<ErrorCode, string>> = {
   STATE_DIR_INSECURE: 'Admin: `chown root:root STATE_DIR && chmod 0700 STATE_DIR` (the plugstack line\'s state_dir=).',
   STATE_DIR_UNUSABLE: 'Admin: create state_dir= as a directory owned by root, mode 0700 (`qrun admin install` does).',
   STATE_WRITE_FAILED: 'Admin: free space on (or remount read-write) the file system of state_dir=; then `qrun admin reap`.',
+  NATIVE_PAYLOAD_INVALID: 'Fix the fields the message names; a Pulser payload is {"program": "pulser", "sequence": <Sequence.to_abstract_repr()>, "shots": N} (docs/user-guide.md, `qrun run`).',
+  NATIVE_PROGRAM_UNSUPPORTED: 'Send it to a backend of a type the message names (`qrun backends`), e.g. a `pasqal-cloud` entry for Pulser.',
+  SEQUENCE_DOES_NOT_FIT: 'Build the sequence for the granted device (its specs: `qrun backends`): fewer atoms or runs, only its channels.',
 };
 
 /** Messages from the SPANK shim, which sbatch/srun and job output show without a code. */

@@ -47,7 +47,10 @@ export const ERROR_CATALOG = {
   RECORD_INVALID: { family: 'input', summary: 'A task record is not a slurm-qpu task record, or is damaged (see docs/user-guide.md, "Task records").' },
   TASK_NOT_DETACHABLE: { family: 'input', summary: "The backend runs its tasks inside the job's gateway, so a task cannot outlive the job there (no --detach)." },
   EXACT_UNSUPPORTED: { family: 'input', summary: 'Precision 0 (exact expectation values) was asked of a run that samples: a noise model or a sampling mitigation step.' },
-  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this primitive (a device that only samples has no Estimator); the message says what it runs instead.' },
+  NATIVE_PAYLOAD_INVALID: { family: 'input', summary: 'A vendor-native payload (`qrun run`) is malformed: unknown program, a bad sequence, shots or variables; every bad field is named.' },
+  NATIVE_PROGRAM_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this vendor-native program (the simulator and gate-based vendors run none); the message names the backend types that do.' },
+  PRIMITIVE_UNSUPPORTED: { family: 'input', summary: 'The backend does not run this primitive: a device that only samples has no Estimator, an analog device runs no gate circuits (it takes vendor-native programs through `qrun run`); the message says what it runs.' },
+  SEQUENCE_DOES_NOT_FIT: { family: 'input', summary: "A vendor-native sequence needs more than the device offers (atoms, runs, channels, duration) or was written for another device." },
 
   CONFIG_NOT_FOUND: { family: 'config', summary: 'A configuration file does not exist.' },
   CONFIG_UNREADABLE: { family: 'config', summary: 'A configuration file exists but cannot be read or is not JSON.' },

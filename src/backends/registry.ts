@@ -5,6 +5,7 @@
 import { ibmComputeBackend } from './ibm-quantum-compute-service/index.js';
 import { ibmQuantumSystemBackend } from './ibm-quantum-system/index.js';
 import { iqmServerBackend } from './iqm-server/index.js';
+import { pasqalCloudBackend } from './pasqal-cloud/index.js';
 import { aerBackend } from './qiskit-aer/index.js';
 import { qristalBackend } from './qristal/index.js';
 import { simBackend } from './sim/index.js';
@@ -17,6 +18,7 @@ const BACKENDS = {
   'qiskit-aer': aerBackend,
   'iqm-server': iqmServerBackend,
   qristal: qristalBackend,
+  'pasqal-cloud': pasqalCloudBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;

@@ -8,12 +8,15 @@ import { executeEstimator, executeSampler, type Executor } from '../primitives/e
 import { parseEstimatorParams, parseSamplerParams, type EstimatorParams, type SamplerParams } from '../primitives/payload.js';
 import { prepareEstimatorPubs, prepareSamplerPubs } from '../primitives/prepare.js';
 import type { PrimitiveOutcome } from '../primitives/result-model.js';
+import { nativeUnsupported, programOf } from '../programs/kinds.js';
 import { parseQasm } from '../qasm/index.js';
-import type { TaskRequest } from './types.js';
+import type { GatewayBackend, TaskRequest } from './types.js';
 
 export type TaskParams = SamplerParams | EstimatorParams;
 
-export function parseTask(request: TaskRequest): TaskParams {
+/** A gate-circuit task's params; a vendor-native task is refused here, naming the types that run it. */
+export function parseTask(request: TaskRequest, backend: Pick<GatewayBackend, 'name' | 'type'>): TaskParams {
+  if (request.programId === 'native') throw nativeUnsupported(backend, programOf(request.params));
   const payload = { program_id: request.programId, parameters: request.params };
   return request.programId === 'sampler' ? parseSamplerParams(payload) : parseEstimatorParams(payload);
 }

@@ -92,10 +92,14 @@ export type TaskDurability = 'job' | 'resumable' | 'detached';
 
 /** The body of `POST /v1/tasks` once checked (src/gateway/request.ts parses it). */
 export interface TaskRequest {
-  readonly programId: 'sampler' | 'estimator';
+  /**
+   * `sampler`/`estimator`: V2 params of gate circuits. `native`: a vendor-native payload
+   * (src/programs/envelope.ts) that only backends of the types its program names run.
+   */
+  readonly programId: 'sampler' | 'estimator' | 'native';
   /** A granted backend; default: the job's first. */
   readonly backend: string | undefined;
-  /** Sampler/Estimator V2 params (the `params` of a Qiskit Runtime job). */
+  /** Sampler/Estimator V2 params (the `params` of a Qiskit Runtime job), or the native payload. */
   readonly params: Record<string, unknown>;
   /** What `qrun --shots/--precision/--seed/--mitigation` override. */
   readonly options: {

@@ -6,6 +6,7 @@ import { registerBackendsCommand } from './commands/backends.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerSubmitCommand } from './commands/submit.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSubmitCommand(program, ctx);
   registerTaskCommands(program, ctx);
   registerShowCommand(program, ctx);
+  registerRunCommand(program, ctx);
   registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);
   registerDoctorCommand(program, ctx);

@@ -8,7 +8,7 @@ import { QrunError } from '../errors.js';
 export type { TaskRequest };
 
 const FORM =
-  'The body is {"program_id": "sampler"|"estimator", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}, ' +
+  'The body is {"program_id": "sampler"|"estimator"|"native", "backend"?: NAME, "params": {...}, "options"?: {shots?, precision?, seed?, mitigation?}, ' +
   '"durability"?: "job"|"resumable"|"detached", "attach"?: {"vendor_jobs": [{program, id}], "binding": TEXT, "owner_uid": UID}}.';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -28,11 +28,11 @@ export function parseTaskRequest(body: unknown): TaskRequest {
   if (!isRecord(body)) throw invalid('body: expected a JSON object');
   unknownKeys(body, ['program_id', 'backend', 'params', 'options', 'durability', 'attach'], 'body');
   const programId = body['program_id'];
-  if (programId !== 'sampler' && programId !== 'estimator') throw invalid('program_id: expected "sampler" or "estimator"');
+  if (programId !== 'sampler' && programId !== 'estimator' && programId !== 'native') throw invalid('program_id: expected "sampler", "estimator" or "native" (a vendor-native payload)');
   const backend = body['backend'];
   if (backend !== undefined && (typeof backend !== 'string' || backend === '')) throw invalid('backend: expected a backend name');
   const params = body['params'];
-  if (!isRecord(params)) throw invalid('params: expected an object (Sampler/Estimator V2 params)');
+  if (!isRecord(params)) throw invalid('params: expected an object (Sampler/Estimator V2 params, or the vendor-native payload)');
   const options = body['options'] ?? {};
   if (!isRecord(options)) throw invalid('options: expected an object');
   unknownKeys(options, ['shots', 'precision', 'seed', 'mitigation'], 'options');

@@ -260,7 +260,7 @@ export class TaskHandle {
 
   async #runLocal(options: WaitOptions): Promise<PrimitiveOutcome> {
     const request = this.#record.request;
-    const params = parseTask({ programId: request.program_id, backend: request.backend, params: request.params, options: request.options });
+    const params = parseTask({ programId: request.program_id, backend: request.backend, params: request.params, options: request.options }, { name: this.#record.backend, type: 'sim' });
     const started = this.#now();
     const progress = (state: RecordState): void =>
       options.onProgress?.({ id: this.id, backend: this.#record.backend, state, elapsedSeconds: (this.#now() - started) / 1000 });

@@ -20,7 +20,7 @@ export interface GatewayBackendInfo {
 }
 
 export interface SubmitTask {
-  readonly program_id: 'sampler' | 'estimator';
+  readonly program_id: 'sampler' | 'estimator' | 'native';
   readonly backend?: string | undefined;
   readonly params: Record<string, unknown>;
   readonly options?: { shots?: number | undefined; precision?: number | undefined; seed?: number | undefined; mitigation?: string[] | undefined };

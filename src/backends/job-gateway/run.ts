@@ -50,3 +50,23 @@ async function runOnGateway(programId: 'sampler' | 'estimator', params: Record<s
     await client.close();
   }
 }
+
+/**
+ * A vendor-native payload (src/programs/envelope.ts) as a `native` task: the gateway checks it
+ * against the backend (only types whose program it is run it) and answers with counts in the
+ * sampler's result model.
+ */
+export async function runNativeOnGateway(payload: Record<string, unknown>, target: GatewayTarget, options: Pick<RemoteRunOptions, 'shots'> = {}): Promise<SamplerOutcome> {
+  const client = new GatewayClient(target.endpoint, target.token, { connections: 1 });
+  try {
+    const outcome = await client.run({
+      program_id: 'native',
+      backend: target.name,
+      params: payload,
+      options: options.shots === undefined ? {} : { shots: options.shots },
+    });
+    return outcome as SamplerOutcome;
+  } finally {
+    await client.close();
+  }
+}

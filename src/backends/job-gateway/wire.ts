@@ -11,7 +11,7 @@ export type TaskStatus = 'Queued' | 'Running' | 'Completed' | 'Failed' | 'Cancel
 
 export interface TaskView {
   readonly id: string;
-  readonly program_id: 'sampler' | 'estimator';
+  readonly program_id: 'sampler' | 'estimator' | 'native';
   readonly backend: string;
   readonly status: TaskStatus;
   readonly created: string;

@@ -56,7 +56,7 @@ export function createAerRunner(context: RunnerContext = { deadline: null }, opt
     target: targetOf,
     async prepare(request, backend) {
       const settings = aerSettingsOf(backend);
-      const params = parseTask(request);
+      const params = parseTask(request, backend);
       const metadata = await targetOf(backend);
       preflight(params, request, { name: backend.name, metadata, settings });
       return {

@@ -118,7 +118,7 @@ export function createQristalRunner(context: RunnerContext = { deadline: null })
     prepare(request, backend) {
       if (request.programId === 'estimator') throw refuseEstimator(backend.name);
       // What the device cannot express at all is refused here, before the pipeline and the device see it.
-      const batch = preparedBatch(parseTask(request), request);
+      const batch = preparedBatch(parseTask(request, backend), request);
       for (const pub of batch.sampler) checkNative(pub.circuit, backend.name, pub.index);
       return remote.prepare(request, backend);
     },

@@ -57,7 +57,7 @@ export function remoteRunner(driver: RemoteDriver, options: RemoteRunnerOptions 
     detachable: true,
     async prepare(request, backend) {
       checkCredential(backend, options.credentialOptional === true);
-      const params = parseTask(request);
+      const params = parseTask(request, backend);
       const metadata = await targetOf(backend);
       preflight(params, request, metadata, backend.name);
       return {

@@ -23,7 +23,7 @@ export function createSimRunner(engine: Engine = getEngine({})): TaskRunner {
           hint: "The catalogue names a secret for this backend that could not be resolved at job start; ask your admin to check it (qrun admin check-config).",
         });
       }
-      const params = parseTask(request);
+      const params = parseTask(request, backend);
       const executor = simExecutor({ name: backend.name, metadata: backend.metadata ?? simMetadata(), engine });
       return {
         async run(signal) {
