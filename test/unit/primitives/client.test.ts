@@ -35,7 +35,7 @@ describe('Sampler', () => {
   it('selects backends like qrun', async () => {
     expect(() => new Sampler({ env: {}, backend: 'ibm_fez' }).run([BELL])).not.toThrow();
     await expect(new Sampler({ env: {}, backend: 'ibm_fez' }).run([BELL]).result()).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN' });
-    await expect(new Sampler({ env: { QRUN_ENDPOINT: 'http://127.0.0.1:9', QRUN_TOKEN: 't' } }).run([BELL]).result()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    await expect(new Sampler({ env: { QRUN_ENDPOINT: 'http://127.0.0.1:9', QRUN_TOKEN: 't' } }).run([BELL]).result()).rejects.toMatchObject({ code: 'GATEWAY_GONE' });
   });
 });
 

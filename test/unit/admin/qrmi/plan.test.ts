@@ -36,7 +36,9 @@ describe('qrun admin import-qrmi', () => {
     const text = await readFile(out, 'utf8');
     for (const credential of CREDENTIALS) expect(text).not.toContain(credential);
     const catalogue = catalogueSchema.parse(JSON.parse(text));
-    expect(Object.keys(catalogue.backends)).toEqual(['ibm_fez', 'test_heron']);
+    // garnet is IQM's: imported now that this version has the iqm-server adapter.
+    expect(Object.keys(catalogue.backends)).toEqual(['ibm_fez', 'test_heron', 'garnet']);
+    expect(catalogue.backends['garnet']).toMatchObject({ type: 'iqm-server' });
     expect(catalogue.backends['ibm_fez']).toMatchObject({
       type: 'ibm-quantum-compute-service',
       device: 'ibm_fez',
@@ -57,8 +59,9 @@ describe('qrun admin import-qrmi', () => {
     expect((await stat(secrets)).mode & 0o777).toBe(0o700);
 
     // What is left is reported, not dropped silently, with the Slurm lines the site still needs.
-    expect(imported.stdout).toContain('NOT imported garnet (iqm-server): no adapter in this version for iqm-server');
-    expect(imported.stdout).toContain('NOT imported FRESNEL (pasqal-cloud): no adapter in this version for pasqal-cloud');
+    expect(imported.stdout).toContain('imported garnet');
+    // The sample's Pasqal resource lacks what the adapter needs: reported with the field, not dropped.
+    expect(imported.stdout).toContain('NOT imported FRESNEL (pasqal-cloud): the pasqal-cloud entry would be invalid: client_id');
     expect(imported.stdout).toContain('NOT imported felis (alice-bob-felis): QRMI type alice-bob-felis has no equivalent');
     expect(imported.stdout).toContain('note: ibm_fez: QRMI_IBM_QRS_SESSION_MAX_TTL not carried over');
     expect(imported.stdout).toContain('slurm.conf: Licenses=qpu_ibm_fez:1,qpu_test_heron:1');
