@@ -9,6 +9,7 @@ import { QrunError } from '../../errors.js';
 import type { AcquireContext, Backend, ReleaseContext, TaskRunner } from '../types.js';
 import { createIbmApi, type IbmApi } from './api.js';
 import { IBM_COMPUTE_TYPE, ibmComputeEntrySchema, type IbmComputeEntry } from './schema.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** IBM's ceiling for a session's max_ttl, seconds (8 hours). */
 export const MAX_SESSION_TTL_SECONDS = 28_800;
@@ -56,20 +57,7 @@ async function withApi<T>(api: IbmApi, work: (api: IbmApi) => Promise<T>): Promi
 
 /** The gateway's runner, loaded on first use: the hook never loads the primitives or the pipeline. */
 function lazyRunner(context: Parameters<Backend['runner']>[0]): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createIbmComputeRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the IBM runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the IBM runner', () => import('./runner.js').then((m) => m.createIbmComputeRunner(context)), { detachable: true });
 }
 
 export const ibmComputeBackend: Backend<IbmComputeEntry> = {

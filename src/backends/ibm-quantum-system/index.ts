@@ -10,6 +10,7 @@ import type { AcquireContext, Backend, RunnerContext, TaskRunner } from '../type
 import { connectDevice, deviceSettings } from './connection.js';
 import { parseCredentials } from './credentials.js';
 import { ibmQuantumSystemEntrySchema, IBM_QUANTUM_SYSTEM, type IbmQuantumSystemEntry } from './schema.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** What the hook asks the device: one status call, within this, so a job's start never hangs on it. */
 const STATUS_TIMEOUT_MS = 15_000;
@@ -42,20 +43,7 @@ function notAccepting(device: string, status: string, message: string | undefine
  * imported at the gateway's first use (its warm-up, or the first task).
  */
 function lazyRunner(context: RunnerContext | undefined): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createIbmSystemRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the ibm-quantum-system runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the ibm-quantum-system runner', () => import('./runner.js').then((m) => m.createIbmSystemRunner(context)), { detachable: true });
 }
 
 export const ibmQuantumSystemBackend: Backend<IbmQuantumSystemEntry> = {

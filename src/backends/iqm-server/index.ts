@@ -6,11 +6,12 @@
  * (src/backends/remote/ carries the task; jobs.ts and translate.ts speak IQM).
  */
 import { join } from 'node:path';
-import { QrunError, isQrunError } from '../../errors.js';
+import { isQrunError } from '../../errors.js';
 import type { AcquireContext, Backend, ReleaseContext, RunnerContext, TaskRunner } from '../types.js';
 import { connectIqm, iqmSettings, parseToken, type IqmConnection, type IqmSettings } from './connection.js';
 import { iqmServerEntrySchema, IQM_SERVER, type IqmServerEntry } from './schema.js';
 import { notHealthy } from './target.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** What the hook asks the server: a few calls within this, so a job's start never hangs on them. */
 const HOOK_TIMEOUT_MS = 15_000;
@@ -54,20 +55,7 @@ function bookingMinutes(settings: IqmSettings, deadline: number | null): number 
 
 /** The runner loads the primitives and the OpenQASM front end, which the hook never needs. */
 function lazyRunner(context: RunnerContext | undefined): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createIqmRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the iqm-server runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the iqm-server runner', () => import('./runner.js').then((m) => m.createIqmRunner(context)), { detachable: true });
 }
 
 async function release(ctx: ReleaseContext<IqmServerEntry>): Promise<void> {

@@ -9,6 +9,7 @@ import { QrunError } from '../../errors.js';
 import type { AcquireContext, Backend, ReleaseContext, TaskRunner } from '../types.js';
 import { createPasqalApi, jobTag, type PasqalApi } from './api.js';
 import { PASQAL_CLOUD_TYPE, pasqalCloudEntrySchema, type PasqalCloudEntry } from './schema.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** The hook runs under the shim's hard timeout: fewer retries and shorter waits than the gateway's. */
 const HOOK_RETRY = { maxAttempts: 3, maxRetryAfterMs: 10_000 };
@@ -42,20 +43,7 @@ async function withApi<T>(api: PasqalApi, work: (api: PasqalApi) => Promise<T>):
 
 /** The gateway's runner, loaded on first use: the hook never loads the payload schemas. */
 function lazyRunner(context: Parameters<Backend['runner']>[0]): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createPasqalRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the Pasqal runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the Pasqal runner', () => import('./runner.js').then((m) => m.createPasqalRunner(context)), { detachable: false });
 }
 
 export const pasqalCloudBackend: Backend<PasqalCloudEntry> = {

@@ -6,11 +6,11 @@
  * never starts Python for a task.
  */
 import { execFile } from 'node:child_process';
-import { QrunError } from '../../errors.js';
 import type { Accessibility, Backend, TaskRunner } from '../types.js';
 import { AER_TYPE, aerEntrySchema, type AerEntry } from './schema.js';
 import { workerConfig } from './settings.js';
 import { WORKER_SCRIPT } from './worker-process.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** Importing Qiskit and building a device's noise model: slow on a cold cache, but under the shim's timeout. */
 const CHECK_TIMEOUT_MS = 25_000;
@@ -44,20 +44,7 @@ export function checkAerPython(entry: AerEntry, timeoutMs: number = CHECK_TIMEOU
 
 /** The gateway's runner, loaded on first use: the hook never loads the primitives or the pipeline. */
 function lazyRunner(context: Parameters<Backend['runner']>[0]): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createAerRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the Aer runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the Aer runner', () => import('./runner.js').then((m) => m.createAerRunner(context)), { detachable: false });
 }
 
 export const aerBackend: Backend<AerEntry> = {

@@ -11,6 +11,7 @@ import type { AcquireContext, Backend, ReleaseContext, TaskRunner } from '../typ
 import { createQristalApi, type QristalApi } from './api.js';
 import { parseSessionHandle, reservationFor, reservationToken, sessionHandle } from './reservation.js';
 import { QRISTAL_TYPE, qristalEntrySchema, type QristalEntry } from './schema.js';
+import { loadOnFirstUse } from '../lazy-runner.js';
 
 /** The hook runs under the shim's timeout: its calls give up sooner than a gateway's. */
 const HOOK_RETRY = { maxAttempts: 3, maxRetryAfterMs: 10_000 };
@@ -47,20 +48,7 @@ async function withApi<T>(api: QristalApi, work: (api: QristalApi) => Promise<T>
 }
 
 function lazyRunner(context: Parameters<Backend['runner']>[0]): TaskRunner {
-  let loading: Promise<TaskRunner> | null = null;
-  const load = (): Promise<TaskRunner> => (loading ??= import('./runner.js').then((m) => m.createQristalRunner(context)));
-  return {
-    warm: load,
-    prepare: async (request, backend) => (await load()).prepare(request, backend),
-    target: async (backend) => {
-      const runner = await load();
-      if (runner.target === undefined) throw new QrunError('INTERNAL', 'the Qristal runner reads no target');
-      return runner.target(backend);
-    },
-    close: async () => {
-      if (loading !== null) await (await loading).close?.();
-    },
-  };
+  return loadOnFirstUse('the Qristal runner', () => import('./runner.js').then((m) => m.createQristalRunner(context)), { detachable: true });
 }
 
 export const qristalBackend: Backend<QristalEntry> = {
