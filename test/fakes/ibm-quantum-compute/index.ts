@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Core, type RateLimit } from './core.js';
 import { checkDevices, DEFAULT_DEVICES, type DeviceSpec } from './devices.js';
 import type { FaultSpec } from './faults.js';
-import { RequestLog, type RequestRecord } from './request-log.js';
+import { RequestLog } from '../shared/request-log.js';
+import type { IbmRequestRecord } from './request-log.js';
 import type { Mount } from './router.js';
 import { backendRoutes } from './routes/backends.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -19,7 +20,7 @@ import type { FakeJob, FakeSession } from './state.js';
 
 export type { DeviceSpec } from './devices.js';
 export type { Fault, FaultSpec } from './faults.js';
-export type { RequestRecord } from './request-log.js';
+export type { IbmRequestRecord as RequestRecord } from './request-log.js';
 export type { FakeJob, FakeSession, JobStatus } from './state.js';
 export type { RateLimit } from './core.js';
 
@@ -61,7 +62,7 @@ export interface IbmComputeFake {
   /** The instance CRN (send it as Service-CRN). */
   readonly instance: string;
   readonly devices: readonly DeviceSpec[];
-  readonly requests: readonly RequestRecord[];
+  readonly requests: readonly IbmRequestRecord[];
   readonly jobs: ReadonlyMap<string, FakeJob>;
   readonly sessions: ReadonlyMap<string, FakeSession>;
   /** Requests per route name, e.g. {'POST /jobs': 2, 'POST /identity/token': 1}. */
@@ -103,7 +104,7 @@ export async function startIbmComputeFake(options: IbmComputeFakeOptions = {}): 
     { prefix: GLOBAL_CATALOG_PREFIX, routes: globalCatalogRoutes },
     { prefix: '', routes: iamRoutes },
   ];
-  const log = new RequestLog(options.logFile);
+  const log = new RequestLog<IbmRequestRecord>(options.logFile);
   const server = createFakeServer(core, mounts, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

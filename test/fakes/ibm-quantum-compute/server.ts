@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import type { Core } from './core.js';
 import { HttpError, runtimeErrorBody, sendJson } from './errors.js';
 import type { Fault } from './faults.js';
-import { authorizationScheme, digest, headersOf, queryOf, type RequestLog, type RequestRecord } from './request-log.js';
+import { authorizationScheme, digest, headersOf, queryOf } from '../shared/request-log.js';
+import type { IbmRequestLog, IbmRequestRecord } from './request-log.js';
 import { match, type Mount } from './router.js';
 import type { Guard, Reply } from './routes/types.js';
 
@@ -84,14 +85,14 @@ function resetSocket(socket: Socket): void {
   else socket.destroy();
 }
 
-export function createFakeServer(core: Core, mounts: readonly Mount[], log: RequestLog): Server {
+export function createFakeServer(core: Core, mounts: readonly Mount[], log: IbmRequestLog): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://loopback');
     const body = await readBody(req);
     const method = req.method ?? 'GET';
     const found = match(mounts, RUNTIME_PREFIX, method, url.pathname);
     const routeName = found === null || found === 'methodMismatch' ? 'unmatched' : found.name;
-    const record: RequestRecord = {
+    const record: IbmRequestRecord = {
       at: new Date().toISOString(),
       method,
       path: url.pathname,
@@ -106,7 +107,7 @@ export function createFakeServer(core: Core, mounts: readonly Mount[], log: Requ
       status: 0,
     };
     log.add(record);
-    const done = (status: RequestRecord['status']): void => {
+    const done = (status: IbmRequestRecord['status']): void => {
       record.status = status;
       log.finish(record);
     };

@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FaultSpec } from '../ibm-quantum-compute/faults.js';
-import { RequestLog, type RequestRecord } from '../ibm-quantum-compute/request-log.js';
+import { RequestLog, type RequestRecord } from '../shared/request-log.js';
 import { Core, createFakeServer, type RateLimit } from './server.js';
 import { QuantumComputer, type FakeJob, type FakeServerError, type FakeTimeslot, type QuantumComputerSpec } from './state.js';
 
 export type { QuantumComputerSpec, FakeJob, FakeTimeslot, JobStatus } from './state.js';
-export type { RequestRecord } from '../ibm-quantum-compute/request-log.js';
+export type { RequestRecord } from '../shared/request-log.js';
 
 export const DEFAULT_COMPUTERS: readonly QuantumComputerSpec[] = [{ alias: 'iqm_loopback', qubits: 5, maxShots: 100_000, maxCircuits: 200 }];
 

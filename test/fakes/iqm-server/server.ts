@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Fault } from '../ibm-quantum-compute/faults.js';
 import { Faults } from '../ibm-quantum-compute/faults.js';
-import { authorizationScheme, digest, headersOf, queryOf, type RequestLog, type RequestRecord } from '../ibm-quantum-compute/request-log.js';
+import { authorizationScheme, digest, headersOf, queryOf, type RequestLog, type RequestRecord } from '../shared/request-log.js';
 import { runIqmCircuit, type FakeInstruction } from './execute.js';
 import type { FakeJob, FakeServerError, FakeTimeslot, QuantumComputer } from './state.js';
 
@@ -436,8 +436,6 @@ export function createFakeServer(core: Core, log: RequestLog): Server {
       query: queryOf(url),
       headers: headersOf(req.headers),
       authorization: authorizationScheme(req.headers),
-      apiVersion: null,
-      serviceCrn: null,
       bodyBytes: body.length,
       bodyDigest: digest(body),
       status: 0,

@@ -11,7 +11,7 @@ import { Auth } from './auth.js';
 import { BatchStore, type DeviceLimits } from './batches.js';
 import { Faults, type Fault, type FaultSpec } from './faults.js';
 import { failure, HttpError, fail } from './jsend.js';
-import { digest, headersOf, queryOf, RequestLog, type RequestRecord } from './request-log.js';
+import { authorizationScheme, digest, headersOf, queryOf, RequestLog, type RequestRecord } from '../shared/request-log.js';
 import { ROUTES, type Route } from './routes.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
@@ -165,7 +165,7 @@ export async function startPasqalCloudFake(options: PasqalCloudFakeOptions = {})
       route: routeName,
       query: queryOf(url),
       headers: headersOf(req.headers),
-      authorization: req.headers.authorization === undefined ? null : (req.headers.authorization.split(' ')[0] ?? ''),
+      authorization: authorizationScheme(req.headers),
       bodyBytes: body.length,
       bodyDigest: digest(body),
       status: 0,

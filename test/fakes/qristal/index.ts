@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { RequestLog, type RequestRecord } from '../ibm-quantum-compute/request-log.js';
+import { RequestLog, type RequestRecord } from '../shared/request-log.js';
 import { Device, type FakeCircuit, type Reservation } from './device.js';
 import type { Model } from './execution.js';
 import { Faults, type FaultSpec } from './faults.js';

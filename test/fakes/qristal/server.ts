@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { authorizationScheme, digest, headersOf, queryOf, type RequestLog, type RequestRecord } from '../ibm-quantum-compute/request-log.js';
+import { authorizationScheme, digest, headersOf, queryOf, type RequestLog, type RequestRecord } from '../shared/request-log.js';
 import { BodyError, type Device } from './device.js';
 import { isExecutionFault, type Faults } from './faults.js';
 import { checkToken } from './token.js';
@@ -108,8 +108,6 @@ export function createDeviceServer(deps: ServerDeps): Server {
       query: queryOf(url),
       headers: headersOf(req.headers),
       authorization: authorizationScheme(req.headers),
-      apiVersion: null,
-      serviceCrn: null,
       bodyBytes: body.length,
       bodyDigest: digest(body),
       status: 0,

@@ -1,7 +1,8 @@
 /**
- * What the fake saw: one entry per request, the Authorization header reduced to its scheme and the
- * body to its size and digest, so the log never holds a credential. A form body's secrets (the
- * client secret, a password) are not kept either: only the form's field names and grant type.
+ * What a fake saw: one entry per request, with the Authorization header reduced to its scheme and the
+ * body to its size and digest, so the log itself never holds a credential. Tests read it through
+ * `fake.requests` and `fake.counts()`; standalone, it is also appended to a JSON-lines file. Every
+ * HTTP fake but ibm-quantum-system (which also logs its S3 store, log.ts there) keeps one of these.
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -12,15 +13,18 @@ export interface RequestRecord {
   readonly method: string;
   /** Path as sent, without the query. */
   readonly path: string;
-  /** The route matched, e.g. `GET /core-fast/api/v1/batches/{id}/status`; `unmatched` when none. */
+  /** Route the fake matched, e.g. `GET /jobs/{id}`; `unmatched` when none. */
   readonly route: string;
   readonly query: Record<string, string | string[]>;
   /** Lower-cased headers without `authorization`. */
   readonly headers: Record<string, string>;
+  /** `Bearer`, `apikey`, ... — the scheme of the Authorization header, or null when absent. */
   readonly authorization: string | null;
   readonly bodyBytes: number;
+  /** sha256 of the body, hex; empty for an empty body. */
   readonly bodyDigest: string;
   status: number | 'hang' | 'reset';
+  /** The fault applied, if one was. */
   fault?: string;
 }
 
@@ -46,16 +50,24 @@ export function headersOf(headers: IncomingHttpHeaders): Record<string, string> 
   return out;
 }
 
-export class RequestLog {
-  readonly records: RequestRecord[] = [];
+export function authorizationScheme(headers: IncomingHttpHeaders): string | null {
+  const value = headers.authorization;
+  if (value === undefined) return null;
+  return value.split(' ')[0] ?? '';
+}
+
+/** A fake's log; `R` adds the fields a vendor's requests carry beyond these (IBM's API version, CRN). */
+export class RequestLog<R extends RequestRecord = RequestRecord> {
+  readonly records: R[] = [];
 
   constructor(private readonly file?: string) {}
 
-  add(record: RequestRecord): void {
+  add(record: R): void {
     this.records.push(record);
   }
 
-  finish(record: RequestRecord): void {
+  /** Writes the entry out once its outcome is known. */
+  finish(record: R): void {
     if (this.file !== undefined) appendFileSync(this.file, `${JSON.stringify(record)}\n`);
   }
 
@@ -65,14 +77,15 @@ export class RequestLog {
     return out;
   }
 
-  /** Requests whose URL (path or query) holds one of `secrets`. */
+  /** The requests (method and path) whose URL, raw or decoded, contains one of `secrets`. */
   urlsContaining(secrets: readonly string[]): string[] {
-    return this.records
-      .filter((r) => {
-        const url = `${r.path}?${new URLSearchParams(Object.entries(r.query).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]]))).toString()}`;
-        const decoded = decodeURIComponent(url);
-        return secrets.some((s) => s !== '' && (url.includes(s) || decoded.includes(s)));
-      })
-      .map((r) => `${r.method} ${r.path}`);
+    const hits: string[] = [];
+    for (const r of this.records) {
+      const pairs = Object.entries(r.query).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]]));
+      const url = `${r.path}?${new URLSearchParams(pairs).toString()}`;
+      const decoded = decodeURIComponent(url);
+      if (secrets.some((s) => s !== '' && (url.includes(s) || decoded.includes(s)))) hits.push(`${r.method} ${r.path}`);
+    }
+    return hits;
   }
 }
