@@ -10,6 +10,7 @@ import type { AcquireContext, Backend, ReleaseContext, TaskRunner } from '../typ
 import { createIbmApi, type IbmApi } from './api.js';
 import { IBM_COMPUTE_TYPE, ibmComputeEntrySchema, type IbmComputeEntry } from './schema.js';
 import { loadOnFirstUse } from '../lazy-runner.js';
+import { accessibility } from '../accessibility.js';
 
 /** IBM's ceiling for a session's max_ttl, seconds (8 hours). */
 export const MAX_SESSION_TTL_SECONDS = 28_800;
@@ -66,19 +67,15 @@ export const ibmComputeBackend: Backend<IbmComputeEntry> = {
   // The API key must stay out of the job: every task goes through the gateway.
   runsInJob: () => false,
 
-  async accessible(ctx) {
-    try {
-      return await withApi(hookApi(ctx, ctx.entry), async (api) => {
+  accessible: (ctx) =>
+    accessibility(() =>
+      withApi(hookApi(ctx, ctx.entry), async (api) => {
         await api.authenticate();
         const status = await api.backendStatus();
         if (status.operational) return { ok: true };
         return { ok: false, reason: `${api.device} is ${status.status}${status.message === '' ? '' : ` (${status.message})`} at IBM; jobs wait until it is back` };
-      });
-    } catch (error) {
-      if (error instanceof QrunError) return { ok: false, reason: `${error.message}${error.hint === undefined ? '' : `. ${error.hint}`}` };
-      throw error;
-    }
-  },
+      }),
+    ),
 
   async acquire(ctx) {
     const mode = ctx.entry.session;

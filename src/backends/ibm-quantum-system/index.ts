@@ -5,12 +5,13 @@
  * (src/backends/remote/ carries the task; jobs.ts speaks the API; the gateway's stop cancels what is left).
  */
 import { join } from 'node:path';
-import { QrunError, isQrunError } from '../../errors.js';
+import { QrunError } from '../../errors.js';
 import type { AcquireContext, Backend, RunnerContext, TaskRunner } from '../types.js';
 import { connectDevice, deviceSettings } from './connection.js';
 import { parseCredentials } from './credentials.js';
 import { ibmQuantumSystemEntrySchema, IBM_QUANTUM_SYSTEM, type IbmQuantumSystemEntry } from './schema.js';
 import { loadOnFirstUse } from '../lazy-runner.js';
+import { accessibility } from '../accessibility.js';
 
 /** What the hook asks the device: one status call, within this, so a job's start never hangs on it. */
 const STATUS_TIMEOUT_MS = 15_000;
@@ -51,17 +52,13 @@ export const ibmQuantumSystemBackend: Backend<IbmQuantumSystemEntry> = {
   entrySchema: ibmQuantumSystemEntrySchema,
   // The credential must never reach the job's own process.
   runsInJob: () => false,
-  async accessible(ctx) {
-    try {
+  accessible: (ctx) =>
+    accessibility(async () => {
       const { device, status } = await deviceStatus(ctx);
       if (status.status !== 'online') return { ok: false, reason: notAccepting(device, status.status, status.message).message };
       if (status.locked === true) return { ok: true, reason: `${device} is reserved: only jobs of its reservation run now` };
       return { ok: true };
-    } catch (error) {
-      if (!isQrunError(error)) throw error;
-      return { ok: false, reason: error.hint === undefined ? error.message : `${error.message}; ${error.hint}` };
-    }
-  },
+    }),
   async acquire(ctx) {
     const { device, status } = await deviceStatus(ctx);
     // A reserved device is not refused here: the reservation may be this site's, and the API says so

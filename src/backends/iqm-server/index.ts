@@ -6,12 +6,12 @@
  * (src/backends/remote/ carries the task; jobs.ts and translate.ts speak IQM).
  */
 import { join } from 'node:path';
-import { isQrunError } from '../../errors.js';
 import type { AcquireContext, Backend, ReleaseContext, RunnerContext, TaskRunner } from '../types.js';
 import { connectIqm, iqmSettings, parseToken, type IqmConnection, type IqmSettings } from './connection.js';
 import { iqmServerEntrySchema, IQM_SERVER, type IqmServerEntry } from './schema.js';
 import { notHealthy } from './target.js';
 import { loadOnFirstUse } from '../lazy-runner.js';
+import { accessibility } from '../accessibility.js';
 
 /** What the hook asks the server: a few calls within this, so a job's start never hangs on them. */
 const HOOK_TIMEOUT_MS = 15_000;
@@ -74,15 +74,11 @@ export const iqmServerBackend: Backend<IqmServerEntry> = {
   entrySchema: iqmServerEntrySchema,
   // The token must never reach the job's own process.
   runsInJob: () => false,
-  async accessible(ctx) {
-    try {
+  accessible: (ctx) =>
+    accessibility(async () => {
       await withConnection(ctx, checkHealth);
       return { ok: true };
-    } catch (error) {
-      if (!isQrunError(error)) throw error;
-      return { ok: false, reason: error.hint === undefined ? error.message : `${error.message}; ${error.hint}` };
-    }
-  },
+    }),
   async acquire(ctx) {
     return withConnection(ctx, async (connection) => {
       await checkHealth(connection);

@@ -10,6 +10,7 @@ import type { AcquireContext, Backend, ReleaseContext, TaskRunner } from '../typ
 import { createPasqalApi, jobTag, type PasqalApi } from './api.js';
 import { PASQAL_CLOUD_TYPE, pasqalCloudEntrySchema, type PasqalCloudEntry } from './schema.js';
 import { loadOnFirstUse } from '../lazy-runner.js';
+import { accessibility } from '../accessibility.js';
 
 /** The hook runs under the shim's hard timeout: fewer retries and shorter waits than the gateway's. */
 const HOOK_RETRY = { maxAttempts: 3, maxRetryAfterMs: 10_000 };
@@ -52,19 +53,15 @@ export const pasqalCloudBackend: Backend<PasqalCloudEntry> = {
   // The client secret must stay out of the job: every task goes through the gateway.
   runsInJob: () => false,
 
-  async accessible(ctx) {
-    try {
-      return await withApi(hookApi(ctx, ctx.entry), async (api) => {
+  accessible: (ctx) =>
+    accessibility(() =>
+      withApi(hookApi(ctx, ctx.entry), async (api) => {
         await api.authenticate();
         const status = await api.deviceStatus();
         if (status === null || status === 'UP') return { ok: true };
         return { ok: false, reason: `${api.device} is ${status} at Pasqal; batches wait until it is back` };
-      });
-    } catch (error) {
-      if (error instanceof QrunError) return { ok: false, reason: `${error.message}${error.hint === undefined ? '' : `. ${error.hint}`}` };
-      throw error;
-    }
-  },
+      }),
+    ),
 
   // Pasqal has no session to open: a job's batches are created by its gateway and tagged with its id.
   acquire: () => Promise.resolve({ session: null }),

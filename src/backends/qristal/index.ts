@@ -12,6 +12,7 @@ import { createQristalApi, type QristalApi } from './api.js';
 import { parseSessionHandle, reservationFor, reservationToken, sessionHandle } from './reservation.js';
 import { QRISTAL_TYPE, qristalEntrySchema, type QristalEntry } from './schema.js';
 import { loadOnFirstUse } from '../lazy-runner.js';
+import { accessibility } from '../accessibility.js';
 
 /** The hook runs under the shim's timeout: its calls give up sooner than a gateway's. */
 const HOOK_RETRY = { maxAttempts: 3, maxRetryAfterMs: 10_000 };
@@ -57,15 +58,11 @@ export const qristalBackend: Backend<QristalEntry> = {
   // The reservation secret must stay out of the job, and an open device is still reached from one place.
   runsInJob: () => false,
 
-  async accessible(ctx) {
-    try {
+  accessible: (ctx) =>
+    accessibility(async () => {
       await withApi(hookApi(ctx, ctx.entry, undefined), (api) => api.nativeGates());
       return { ok: true };
-    } catch (error) {
-      if (error instanceof QrunError) return { ok: false, reason: `${error.message}${error.hint === undefined ? '' : `. ${error.hint}`}` };
-      throw error;
-    }
-  },
+    }),
 
   async acquire(ctx) {
     if (ctx.entry.secret === undefined) return { session: null };
