@@ -7,6 +7,7 @@
  * path may use it without loading a schema library or forming an import circle.
  */
 import { QrunError } from '../errors.js';
+import { primitiveUnsupported } from '../primitives/errors.js';
 
 export const NATIVE_PROGRAMS = {
   /** Pulser's abstract representation of a sequence (pulser `Sequence.to_abstract_repr()`). */
@@ -41,9 +42,13 @@ export function nativeUnsupported(backend: { readonly name: string; readonly typ
 }
 
 /** An analog backend asked for a Sampler/Estimator task. */
-export function primitiveUnsupported(backend: { readonly name: string; readonly type: string }, primitive: string, programs: readonly NativeProgram[]): QrunError {
-  return new QrunError('PRIMITIVE_UNSUPPORTED', `backend ${backend.name} (type ${backend.type}) runs no ${primitive} gate circuits: it is an analog device programmed with ${programs.map((p) => NATIVE_PROGRAMS[p].what).join(' or ')}`, {
-    hint: `Send a vendor-native payload with \`qrun run\` ({"program": "${programs[0] ?? 'pulser'}", ...}; docs/user-guide.md), or run circuits on a gate-based backend.`,
-    details: { backend: backend.name, type: backend.type, primitive, programs: [...programs] },
+export function analogRefusal(backend: { readonly name: string; readonly type: string }, primitive: string, programs: readonly NativeProgram[]): QrunError {
+  return primitiveUnsupported({
+    backend,
+    primitive,
+    runs: `no ${primitive} gate circuits`,
+    why: `it is an analog device programmed with ${programs.map((p) => NATIVE_PROGRAMS[p].what).join(' or ')}`,
+    instead: `Send a vendor-native payload with \`qrun run\` ({"program": "${programs[0] ?? 'pulser'}", ...}; docs/user-guide.md), or run circuits on a gate-based backend.`,
+    details: { programs: [...programs] },
   });
 }

@@ -11,12 +11,14 @@ import { QrunError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { PrimitiveKind } from '../../pipeline/types.js';
 import type { SamplerOutcome } from '../../primitives/result-model.js';
+import { primitiveUnsupported } from '../../primitives/errors.js';
 import { parseQasm } from '../../qasm/index.js';
 import type { Shape } from '../../primitives/shape.js';
 import type { ShotMemory } from '../../sim/api.js';
 import type { V2Params, VendorStatus, VendorTasks } from '../remote/index.js';
 import type { CircuitJobBody, IqmJob } from './api.js';
 import type { IqmConnection } from './connection.js';
+import { IQM_SERVER } from './schema.js';
 import { measurementsToMemory, pubOutcome } from './results.js';
 import type { TargetCache } from './target.js';
 import { translateCircuit, type Translated } from './translate.js';
@@ -41,9 +43,12 @@ interface Submitted {
 
 /** The refusal of an Estimator: IQM Server samples circuits and has no estimator program. */
 export function estimatorRefused(backend: string): QrunError {
-  return new QrunError('PRIMITIVE_UNSUPPORTED', `${backend} (IQM Server) runs Sampler tasks only: IQM's API executes circuits and returns measurements, it has no Estimator`, {
-    hint: 'Measure the observables yourself with a Sampler (rotate each qubit into the Pauli basis, then measure), or run the Estimator on another backend (qrun backends).',
-    details: { backend },
+  return primitiveUnsupported({
+    backend: { name: backend, type: IQM_SERVER },
+    primitive: 'estimator',
+    runs: 'Sampler tasks only',
+    why: "IQM's API executes circuits and returns measurements, it has no Estimator",
+    instead: 'Measure the observables yourself with a Sampler (rotate each qubit into the Pauli basis, then measure), or run the Estimator on another backend (qrun backends).',
   });
 }
 

@@ -9,7 +9,7 @@ import { QrunError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { countsToOutcome } from '../../programs/counts.js';
 import { parseNativePayload, withShots } from '../../programs/envelope.js';
-import { primitiveUnsupported } from '../../programs/kinds.js';
+import { analogRefusal } from '../../programs/kinds.js';
 import { atomIds } from '../../programs/pulser.js';
 import type { SamplerOutcome } from '../../primitives/result-model.js';
 import { cancelledError, DEFAULT_POLL, pollDelay, type PollPolicy } from '../remote/index.js';
@@ -159,7 +159,7 @@ export function createPasqalRunner(context: RunnerContext = { deadline: null }, 
       return deviceMetadata(await deviceOf(backend));
     },
     async prepare(request, backend) {
-      if (request.programId !== 'native') throw primitiveUnsupported(backend, request.programId, ['pulser']);
+      if (request.programId !== 'native') throw analogRefusal(backend, request.programId, ['pulser']);
       const payload = withShots(parseNativePayload(request.params), request.options.shots);
       const api = apiFor(backend);
       const device = await deviceOf(backend);

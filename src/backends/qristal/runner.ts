@@ -6,6 +6,7 @@
  */
 import { QrunError } from '../../errors.js';
 import type { BackendMetadata } from '../metadata.js';
+import { primitiveUnsupported } from '../../primitives/errors.js';
 import { remoteRunner } from '../remote/index.js';
 import { parseTask, preparedBatch } from '../task.js';
 import type { GatewayBackend, RunnerContext, TaskRunner } from '../types.js';
@@ -13,7 +14,7 @@ import { createQristalApi, type QristalApi } from './api.js';
 import { createQristalJobs } from './jobs.js';
 import { checkNative } from './native.js';
 import { parseSessionHandle, reservationToken } from './reservation.js';
-import { QRISTAL_MODELS, type QristalModel, type QristalSettings } from './schema.js';
+import { QRISTAL_MODELS, QRISTAL_TYPE, type QristalModel, type QristalSettings } from './schema.js';
 import { cachedTarget, nativeGatesToMetadata } from './target.js';
 
 function settingsOf(backend: GatewayBackend): QristalSettings {
@@ -49,9 +50,13 @@ function tokenOf(backend: GatewayBackend): string | undefined {
 }
 
 function refuseEstimator(backend: string): QrunError {
-  return new QrunError('PRIMITIVE_UNSUPPORTED', `${backend} runs only the Sampler: a Quantum Brilliance device returns measured shots, not expectation values`, {
-    hint: 'Run a Sampler on the circuit measured in the basis of each Pauli term and compute the expectation values from the counts, or run the Estimator on another backend.',
-    details: { backend, program: 'estimator' },
+  return primitiveUnsupported({
+    backend: { name: backend, type: QRISTAL_TYPE },
+    primitive: 'estimator',
+    runs: 'only the Sampler',
+    why: 'a Quantum Brilliance device returns measured shots, not expectation values',
+    instead: 'Run a Sampler on the circuit measured in the basis of each Pauli term and compute the expectation values from the counts, or run the Estimator on another backend.',
+    details: { program: 'estimator' },
   });
 }
 
