@@ -3,17 +3,52 @@
  * other e2e files use: each up reaches an idle node, each down leaves no process, socket or runtime
  * file behind, and the shared cluster is untouched.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { down, status, up } from '../../src/devcluster/cluster.js';
 import { findMarked } from '../../src/devcluster/daemons.js';
 import { clusterPaths } from '../../src/devcluster/paths.js';
-import { clusterSkipReason, explain, slurm } from '../helpers/cluster.js';
+import { clusterEnv, clusterSkipReason, explain, slurm } from '../helpers/cluster.js';
 
 const quiet = (): void => undefined;
+
+/** The shared cluster's slurmctld port, from its slurm.conf (it follows QPU_E2E_PORT_BASE). */
+function sharedCtldPort(): number {
+  const port = /^SlurmctldPort=(\d+)$/m.exec(readFileSync(clusterEnv().SLURM_CONF, 'utf8'))?.[1];
+  if (port === undefined) throw new Error(`no SlurmctldPort= in ${clusterEnv().SLURM_CONF}`);
+  return Number(port);
+}
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port base whose two ports (slurmctld, slurmd) nothing listens on now: the kernel picks the first,
+ * so clusters of other checkouts running their tests at the same time are never in the way.
+ */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+    if (port > 0 && port < 65535 && (await listenable(port + 1))) return port;
+  }
+  throw new Error('no two free consecutive ports on 127.0.0.1');
+}
 
 describe.skipIf(clusterSkipReason() !== '')('dev cluster lifecycle', () => {
   it('comes up idle and goes down without a trace, three times in a row', async () => {
@@ -23,7 +58,7 @@ describe.skipIf(clusterSkipReason() !== '')('dev cluster lifecycle', () => {
       for (let cycle = 0; cycle < 3; cycle++) {
         const record = await up(
           paths,
-          { build: false, portBase: 6917, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 },
+          { build: false, portBase: await freePortBase(), testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 },
           quiet,
         );
         const live = await status(paths);
@@ -48,12 +83,15 @@ describe.skipIf(clusterSkipReason() !== '')('dev cluster lifecycle', () => {
 
   it('refuses to start on a port that is taken, and says which', async () => {
     const root = await mkdtemp(join(tmpdir(), 'qpu-dev-cluster-'));
+    const paths = clusterPaths(root);
+    const taken = sharedCtldPort();
     try {
-      // 6817 belongs to the shared cluster's slurmctld.
       await expect(
-        up(clusterPaths(root), { build: false, portBase: 6817, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 }, quiet),
-      ).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining('6817') });
+        up(paths, { build: false, portBase: taken, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30 }, quiet),
+      ).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(String(taken)) });
     } finally {
+      // Had up started anything after all, it goes down here, not with the machine.
+      await down(paths, quiet).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
     }
   });
