@@ -10,7 +10,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setAdminComment, type AdminCommentResult } from '../slurm/admin-comment.js';
+import { updateAdminComment, type AdminCommentUpdate } from '../slurm/admin-comment.js';
 import { usageComment, type Usage } from './usage.js';
 
 /** Writes the usage record of a job under the state directory (root-only, atomic). */
@@ -23,8 +23,12 @@ export async function writeUsageRecord(stateDir: string, usage: Usage): Promise<
   return path;
 }
 
-export type SlurmUsageResult = AdminCommentResult;
+export type SlurmUsageResult = AdminCommentUpdate;
 
+const USAGE_KEY = 'qpu_usage';
+
+/** Our `qpu_usage=` word in the AdminComment; the site's words and the vendor ids (qpu_sessions=) stay. */
 export function writeUsageToSlurm(jobId: number, usage: Usage, env: Readonly<Record<string, string | undefined>>): Promise<SlurmUsageResult> {
-  return setAdminComment(jobId, usageComment(usage), env);
+  const value = usageComment(usage).slice(`${USAGE_KEY}=`.length);
+  return updateAdminComment(jobId, USAGE_KEY, (room) => (Buffer.byteLength(value) <= room ? value : null), env);
 }

@@ -11,6 +11,7 @@ import { CorruptLeaseError, readLease, writeLease, type Lease, type LeaseBackend
 import { claimLane, laneOwners } from './lanes.js';
 import { withJobLock } from './lock.js';
 import { reapOthers } from './reaper.js';
+import { recordVendorIds } from './vendor-ids.js';
 import { releaseJob, releaseLease } from './release.js';
 import { stepName, type HookReply, type HookRequest } from './protocol.js';
 import type { SlurmJobFacts } from '../slurm/job.js';
@@ -248,6 +249,8 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
     await faultPoint('acquire:after-gateway');
     await save({ state: 'held' });
+    // The job runs now, so Slurm takes the update; never fatal (vendor-ids.ts).
+    await recordVendorIds(lease, deps);
     for (const b of lease.backends) {
       log.info({ backend: b.alias, type: b.type, lane: b.lane, uid: request.uid, step: lease.acquiredBy, deadline: lease.deadline }, 'lease acquired');
     }

@@ -5,6 +5,7 @@ import type { SecretValue } from '../secrets/value.js';
 import type { StatePaths } from './paths.js';
 import type { SlurmJobSource } from '../slurm/job.js';
 import type { JobPresence } from '../slurm/presence.js';
+import type { AdminCommentUpdate } from '../slurm/admin-comment.js';
 
 /**
  * The job's gateway as the hook sees it: started at acquire with the granted backends, stopped at
@@ -82,4 +83,9 @@ export interface HookDeps {
   readonly stepProcess?: { readonly pid: number; readonly start: number | null } | undefined;
   /** Longest a vendor's release (cancel + close) may take before it is left for a later attempt. */
   readonly vendorReleaseMs?: number;
+  /**
+   * Rewrites our `key=` word in the job's AdminComment, keeping the rest (src/slurm/admin-comment.ts);
+   * `render` gets the bytes left and returns the value, or null when nothing fits. Absent: not written.
+   */
+  readonly adminComment?: (jobId: number, key: string, render: (room: number) => string | null) => Promise<AdminCommentUpdate>;
 }

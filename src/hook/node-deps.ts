@@ -8,6 +8,7 @@ import type { StatePaths } from './paths.js';
 import { processStartTime } from '../process/start-time.js';
 import { scontrolJobSource, type SlurmJobSource } from '../slurm/job.js';
 import { jobPresence } from '../slurm/presence.js';
+import { updateAdminComment } from '../slurm/admin-comment.js';
 
 export interface NodeDepsOptions {
   readonly paths: StatePaths;
@@ -52,5 +53,7 @@ export async function nodeHookDeps(options: NodeDepsOptions): Promise<HookDeps> 
     // The step's slurmstepd (the shim forks the handler from it): the gateway ends when it does.
     stepProcess: { pid: parent, start: processStartTime(parent) },
     vendorReleaseMs: Math.max(1000, (timeoutSeconds - 8) * 1000),
+    // As root: only root or a Slurm operator may set a job's AdminComment.
+    adminComment: (jobId, key, render) => updateAdminComment(jobId, key, render, { PATH: env['PATH'], SLURM_CONF: env['SLURM_CONF'] }),
   };
 }

@@ -82,12 +82,15 @@ export async function releasedOnce(jobId: string): Promise<number> {
   return countEvents(jobId, 'lease released');
 }
 
-/** The IBM fake on QPU_E2E_PORT_BASE + 40 and the catalogue text whose ibm_fake entry uses it. */
-export async function ibmFakeWithCatalogue(options: { queueDelayMs?: number } = {}): Promise<{ fake: IbmComputeFake; catalogue: string }> {
+/**
+ * The IBM fake on QPU_E2E_PORT_BASE + `portOffset` (default 40; each test file its own) and the
+ * catalogue text whose ibm_fake entry uses it.
+ */
+export async function ibmFakeWithCatalogue(options: { queueDelayMs?: number; portOffset?: number } = {}): Promise<{ fake: IbmComputeFake; catalogue: string }> {
   const cluster = qpuCluster();
-  const port = Number(process.env.QPU_E2E_PORT_BASE ?? 6817) + 40;
+  const port = Number(process.env.QPU_E2E_PORT_BASE ?? 6817) + (options.portOffset ?? 40);
   const fake = await startIbmComputeFake({ port, queueDelayMs: options.queueDelayMs ?? 50 });
-  const keyFile = join(cluster.stateDir, '..', 'ibm-faults.key');
+  const keyFile = join(cluster.stateDir, '..', `ibm-fake-${port}.key`);
   await writeFile(keyFile, `${fake.apiKey}\n`, { mode: 0o600 });
   const catalogue = JSON.parse(readFileSync(cluster.catalogue, 'utf8')) as { backends: Record<string, Record<string, unknown>> };
   catalogue.backends['ibm_fake'] = {
