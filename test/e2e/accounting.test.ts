@@ -1,7 +1,8 @@
 /**
  * QPU use in Slurm's accounting: with slurmdbd (`dev-cluster up --accounting`), sacct lists a QPU job's
- * GRES and license as TRES, and the vendor ids the hook put in its AdminComment. Opt-in, like the MPI suite: QPU_TEST_ACCOUNTING=1 makes the global setup
- * start MariaDB and slurmdbd, which costs more than the rest of the cluster.
+ * GRES and license as TRES, and the vendor ids the hook put in its AdminComment. Opt-in, like the
+ * MPI suite: QPU_TEST_ACCOUNTING=1 makes the global setup start MariaDB and slurmdbd, which costs
+ * more than the rest of the cluster.
  */
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../src/devcluster/exec.js';
