@@ -8,7 +8,7 @@
 import type { HookDeps } from './deps.js';
 import type { Lease } from './journal.js';
 
-export const SESSIONS_KEY = 'qpu_sessions';
+const SESSIONS_KEY = 'qpu_sessions';
 
 /** The JSON of as many sessions as fit in `room` bytes, in the lease's order; null when none fits. */
 export function sessionsValue(sessions: ReadonlyArray<readonly [string, string]>, room: number): string | null {

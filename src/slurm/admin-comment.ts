@@ -13,7 +13,7 @@ import { scontrol } from './scontrol.js';
  */
 export const ADMIN_COMMENT_MAX = 65_535;
 
-export interface AdminCommentResult {
+interface AdminCommentResult {
   readonly ok: boolean;
   readonly comment: string;
   /** scontrol's complaint when it refused. */
@@ -25,7 +25,7 @@ export interface AdminCommentResult {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Sets the job's AdminComment, replacing what was there. */
-export async function setAdminComment(jobId: number, comment: string, env: Env): Promise<AdminCommentResult> {
+async function setAdminComment(jobId: number, comment: string, env: Env): Promise<AdminCommentResult> {
   const result = await scontrol(['update', `JobId=${jobId}`, `AdminComment=${comment}`], { env });
   return result.ok ? { ok: true, comment } : { ok: false, comment, error: result.error, finished: /already finished/i.test(result.error) };
 }
