@@ -2,7 +2,7 @@ import type { BackendEntry, Catalogue } from '../config/catalogue.js';
 import { backendFor } from '../backends/registry.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
-import { capacityNeed, describeCapacityProblems, missingCapacity } from './capacity.js';
+import { capacityNeed, describeCapacityProblems, missingCapacity, nodeShare } from './capacity.js';
 import type { HookDeps } from './deps.js';
 import { jobEnvironment } from './env.js';
 import { withSiteProxy } from './catalogue-entry.js';
@@ -86,6 +86,13 @@ async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<Slur
     return refuse(`slurmctld says job ${request.jobId} belongs to uid ${facts.uid}, not ${request.uid}; no QPU was granted`);
   }
   return facts;
+}
+
+/** Whether another component of this heterogeneous job holds every unit this component lacks. */
+async function anotherComponentHolds(requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>, facts: SlurmJobFacts, deps: HookDeps): Promise<boolean> {
+  if (facts.hetJobId === undefined || deps.slurm.hetComponents === undefined) return false;
+  const components = await deps.slurm.hetComponents(facts.hetJobId);
+  return components.some((c) => c.jobId !== facts.jobId && c.uid === facts.uid && missingCapacity(requested, c).length === 0);
 }
 
 function reply(lease: Lease, message: string): HookReply {
@@ -189,10 +196,20 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   if (catalogue.defaults?.log_level !== undefined) log.level = catalogue.defaults.log_level;
   const requested = resolveBackends(request, catalogue);
   const facts = await factsOrRefuse(request, deps);
-  const problems = missingCapacity(requested, facts);
+  const share = nodeShare(facts, request.hostname);
+  if (share === undefined) {
+    log.error({ backend: request.backends.join(','), hostname: request.hostname, perNode: facts.perNode }, 'node not in the job allocation');
+    refuse(`cannot tell which of job ${request.jobId}'s nodes this is (host ${request.hostname}), so no QPU was granted; tell your admin (NodeName should match the host name)`);
+  }
+  const problems = missingCapacity(requested, { gres: share, licenses: facts.licenses });
   if (problems.length > 0) {
+    if (await anotherComponentHolds(requested, facts, deps)) {
+      // --q_backend reaches every component of a heterogeneous job; the QPU goes where its capacity went.
+      log.info({ backend: request.backends.join(','), hetJobId: facts.hetJobId, step: stepName(request.stepId) }, 'component without QPU capacity; no QPU here');
+      return { ok: true, message: 'this component of the heterogeneous job holds no QPU capacity', env: {} };
+    }
     log.warn(
-      { backend: request.backends.join(','), missing: problems.map((p) => p.need), gres: facts.gres, licenses: facts.licenses },
+      { backend: request.backends.join(','), missing: problems.map((p) => p.need), gres: share, jobGres: facts.gres, licenses: facts.licenses },
       'capacity missing',
     );
     refuse(describeCapacityProblems(problems));
