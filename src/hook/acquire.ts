@@ -247,24 +247,29 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
 
   try {
     const secrets = new Map<string, SecretValue>();
+    // Each journal write costs two fsyncs (file and directory), the most of an acquire: a write
+    // guards the next external step only, and steps with nothing external between them share one.
     for (const [index, { alias, entry }] of requested.entries()) {
       const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
-      // The lane file names the job, so release finds a lane claimed just before a crash.
-      const lane = await claimLaneOf(request, alias, entry, deps);
-      await saveBackend(index, { lane });
-      await faultPoint('acquire:after-claim');
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
-      await saveBackend(index, { sessionState: 'opening' });
+      // The lane file names the job, so release frees a lane claimed just before a crash even
+      // before the journal names it; the next write records it with the session about to open.
+      const lane = await claimLaneOf(request, alias, entry, deps);
+      await saveBackend(index, { lane, sessionState: 'opening' });
+      await faultPoint('acquire:after-claim');
       const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: lease.deadline, secret, stateDir: paths.root, logger: log });
-      await saveBackend(index, { session, sessionState: session === null ? 'none' : 'open' });
+      const last = index === requested.length - 1;
+      await save({
+        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? 'none' : 'open' } : b)),
+        ...(last ? { gatewayState: 'starting' as const } : {}),
+      });
       await faultPoint('acquire:after-session');
     }
-    await save({ gatewayState: 'starting' });
     const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
-    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
+    // Running and held in one write: a crash before the reply leaves a held lease, which the job's epilog releases.
+    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null, state: 'held' });
     await faultPoint('acquire:after-gateway');
-    await save({ state: 'held' });
     for (const b of lease.backends) {
       log.info({ backend: b.alias, type: b.type, lane: b.lane, uid: request.uid, step: lease.acquiredBy, deadline: lease.deadline }, 'lease acquired');
     }
