@@ -122,8 +122,9 @@ describe.skipIf(qpuSkipReason() !== '')('QPU jobs over several nodes', () => {
   it('never grants a license-counted backend to more jobs than its lanes across all nodes', async () => {
     const nodes = ['qn1', 'qn2', 'qn3'];
     const ids = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        submit(['-w', nodes[i % 3] ?? 'qn1', '-L', 'qpu_sim_shared:1', '--q_backend=sim_shared', '-t', '2', '--wrap', 'echo "$(hostname) $QRUN_BACKENDS"; sleep 1.5']),
+      // Four jobs on two lanes, one pinned to each node and a second on qn1: two waves at least.
+      Array.from({ length: 4 }, (_, i) =>
+        submit(['-w', nodes[i % 3] ?? 'qn1', '-L', 'qpu_sim_shared:1', '--q_backend=sim_shared', '-t', '2', '--wrap', 'echo "$(hostname) $QRUN_BACKENDS"; sleep 1']),
       ),
     );
     let most = 0;
