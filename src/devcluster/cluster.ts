@@ -1,4 +1,4 @@
-import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, chmod, chown, mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QrunError } from '../errors.js';
 import { FAULT_SWITCH } from '../hook/faults.js';
@@ -23,6 +23,7 @@ import {
   shortHostname,
   userIds,
 } from './host.js';
+import { devNodes, GATEWAY_RUNTIME_ROOT, namespacedSlurmd, nodeDirs, type DevNode } from './nodes.js';
 import { DEFAULT_CATALOGUE, HANDLER_PATH, REPO_ROOT, SHIM_PATH, type ClusterPaths } from './paths.js';
 import {
   capacityFromCatalogue,
@@ -43,6 +44,8 @@ export interface UpOptions {
   readonly hookTimeout: number;
   /** Also start MariaDB and slurmdbd (ports base+2 and base+3), so sacct shows QPU use. */
   readonly accounting?: boolean;
+  /** Slurm nodes on this host (nodes.ts); 1 (the default) is the single-host layout. */
+  readonly nodes?: number;
 }
 
 /** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
@@ -56,6 +59,10 @@ export interface ClusterRecord {
   readonly daemons: DaemonRecord[];
   readonly openedDirs: Array<{ path: string; mode: number }>;
   readonly startedAt: string;
+  /** The nodes of a multi-node cluster; absent for the single-host layout. */
+  readonly nodes?: readonly DevNode[];
+  /** `up` made the gateways' runtime root (the mount point of each node's own): `down` removes it when empty. */
+  readonly madeGatewayRoot?: boolean;
 }
 
 type Say = (line: string) => void;
@@ -107,6 +114,28 @@ async function buildArtifacts(say: Say): Promise<void> {
   await runChecked('node', ['scripts/build-spank.mjs', '--required'], { cwd: REPO_ROOT });
 }
 
+/**
+ * Each node's own state directory (with the fault switch the tests use) and gateway runtime root,
+ * bind-mounted in its namespace over the paths every node names alike. Returns whether the shared
+ * mount point of the gateway root had to be made.
+ */
+async function prepareNodeDirs(runtimeDir: string, nodes: readonly DevNode[]): Promise<boolean> {
+  for (const node of nodes) {
+    const own = nodeDirs(runtimeDir, node.name);
+    await mkdir(own.root, { recursive: true, mode: 0o755 });
+    await mkdir(own.qpuState, { mode: 0o700 });
+    await writeFile(join(own.qpuState, FAULT_SWITCH), 'enabled\n', { mode: 0o600 });
+    await mkdir(own.gatewayRoot, { mode: 0o755 });
+  }
+  try {
+    await stat(GATEWAY_RUNTIME_ROOT);
+    return false;
+  } catch {
+    await mkdir(GATEWAY_RUNTIME_ROOT, { recursive: true, mode: 0o755 });
+    return true;
+  }
+}
+
 export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Promise<ClusterRecord> {
   requireRoot(process.getuid?.() ?? -1);
   if (await readRecord(paths)) {
@@ -118,8 +147,9 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   const ctldPort = options.portBase;
   const slurmdPort = options.portBase + 1;
   const accountingPorts = { database: options.portBase + 2, slurmdbd: options.portBase + 3 };
+  const nodes = (options.nodes ?? 1) > 1 ? devNodes(options.nodes ?? 1, options.portBase) : undefined;
   await ensurePortFree(ctldPort, 'slurmctld');
-  await ensurePortFree(slurmdPort, 'slurmd');
+  for (const node of nodes ?? [{ name: 'slurmd', port: slurmdPort }]) await ensurePortFree(node.port, nodes ? `slurmd of ${node.name}` : 'slurmd');
   if (accounting) {
     await ensurePortFree(accountingPorts.database, 'mariadbd');
     await ensurePortFree(accountingPorts.slurmdbd, 'slurmdbd');
@@ -155,6 +185,8 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   // The munge socket directory must be reachable by every job user, and writable only by munge.
   await chmod(rt.munge, 0o755);
 
+  const madeGatewayRoot = nodes !== undefined && (await prepareNodeDirs(runtimeDir, nodes));
+
   const record: ClusterRecord = {
     runtimeDir,
     hostname,
@@ -165,6 +197,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
     daemons: [],
     openedDirs: [],
     startedAt: new Date().toISOString(),
+    ...(nodes === undefined ? {} : { nodes, madeGatewayRoot }),
   };
   await saveRecord(paths, record);
 
@@ -200,11 +233,12 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         runDir: runtimeDir,
         plugstackConf,
         capacity,
+        ...(nodes === undefined ? {} : { nodes }),
         ...(accounting ? { accounting: accountingSlurmConfLines(accountingPorts, capacity, join(rt.munge, 'munge.socket')) } : {}),
       }),
       { mode: 0o644 },
     );
-    await writeFile(join(rt.etc, 'gres.conf'), renderGresConf(capacity), { mode: 0o644 });
+    await writeFile(join(rt.etc, 'gres.conf'), renderGresConf(capacity, nodes?.filter((n) => n.qpu)), { mode: 0o644 });
     await writeFile(
       plugstackConf,
       renderPlugstackConf(
@@ -287,22 +321,33 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
       20_000,
     );
 
-    say('starting slurmd');
-    record.daemons.push(
-      startDaemon({
-        name: 'slurmd',
-        command: '/usr/sbin/slurmd',
-        args: ['-D', '-f', slurmConf],
-        logFile: join(paths.log, 'slurmd.out'),
-        env,
-      }),
-    );
+    if (nodes === undefined) {
+      say('starting slurmd');
+      record.daemons.push(
+        startDaemon({
+          name: 'slurmd',
+          command: '/usr/sbin/slurmd',
+          args: ['-D', '-f', slurmConf],
+          logFile: join(paths.log, 'slurmd.out'),
+          env,
+        }),
+      );
+    } else {
+      for (const node of nodes) {
+        say(`starting slurmd of ${node.name} (port ${node.port}${node.qpu ? '' : ', CPU only'})`);
+        const own = nodeDirs(runtimeDir, node.name);
+        const { command, args } = namespacedSlurmd({ node: node.name, slurmConf, stateDir: rt.qpuState, ownStateDir: own.qpuState, ownGatewayRoot: own.gatewayRoot });
+        record.daemons.push(startDaemon({ name: `slurmd@${node.name}`, command, args, logFile: join(paths.log, `slurmd-${node.name}.out`), env }));
+      }
+    }
     await saveRecord(paths, record);
+    const expected = nodes?.length ?? 1;
     await waitFor(
-      `node ${hostname} to be idle`,
+      nodes === undefined ? `node ${hostname} to be idle` : `${expected} nodes to be idle`,
       async () => {
-        const state = (await run('sinfo', ['-h', '-o', '%t'], { env })).stdout.trim();
-        return state === 'idle' ? state : undefined;
+        const states = (await run('sinfo', ['-h', '-N', '-o', '%N %t'], { env })).stdout.trim().split('\n').filter(Boolean);
+        const idle = new Set(states.filter((line) => line.endsWith(' idle')).map((line) => line.split(' ')[0]));
+        return idle.size === expected ? true : undefined;
       },
       30_000,
     );
@@ -321,6 +366,13 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         QPU_DEV_CLUSTER_TEST_USER: options.testUser,
         QPU_DEV_CLUSTER_SERVICE_USER: options.serviceUser,
         QPU_DEV_CLUSTER_ACCOUNTING: accounting ? '1' : '0',
+        ...(nodes === undefined
+          ? {}
+          : {
+              QPU_DEV_CLUSTER_NODES: nodes.map((n) => n.name).join(' '),
+              QPU_DEV_CLUSTER_QPU_NODES: nodes.filter((n) => n.qpu).map((n) => n.name).join(' '),
+              QPU_DEV_CLUSTER_NODE_DIRS: join(runtimeDir, 'nodes'),
+            }),
       }),
     );
     return record;
@@ -361,8 +413,14 @@ export async function down(paths: ClusterPaths, say: Say): Promise<void> {
   const ctld = record.daemons.find((d) => d.name === 'slurmctld');
   if (ctld && (await isOurs(ctld.pid, record.runtimeDir))) await cancelAllJobs(env, say);
 
-  // slurmd first (it may take ~3 s), then the controller, its accounting, then munge that all use.
-  for (const name of ['slurmd', 'slurmctld', 'slurmdbd', 'mariadbd', 'munged']) {
+  // Every slurmd first (each may take ~3 s; together), then the controller, its accounting, then munge that all use.
+  const slurmds = record.daemons.filter((d) => d.name === 'slurmd' || d.name.startsWith('slurmd@'));
+  await Promise.all(
+    slurmds.map(async (daemon) => {
+      if (await isOurs(daemon.pid, record.runtimeDir)) say(`${daemon.name} (pid ${daemon.pid}) ${await stopProcess(daemon.pid, 10_000)}`);
+    }),
+  );
+  for (const name of ['slurmctld', 'slurmdbd', 'mariadbd', 'munged']) {
     const daemon = record.daemons.find((d) => d.name === name);
     if (!daemon || !(await isOurs(daemon.pid, record.runtimeDir))) continue;
     const how = await stopProcess(daemon.pid, 10_000);
@@ -376,6 +434,8 @@ export async function down(paths: ClusterPaths, say: Say): Promise<void> {
   for (const dir of record.openedDirs) {
     await chmod(dir.path, dir.mode).catch(() => undefined);
   }
+  // The node namespaces and their bind mounts ended with their last process; the mount point may go.
+  if (record.madeGatewayRoot === true) await rmdir(GATEWAY_RUNTIME_ROOT).catch(() => undefined);
   await rm(record.runtimeDir, { recursive: true, force: true });
   await rm(paths.envFile, { force: true });
   await rm(paths.stateFile, { force: true });

@@ -19,6 +19,13 @@ function positiveInt(text: string): number {
   return value;
 }
 
+function nodeCount(text: string): number {
+  const value = Number(text);
+  // Each node is a slurmd (~10 MB) and a port: a handful shows every multi-node behaviour.
+  if (!Number.isInteger(value) || value < 1 || value > 16) throw new InvalidArgumentError('expected a node count from 1 to 16');
+  return value;
+}
+
 function buildProgram(): Command {
   const program = new Command('dev-cluster')
     .description(
@@ -31,15 +38,16 @@ function buildProgram(): Command {
 
   program
     .command('up')
-    .description('build the shim, write slurm.conf/gres.conf/plugstack.conf, start munged, slurmctld, slurmd; wait for an idle node')
+    .description('build the shim, write slurm.conf/gres.conf/plugstack.conf, start munged, slurmctld, slurmd (one per node); wait until every node is idle')
     .option('--catalogue <file>', 'QPU catalogue to load (default: slurm-conf/dev-cluster/qpu.json)')
     .option('--no-build', 'use the existing dist/ and build-spank/spank_qpu.so instead of building')
     .option('--port-base <port>', 'slurmctld port; slurmd uses the next one', positiveInt, 6817)
     .option('--test-user <name>', 'ordinary user for jobs that must not run as root (created when missing)', 'qputest')
     .option('--service-user <name>', 'unprivileged user for per-job services (created when missing)', 'qpu-gateway')
     .option('--hook-timeout <seconds>', 'seconds the shim waits for the hook handler', positiveInt, 30)
+    .option('--nodes <count>', 'Slurm nodes on this host: qn1..qnN, the last of several CPU-only (docs/dev-cluster.md)', nodeCount, 1)
     .option('--accounting', 'also start slurmdbd with a MariaDB on loopback (ports base+2, base+3), so sacct shows QPU use')
-    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; serviceUser: string; hookTimeout: number; accounting?: boolean }) => {
+    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number }) => {
       const started = Date.now();
       const paths = clusterPaths();
       const record = await up(
@@ -52,10 +60,12 @@ function buildProgram(): Command {
           serviceUser: opts.serviceUser,
           hookTimeout: opts.hookTimeout,
           accounting: opts.accounting === true,
+          nodes: opts.nodes,
         },
         say,
       );
-      say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s: node ${record.hostname} idle`);
+      const nodes = record.nodes?.map((n) => n.name).join(' ') ?? record.hostname;
+      say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s: node${record.nodes ? 's' : ''} ${nodes} idle`);
       process.stdout.write(`. ${paths.envFile}   # then: sinfo, sbatch, srun ...\n`);
     });
 

@@ -2,6 +2,7 @@
  * Renders the dev cluster's slurm.conf, gres.conf and plugstack.conf. Pure functions of their
  * inputs, so the exact text is unit-tested; the facts behind each line are in docs/dev-cluster.md.
  */
+import { hostlist, type DevNode } from './nodes.js';
 
 /** What the catalogue says about Slurm capacity, read loosely: the hook validates the catalogue. */
 export interface CapacityPlan {
@@ -27,6 +28,8 @@ export interface ClusterLayout {
   readonly capacity: CapacityPlan;
   /** slurm.conf lines for slurmdbd accounting (accounting.ts); none: accounting_storage/none. */
   readonly accounting?: readonly string[];
+  /** Several nodes on this host (nodes.ts); absent: one node named after the host. */
+  readonly nodes?: readonly DevNode[];
 }
 
 interface CatalogueShape {
@@ -59,10 +62,32 @@ export function nodeLineFrom(slurmdDashC: string): string {
   return line.trim();
 }
 
+/** NodeName and PartitionName lines: one node named after the host, or the dev nodes of nodes.ts. */
+function nodeAndPartitionLines(layout: ClusterLayout, gres: string): string[] {
+  const hardware = layout.nodeLine.replace(/^NodeName=\S+\s*/, '');
+  // With 2 cores, CPUs would run out before the QPU GRES does: share cores so GRES is what counts.
+  const partition = (name: string, nodes: string, extra = ''): string =>
+    `PartitionName=${name} Nodes=${nodes}${extra} MaxTime=INFINITE State=UP OverSubscribe=FORCE:8`;
+  const nodes = layout.nodes;
+  if (nodes === undefined) {
+    return [`NodeName=${layout.hostname} ${hardware}${gres ? ` Gres=${gres}` : ''} State=UNKNOWN`, partition('debug', layout.hostname, ' Default=YES')];
+  }
+  const qpuNodes = nodes.filter((n) => n.qpu);
+  const cpuNodes = nodes.filter((n) => !n.qpu);
+  return [
+    // Every slurmd of this host answers on 127.0.0.1 at its own port (slurmd -N <name>).
+    ...nodes.map((n) => `NodeName=${n.name} NodeHostname=${n.name} NodeAddr=127.0.0.1 Port=${n.port} ${hardware}${n.qpu && gres ? ` Gres=${gres}` : ''} State=UNKNOWN`),
+    partition('debug', hostlist(nodes), ' Default=YES'),
+    ...(qpuNodes.length > 0 ? [partition('qpu', hostlist(qpuNodes))] : []),
+    ...(cpuNodes.length > 0 ? [partition('cpu', hostlist(cpuNodes))] : []),
+  ];
+}
+
 export function renderSlurmConf(layout: ClusterLayout): string {
   const gres = layout.capacity.gres.map((g) => `qpu:${g.type}:${g.count}`).join(',');
   const licenses = layout.capacity.licenses.map((l) => `${l.name}:${l.count}`).join(',');
-  const nodeLine = layout.nodeLine.replace(/^NodeName=\S+/, `NodeName=${layout.hostname}`);
+  // Several slurmd on one host: %n (the node's name) keeps their spools, pid files and logs apart.
+  const perNode = layout.nodes === undefined ? '' : '-%n';
   const lines = [
     '# Written by `npm run dev-cluster -- up`; rewritten on every up.',
     `ClusterName=${layout.clusterName}`,
@@ -76,11 +101,11 @@ export function renderSlurmConf(layout: ClusterLayout): string {
     // Our own munged on our own socket: the cluster never touches a site's munge.
     `AuthInfo=socket=${layout.mungeSocket}`,
     `StateSaveLocation=${layout.ctldState}`,
-    `SlurmdSpoolDir=${layout.spool}`,
+    `SlurmdSpoolDir=${layout.spool}${layout.nodes === undefined ? '' : '/%n'}`,
     `SlurmctldPidFile=${layout.runDir}/slurmctld.pid`,
-    `SlurmdPidFile=${layout.runDir}/slurmd.pid`,
+    `SlurmdPidFile=${layout.runDir}/slurmd${perNode}.pid`,
     `SlurmctldLogFile=${layout.logDir}/slurmctld.log`,
-    `SlurmdLogFile=${layout.logDir}/slurmd.log`,
+    `SlurmdLogFile=${layout.logDir}/slurmd${perNode}.log`,
     'SlurmctldDebug=info',
     'SlurmdDebug=info',
     'ProctrackType=proctrack/linuxproc',
@@ -91,8 +116,9 @@ export function renderSlurmConf(layout: ClusterLayout): string {
     'MailProg=/bin/true',
     'MpiDefault=none',
     'ReturnToService=2',
-    // Batch jobs start at once instead of after the default scheduling delay (~1 s vs ~3 s).
-    'SchedulerParameters=batch_sched_delay=0',
+    // Batch jobs start at once instead of after the default scheduling delay (~1 s vs ~3 s). Only the
+    // backfill scheduler starts heterogeneous jobs: with several nodes it runs every second, not 30 s.
+    `SchedulerParameters=batch_sched_delay=0${layout.nodes === undefined ? '' : ',bf_interval=1'}`,
     'SchedulerType=sched/backfill',
     'SelectType=select/cons_tres',
     'SelectTypeParameters=CR_Core',
@@ -103,17 +129,17 @@ export function renderSlurmConf(layout: ClusterLayout): string {
     `PlugStackConfig=${layout.plugstackConf}`,
     'GresTypes=qpu',
     ...(licenses ? [`Licenses=${licenses}`] : []),
-    `${nodeLine}${gres ? ` Gres=${gres}` : ''} State=UNKNOWN`,
-    // With 2 cores, CPUs would run out before the QPU GRES does: share cores so GRES is what counts.
-    `PartitionName=debug Nodes=${layout.hostname} Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8`,
+    ...nodeAndPartitionLines(layout, gres),
     '',
   ];
   return lines.join('\n');
 }
 
-export function renderGresConf(capacity: CapacityPlan): string {
-  // Count-only GRES (no File=): a QPU is not a device node on this host.
-  const lines = capacity.gres.map((g) => `Name=qpu Type=${g.type} Count=${g.count}`);
+export function renderGresConf(capacity: CapacityPlan, qpuNodes?: readonly DevNode[]): string {
+  // Count-only GRES (no File=): a QPU is not a device node on this host. Several nodes share this
+  // file, so it names the QPU nodes: a CPU-only node has none.
+  const nodes = qpuNodes === undefined ? '' : `NodeName=${hostlist(qpuNodes)} `;
+  const lines = qpuNodes?.length === 0 ? [] : capacity.gres.map((g) => `${nodes}Name=qpu Type=${g.type} Count=${g.count}`);
   return `# Written by \`npm run dev-cluster -- up\`.\n${lines.join('\n')}\n`;
 }
 

@@ -2,7 +2,7 @@ import type { BackendEntry, Catalogue } from '../config/catalogue.js';
 import { backendFor } from '../backends/registry.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
-import { capacityNeed, describeCapacityProblems, missingCapacity } from './capacity.js';
+import { capacityNeed, describeCapacityProblems, missingCapacity, nodeShare } from './capacity.js';
 import type { HookDeps } from './deps.js';
 import { jobEnvironment } from './env.js';
 import { withSiteProxy } from './catalogue-entry.js';
@@ -87,6 +87,13 @@ async function factsOrRefuse(request: HookRequest, deps: HookDeps): Promise<Slur
     return refuse(`slurmctld says job ${request.jobId} belongs to uid ${facts.uid}, not ${request.uid}; no QPU was granted`);
   }
   return facts;
+}
+
+/** Whether another component of this heterogeneous job holds every unit this component lacks. */
+async function anotherComponentHolds(requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>, facts: SlurmJobFacts, deps: HookDeps): Promise<boolean> {
+  if (facts.hetJobId === undefined || deps.slurm.hetComponents === undefined) return false;
+  const components = await deps.slurm.hetComponents(facts.hetJobId);
+  return components.some((c) => c.jobId !== facts.jobId && c.uid === facts.uid && missingCapacity(requested, c).length === 0);
 }
 
 function reply(lease: Lease, message: string): HookReply {
@@ -190,10 +197,20 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   if (catalogue.defaults?.log_level !== undefined) log.level = catalogue.defaults.log_level;
   const requested = resolveBackends(request, catalogue);
   const facts = await factsOrRefuse(request, deps);
-  const problems = missingCapacity(requested, facts);
+  const share = nodeShare(facts, request.hostname);
+  if (share === undefined) {
+    log.error({ backend: request.backends.join(','), hostname: request.hostname, perNode: facts.perNode }, 'node not in the job allocation');
+    refuse(`cannot tell which of job ${request.jobId}'s nodes this is (host ${request.hostname}), so no QPU was granted; tell your admin (NodeName should match the host name)`);
+  }
+  const problems = missingCapacity(requested, { gres: share, licenses: facts.licenses });
   if (problems.length > 0) {
+    if (await anotherComponentHolds(requested, facts, deps)) {
+      // --q_backend reaches every component of a heterogeneous job; the QPU goes where its capacity went.
+      log.info({ backend: request.backends.join(','), hetJobId: facts.hetJobId, step: stepName(request.stepId) }, 'component without QPU capacity; no QPU here');
+      return { ok: true, message: 'this component of the heterogeneous job holds no QPU capacity', env: {} };
+    }
     log.warn(
-      { backend: request.backends.join(','), missing: problems.map((p) => p.need), gres: facts.gres, licenses: facts.licenses },
+      { backend: request.backends.join(','), missing: problems.map((p) => p.need), gres: share, jobGres: facts.gres, licenses: facts.licenses },
       'capacity missing',
     );
     refuse(describeCapacityProblems(problems));
@@ -231,24 +248,29 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
 
   try {
     const secrets = new Map<string, SecretValue>();
+    // Each journal write costs two fsyncs (file and directory), the most of an acquire: a write
+    // guards the next external step only, and steps with nothing external between them share one.
     for (const [index, { alias, entry }] of requested.entries()) {
       const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
-      // The lane file names the job, so release finds a lane claimed just before a crash.
-      const lane = await claimLaneOf(request, alias, entry, deps);
-      await saveBackend(index, { lane });
-      await faultPoint('acquire:after-claim');
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
-      await saveBackend(index, { sessionState: 'opening' });
+      // The lane file names the job, so release frees a lane claimed just before a crash even
+      // before the journal names it; the next write records it with the session about to open.
+      const lane = await claimLaneOf(request, alias, entry, deps);
+      await saveBackend(index, { lane, sessionState: 'opening' });
+      await faultPoint('acquire:after-claim');
       const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: lease.deadline, secret, stateDir: paths.root, logger: log });
-      await saveBackend(index, { session, sessionState: session === null ? 'none' : 'open' });
+      const last = index === requested.length - 1;
+      await save({
+        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? 'none' : 'open' } : b)),
+        ...(last ? { gatewayState: 'starting' as const } : {}),
+      });
       await faultPoint('acquire:after-session');
     }
-    await save({ gatewayState: 'starting' });
     const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
-    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
+    // Running and held in one write: a crash before the reply leaves a held lease, which the job's epilog releases.
+    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null, state: 'held' });
     await faultPoint('acquire:after-gateway');
-    await save({ state: 'held' });
     // The job runs now, so Slurm takes the update; never fatal (vendor-ids.ts).
     await recordVendorIds(lease, deps);
     for (const b of lease.backends) {

@@ -9,9 +9,11 @@ import { leaseFile, type StatePaths } from './paths.js';
  * to give back, whoever runs it (the job's epilog, a later acquire, the reaper) and however the last
  * handler died. Every step is written down BEFORE it is taken, always atomically:
  *
- *   acquiring ─ lane claimed ─ session opening → open ─ gateway starting → running ─→ held
+ *   acquiring ─ lane claimed + session opening → open + gateway starting → running + held
  *       │                                                                             │
  *       └──────────────(a failure or a crash at any point: undo)──────→ releasing ←───┘ (release)
+ *
+ * (a `+` is one write: nothing outside the file happens between the two, so they share its fsyncs)
  *                                                                          │
  *        gateway stopped (usage recorded) ─ lanes freed ─ sessions closed ─ file removed
  *

@@ -25,7 +25,7 @@ async function readStdin(): Promise<string> {
 function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
   const early = source.show(jobId);
   early.catch(() => undefined);
-  return { show: (id: number): Promise<SlurmJobFacts> => (id === jobId ? early : source.show(id)) };
+  return { ...source, show: (id: number): Promise<SlurmJobFacts> => (id === jobId ? early : source.show(id)) };
 }
 
 async function handle(request: HookRequest): Promise<HookReply> {

@@ -4,7 +4,7 @@
  * file behind, and the shared cluster is untouched.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,43 @@ describe.skipIf(clusterSkipReason() !== '')('dev cluster lifecycle', () => {
       // The cluster the other e2e files use is still there.
       const shared = await slurm('sinfo', ['-h', '-o', '%t']);
       expect(shared.stdout.trim(), explain(shared)).toMatch(/idle|mix|alloc/);
+    } finally {
+      await down(paths, quiet).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('up --nodes 3: each slurmd its own node in its own namespaces; down leaves no process, mount or file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qpu-dev-cluster-'));
+    const paths = clusterPaths(root);
+    // Clear of the shared cluster (base..base+3) and of multinode.test.ts (base+20..).
+    const portBase = Number(process.env.QPU_E2E_PORT_BASE ?? 6817) + 40;
+    try {
+      const record = await up(paths, { build: false, portBase, testUser: 'qputest', serviceUser: 'qpu-gateway', hookTimeout: 30, nodes: 3 }, quiet);
+      const live = await status(paths);
+      expect(live.state).toBe('up');
+      expect(live.nodes).toMatch(/^qn1 idle qpu:sim:4/m);
+      expect(live.nodes).toMatch(/^qn2 idle qpu:sim:4/m);
+      expect(live.nodes).toMatch(/^qn3 idle \(null\)/m);
+      const slurmds = record.daemons.filter((d) => d.name.startsWith('slurmd@'));
+      expect(slurmds).toHaveLength(3);
+      const ownUts = await readlink('/proc/self/ns/uts');
+      for (const d of slurmds) {
+        expect(await readlink(`/proc/${d.pid}/ns/uts`), d.name).not.toBe(ownUts);
+        // The node's own state directory is mounted over the one plugstack.conf names, in its namespace only.
+        expect(await readFile(`/proc/${d.pid}/mountinfo`, 'utf8')).toContain(` ${join(record.runtimeDir, 'qpu')} `);
+      }
+      expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(record.runtimeDir);
+
+      await down(paths, quiet);
+      expect(await findMarked(record.runtimeDir)).toEqual([]);
+      const stillMounted: string[] = [];
+      for (const pid of (await readdir('/proc')).filter((e) => /^\d+$/.test(e))) {
+        const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+        if (mounts.includes(record.runtimeDir)) stillMounted.push(pid);
+      }
+      expect(stillMounted).toEqual([]);
+      expect(existsSync(record.runtimeDir)).toBe(false);
     } finally {
       await down(paths, quiet).catch(() => undefined);
       await rm(root, { recursive: true, force: true });

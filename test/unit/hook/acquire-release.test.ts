@@ -5,7 +5,7 @@ import { acquire } from '../../../src/hook/acquire.js';
 import { readLease } from '../../../src/hook/journal.js';
 import { release } from '../../../src/hook/release.js';
 import { QrunError } from '../../../src/errors.js';
-import { facts, harness, request } from './fixtures.js';
+import { CATALOGUE, facts, harness, request } from './fixtures.js';
 
 const releaseRequest = (jobId: number) => request(jobId, { action: 'release', backends: [], stepId: 0xffffffff });
 
@@ -55,6 +55,34 @@ describe('acquire', () => {
     expect(reply).toMatchObject({ ok: false, message: expect.stringMatching(/--gres=qpu:sim:1/) });
     expect(await readLease(h.deps.paths, 10)).toBeUndefined();
     expect(await readdir(join(h.dir, 'leases')).catch(() => [])).toEqual([]);
+  });
+
+  it("checks this node's own GRES share: two backends on one type need two units here", async () => {
+    const catalogue = { ...CATALOGUE, backends: { ...CATALOGUE.backends, sim_twin: { ...CATALOGUE.backends['sim']! } } };
+    // srun -N2 --gres=qpu:sim:1: JOB_GRES says 2, each node holds 1.
+    const spread = (id: number) => facts(id, { gres: [{ name: 'qpu', type: 'sim', count: 2 }], perNode: [{ nodes: ['node1', 'node2'], gres: [{ name: 'qpu', type: 'sim', count: 1 }] }] });
+    const h = await harness({ facts: spread, catalogue: () => Promise.resolve(catalogue) });
+    const refused = await acquire(request(21, { backends: ['sim', 'sim_twin'] }), h.deps);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/--gres=qpu:sim:2/) });
+    expect((await acquire(request(22), h.deps)).ok).toBe(true);
+  });
+
+  it('gives a heterogeneous component without QPU capacity no QPU, when another component holds it', async () => {
+    const cpu = (id: number) => facts(id, { gres: [], hetJobId: 30, perNode: [{ nodes: ['node3'], gres: [] }] });
+    const qpu = facts(31, { hetJobId: 30 });
+    const h = await harness({ facts: cpu, hetComponents: () => [cpu(30), qpu] });
+    const reply = await acquire(request(30, { hostname: 'node3' }), h.deps);
+    expect(reply).toEqual({ ok: true, message: expect.stringMatching(/holds no QPU capacity/), env: {} });
+    expect(await readLease(h.deps.paths, 30)).toBeUndefined();
+    // No component holds it: the usual refusal.
+    const alone = await harness({ facts: cpu, hetComponents: () => [cpu(30)] });
+    expect((await acquire(request(30, { hostname: 'node3' }), alone.deps)).ok).toBe(false);
+  });
+
+  it('refuses when the job spans nodes with different shares and none is this host', async () => {
+    const uneven = (id: number) => facts(id, { perNode: [{ nodes: ['a'], gres: [{ name: 'qpu', type: 'sim', count: 1 }] }, { nodes: ['b'], gres: [] }] });
+    const h = await harness({ facts: uneven });
+    expect(await acquire(request(40, { hostname: 'elsewhere' }), h.deps)).toMatchObject({ ok: false, message: expect.stringMatching(/which of job 40's nodes/) });
   });
 
   it('grants a license-counted backend', async () => {

@@ -65,13 +65,19 @@ export async function harness(
     presence?: (jobId: number) => JobPresence | Promise<JobPresence>;
     /** An existing state directory (one a handler process also uses); default: a fresh one. */
     dir?: string;
+    /** The components of a heterogeneous job, by leader id; absent: the source cannot list them. */
+    hetComponents?: (hetJobId: number) => SlurmJobFacts[];
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'qpu-hook-')));
   const paths = statePaths(dir);
   const logFile = join(dir, 'hook.log');
   const log = createLogger({ name: 'qpu-hook', destination: pino.destination({ dest: logFile, sync: true, mkdir: true }) });
-  const slurm: SlurmJobSource = { show: async (jobId) => (options.facts ?? facts)(jobId) };
+  const components = options.hetComponents;
+  const slurm: SlurmJobSource = {
+    show: async (jobId) => (options.facts ?? facts)(jobId),
+    ...(components === undefined ? {} : { hetComponents: async (hetJobId: number) => components(hetJobId) }),
+  };
   let tokens = 0;
   const deps: HookDeps = {
     paths,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGresList, parseLicenseList, parseScontrolJob, SlurmJobError } from '../../../src/slurm/job.js';
+import { parseGresList, parseHetComponents, parseLicenseList, parseScontrolJob, SlurmJobError } from '../../../src/slurm/job.js';
 
 // `SLURM_TIME_FORMAT=%s scontrol show job -d -o 1` on Slurm 22.05.8 (dev cluster), job with
 // --gres=qpu:1 -L qpu_sim_shared:1 -t 5.
@@ -23,9 +23,39 @@ describe('scontrol show job parsing', () => {
       uid: 1001,
       state: 'RUNNING',
       gres: [{ name: 'qpu', type: 'sim', count: 1 }],
+      perNode: [{ nodes: ['vm'], gres: [{ name: 'qpu', type: 'sim', count: 1 }] }],
       licenses: [{ name: 'qpu_sim_shared', count: 1 }],
       endTime: 1795322226,
     });
+  });
+
+  it('reads each node group: job-wide JOB_GRES is the sum, the group is what each node holds', () => {
+    // srun -N2 --gres=qpu:1 on the 3-node dev cluster.
+    const text = SAMPLE.replace('NodeList=vm', 'NodeList=qn[1-2]').replace('JOB_GRES=qpu:sim:1   Nodes=vm CPU_IDs=0 Mem=0 GRES=qpu:sim(CNT:1)', 'JOB_GRES=qpu:sim:2   Nodes=qn[1-2] CPU_IDs=0 Mem=0 GRES=qpu:sim(CNT:1)');
+    const facts = parseScontrolJob(text, 1);
+    expect(facts.gres).toEqual([{ name: 'qpu', type: 'sim', count: 2 }]);
+    expect(facts.perNode).toEqual([{ nodes: ['qn1', 'qn2'], gres: [{ name: 'qpu', type: 'sim', count: 1 }] }]);
+    const uneven = SAMPLE.replace('Nodes=vm CPU_IDs=0 Mem=0 GRES=qpu:sim(CNT:1)', 'Nodes=qn1 CPU_IDs=0 Mem=0 GRES=qpu:sim(CNT:2) Nodes=qn2 CPU_IDs=1 Mem=0 GRES=');
+    expect(parseScontrolJob(uneven, 1).perNode).toEqual([
+      { nodes: ['qn1'], gres: [{ name: 'qpu', type: 'sim', count: 2 }] },
+      { nodes: ['qn2'], gres: [] },
+    ]);
+  });
+
+  it('fails closed when a job name forges a node group', () => {
+    const forged = SAMPLE.replace('JobName=wrap', 'JobName=x Nodes=vm CPU_IDs=0 Mem=0 GRES=qpu:sim(CNT:9)');
+    expect(() => parseScontrolJob(forged, 1)).toThrow(/node vm in two allocation groups/);
+  });
+
+  it('picks its own line from a heterogeneous leader, and lists the components', () => {
+    const leader = SAMPLE.replace('JobId=1 ', 'JobId=1 HetJobId=1 HetJobOffset=0 ').replace('JOB_GRES=qpu:sim:1', 'JOB_GRES=(null)').replace('GRES=qpu:sim(CNT:1)', 'GRES=');
+    const component = SAMPLE.replace('JobId=1 ', 'JobId=2 HetJobId=1 HetJobOffset=1 ');
+    const both = `${leader}${component}`;
+    expect(parseScontrolJob(both, 1)).toMatchObject({ jobId: 1, hetJobId: 1, gres: [] });
+    expect(parseScontrolJob(both, 2)).toMatchObject({ jobId: 2, hetJobId: 1, gres: [{ name: 'qpu', type: 'sim', count: 1 }] });
+    expect(parseHetComponents(both, 1).map((c) => c.jobId)).toEqual([1, 2]);
+    expect(() => parseScontrolJob(both, 3)).toThrow(/0 lines for job 3/);
+    expect(parseScontrolJob(SAMPLE, 1).hetJobId).toBeUndefined();
   });
 
   it('reads a job without GRES, licenses or time limit', () => {
@@ -58,6 +88,8 @@ describe('scontrol show job parsing', () => {
     ['qpu:sim:1', [{ name: 'qpu', type: 'sim', count: 1 }]],
     ['qpu:2', [{ name: 'qpu', type: undefined, count: 2 }]],
     ['qpu:sim(CNT:1)', [{ name: 'qpu', type: 'sim', count: 1 }]],
+    ['qpu:sim(CNT:2),qpu:ibm(CNT:1)', [{ name: 'qpu', type: 'sim', count: 2 }, { name: 'qpu', type: 'ibm', count: 1 }]],
+    ['gpu:a100:2(IDX:0-1,3),qpu:sim(CNT:1)', [{ name: 'gpu', type: 'a100', count: 2 }, { name: 'qpu', type: 'sim', count: 1 }]],
     ['gpu:a100:2,qpu:sim:1', [{ name: 'gpu', type: 'a100', count: 2 }, { name: 'qpu', type: 'sim', count: 1 }]],
     ['(null)', []],
   ])('GRES %j', (text, expected) => {
