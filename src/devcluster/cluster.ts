@@ -38,6 +38,11 @@ export interface UpOptions {
   readonly build: boolean;
   readonly portBase: number;
   readonly testUser: string;
+  /**
+   * A second ordinary user, for tests where one user must not reach another's work (records, a
+   * served vqpu). Created like the test user; defaults to none.
+   */
+  readonly secondUser?: string | undefined;
   readonly serviceUser: string;
   /** Seconds the shim waits for the hook handler. */
   readonly hookTimeout: number;
@@ -52,6 +57,7 @@ export interface ClusterRecord {
   readonly ctldPort: number;
   readonly slurmdPort: number;
   readonly testUser: string;
+  readonly secondUser?: string | undefined;
   readonly serviceUser: string;
   readonly daemons: DaemonRecord[];
   readonly openedDirs: Array<{ path: string; mode: number }>;
@@ -127,6 +133,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   const hostname = await shortHostname();
   const nodeLine = nodeLineFrom((await runChecked('slurmd', ['-C'])).stdout);
   await ensureTestUser(options.testUser, say);
+  if (options.secondUser !== undefined) await ensureTestUser(options.secondUser, say);
   await ensureServiceUser(options.serviceUser, say);
   if (options.build) await buildArtifacts(say);
 
@@ -161,6 +168,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
     ctldPort,
     slurmdPort,
     testUser: options.testUser,
+    ...(options.secondUser === undefined ? {} : { secondUser: options.secondUser }),
     serviceUser: options.serviceUser,
     daemons: [],
     openedDirs: [],
@@ -267,7 +275,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         },
         say,
       });
-      await registerAssociations(env, 'qpudev', ['root', options.testUser]);
+      await registerAssociations(env, 'qpudev', ['root', options.testUser, ...(options.secondUser === undefined ? [] : [options.secondUser])]);
     }
 
     say('starting slurmctld');
@@ -319,6 +327,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         QPU_DEV_CLUSTER_JOBS: rt.jobs,
         QPU_DEV_CLUSTER_HOST: hostname,
         QPU_DEV_CLUSTER_TEST_USER: options.testUser,
+        QPU_DEV_CLUSTER_SECOND_USER: options.secondUser ?? '',
         QPU_DEV_CLUSTER_SERVICE_USER: options.serviceUser,
         QPU_DEV_CLUSTER_ACCOUNTING: accounting ? '1' : '0',
       }),
