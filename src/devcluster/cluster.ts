@@ -107,6 +107,21 @@ async function readCatalogue(path: string): Promise<{ text: string; data: unknow
   }
 }
 
+/**
+ * A vqpu entry's registry moves into this cluster's runtime directory (root-owned, 1777 like /tmp):
+ * two dev clusters on one machine never see each other's served vqpus.
+ */
+async function withOwnVqpuRegistry(catalogue: { text: string; data: unknown }, runtimeDir: string): Promise<string> {
+  const backends = (catalogue.data as { backends?: Record<string, { type?: unknown; registry?: unknown }> } | null)?.backends ?? {};
+  const vqpus = Object.values(backends).filter((entry) => entry.type === 'vqpu');
+  if (vqpus.length === 0) return catalogue.text;
+  const registry = join(runtimeDir, 'vqpu');
+  await mkdir(registry, { mode: 0o755 });
+  await chmod(registry, 0o1777);
+  for (const entry of vqpus) entry.registry = registry;
+  return `${JSON.stringify(catalogue.data, null, 2)}\n`;
+}
+
 async function buildArtifacts(say: Say): Promise<void> {
   say('building the TypeScript sources and the SPANK shim');
   await runChecked('npm', ['run', '--silent', 'build:ts'], { cwd: REPO_ROOT });
@@ -178,7 +193,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
 
   try {
     const catalogueFile = join(rt.etc, 'qpu.json');
-    await writeFile(catalogueFile, catalogue.text, { mode: 0o644 });
+    await writeFile(catalogueFile, await withOwnVqpuRegistry(catalogue, runtimeDir), { mode: 0o644 });
 
     let shim: string | null = null;
     try {

@@ -44,6 +44,9 @@ async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEn
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
 }
 
+/** Codes a backend's acquire raises for something the job's user set up wrong (a vqpu not served). */
+const USER_FIXABLE: ReadonlySet<string> = new Set(['VQPU_NOT_SERVED', 'VQPU_REGISTRATION_INVALID']);
+
 function refuse(message: string): never {
   throw new Refusal(message);
 }
@@ -239,7 +242,17 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
       await saveBackend(index, { sessionState: 'opening' });
-      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: lease.deadline, secret, stateDir: paths.root, logger: log });
+      const { session } = await backend.acquire({
+        jobId: request.jobId,
+        alias,
+        entry,
+        deadline: lease.deadline,
+        secret,
+        stateDir: paths.root,
+        logger: log,
+        uid: request.uid,
+        slurmJob: (id) => deps.slurm.show(id),
+      });
       await saveBackend(index, { session, sessionState: session === null ? 'none' : 'open' });
       await faultPoint('acquire:after-session');
     }
@@ -256,6 +269,11 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   } catch (error) {
     // Give back what was taken, by the journal; the job fails with the reason.
     await releaseLease(lease, deps, 'acquire-failed').catch((undoError: unknown) => log.error({ err: undoError, backend: null }, 'cannot undo a failed acquire; the epilog or the reaper finishes it'));
+    // What the user can fix themselves (serve their vqpu first) is theirs to read, not the admin's.
+    if (isQrunError(error) && USER_FIXABLE.has(error.code)) {
+      log.warn({ backend: error.details?.['backend'] ?? null, code: error.code }, 'backend refused the job');
+      refuse(`${error.code}: ${error.message}${error.hint === undefined ? '' : `. ${error.hint}`}`);
+    }
     if (isQrunError(error) && error.code === 'LANES_EXHAUSTED') {
       log.error({ backend: error.details?.['backend'], holders: error.details?.['holders'] }, 'no free lane');
       refuse(
