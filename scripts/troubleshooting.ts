@@ -83,6 +83,7 @@ export const FIXES: Partial<Record<ErrorCode, string>> = {
   RECORD_NOT_FOUND: '`ls ${QRUN_STATE_DIR:-~/.local/state/slurm-qpu}/tasks` lists your records; pass the file with `--record`, or the id it names.',
   TASK_NOT_DETACHABLE: 'The simulator and Aer run inside the job: drop `--detach`, or submit to a vendor backend.',
   TASK_DETACHED: 'Collect it in a later QPU job of the same user: `qrun wait|result RECORD` or `qrun resume RECORD`.',
+  WORKFLOW_STEP_FAILED: "Read the step's output in the workflow's directory (`<step>.<job>.out`), fix it, and run `qrun workflow run` again: steps that ended well are not run twice.",
   VQPU_NOT_SERVED: 'Serve it first in a job of yours (`qrun vqpu serve --backend NAME`) and start its users after it (`sbatch --dependency=after:SERVING_JOB`).',
   VQPU_REGISTRATION_INVALID: 'Stop the vqpu (`qrun vqpu stop`) and serve it again; never edit, copy or link a registration by hand.',
   TASK_LOST: 'Submit the payload again; use `--detach` (or `qrun submit`) for work that must outlive the job.',

@@ -85,6 +85,7 @@ export const ERROR_CATALOG = {
   BACKEND_FAILED: { family: 'backend', summary: 'The backend accepted a task and then failed it.' },
   DEVICE_NOT_ACCEPTING: { family: 'backend', summary: 'The device is reserved for others, paused or offline, so it accepts no jobs now (IBM Quantum System API error 1233).' },
   TASK_DETACHED: { family: 'backend', summary: "The job's gateway let the task go without cancelling its vendor job (the job ended); collect it with `qrun wait|result` or `qrun resume` in a later job." },
+  WORKFLOW_STEP_FAILED: { family: 'backend', summary: 'A step of a workflow (qrun workflow run) ended badly, so the steps after it do not run.' },
   VQPU_NOT_SERVED: { family: 'backend', summary: 'No vqpu of this name is served for you: no running job of yours registered one (qrun vqpu serve).' },
   VQPU_REGISTRATION_INVALID: { family: 'security', summary: "A vqpu's registration is not one qrun vqpu serve wrote for you (owner, mode, link or content); it was not used." },
   TASK_LOST: { family: 'backend', summary: 'The task belonged to a job that has ended and was cancelled with it, or left no vendor job to collect; submit it again.' },

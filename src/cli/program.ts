@@ -12,6 +12,7 @@ import { registerShowCommand } from './commands/show.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerVqpuCommand } from './commands/vqpu.js';
+import { registerWorkflowCommand } from './commands/workflow.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 const EXIT_CODE_HELP = Object.entries(EXIT_CODES)
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTaskCommands(program, ctx);
   registerShowCommand(program, ctx);
   registerVqpuCommand(program, ctx);
+  registerWorkflowCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);

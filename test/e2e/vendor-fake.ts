@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../../src/devcluster/paths.js';
 import { qpuCluster, replaceFile } from './qpu-helpers.js';
 
 /** What the fake is started with: the port, the secret (and its file), its log file. */
-export interface FakeLaunch {
+interface FakeLaunch {
   readonly port: string;
   readonly secret: string;
   readonly secretFile: string;
@@ -37,7 +37,7 @@ export interface VendorFakeSpec {
   args(launch: FakeLaunch): string[];
 }
 
-export interface LoggedRequest {
+interface LoggedRequest {
   readonly route: string;
   readonly path?: string;
   readonly status: number | string;

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../../hook/fsutil.js';
 export const REGISTRATION_FORMAT = 'slurm-qpu.vqpu/1';
 const MAX_BYTES = 4096;
 
-export const registrationSchema = z
+const registrationSchema = z
   .object({
     format: z.literal(REGISTRATION_FORMAT),
     alias: z.string().min(1).max(63),
