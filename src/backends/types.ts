@@ -40,7 +40,7 @@ export interface AcquireContext<Entry extends EntryBase = EntryBase> {
   /** The job's uid (a vqpu is found by its user's registration). */
   readonly uid?: number | undefined;
   /** Asks slurmctld about another job (a vqpu's serving job). */
-  readonly slurmJob?: ((jobId: number) => Promise<{ readonly uid: number; readonly state: string }>) | undefined;
+  readonly slurmJob?: ((jobId: number) => Promise<{ readonly uid: number; readonly state: string; readonly batchHost?: string | null }>) | undefined;
 }
 
 /** What `acquire` opened for the job (recorded in the lease, so release finds it after a crash). */

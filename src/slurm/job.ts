@@ -33,6 +33,8 @@ export interface SlurmJobFacts {
   readonly licenses: readonly LicenseHeld[];
   /** Epoch seconds when the allocation ends; null when it has no end (TimeLimit=UNLIMITED). */
   readonly endTime: number | null;
+  /** The node the batch script runs on, once the job runs (BatchHost); null before, or for salloc. */
+  readonly batchHost?: string | null;
 }
 
 export interface SlurmJobSource {
@@ -114,6 +116,7 @@ export function parseScontrolJob(text: string, jobId: number): SlurmJobFacts {
     gres: parseGresList(uniqueField(text, 'JOB_GRES')),
     licenses: parseLicenseList(uniqueField(text, 'Licenses')),
     endTime,
+    batchHost: /(?:^|\s)BatchHost=(\S+)/.exec(text)?.[1] ?? null,
   };
 }
 

@@ -28,6 +28,14 @@ export const vqpuBackend: Backend<VqpuEntry> = {
         details: { backend: ctx.alias, serving_job: registration.job_id },
       });
     }
+    // The endpoint is on the serving job's own node: a registration cannot send the gateway elsewhere.
+    const host = new URL(registration.endpoint).hostname;
+    if (serving.batchHost === undefined || serving.batchHost === null || host !== serving.batchHost) {
+      throw new QrunError('VQPU_REGISTRATION_INVALID', `the registration of vqpu ${ctx.alias} names a host that is not its serving job's node (${serving.batchHost ?? 'unknown'})`, {
+        hint: `Serve it again without --host, or with --host ${serving.batchHost ?? 'NODE'} (the node name Slurm gives the serving job).`,
+        details: { backend: ctx.alias, serving_job: registration.job_id },
+      });
+    }
     ctx.logger?.info({ backend: ctx.alias, servingJob: registration.job_id, lanes: registration.lanes }, 'vqpu found');
     return { session: encodeSession({ endpoint: registration.endpoint, token: registration.token, servingJob: registration.job_id, qubits: registration.qubits }) };
   },

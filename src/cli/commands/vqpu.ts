@@ -57,7 +57,7 @@ export function registerVqpuCommand(program: Command, ctx: CliContext): void {
     .description('serve until told to stop (qrun vqpu stop), the job\'s time limit, or its end; your jobs with --q_backend=NAME use it')
     .option('--qubits <n>', 'qubits the served simulator offers (default: the entry\'s metadata, else 20)')
     .option('--lanes <k>', 'tasks it runs at once; more wait their turn (default 1)')
-    .option('--host <name>', 'node name (or address) to listen on and register (default: this node\'s host name)')
+    .option('--host <name>', 'node name to listen on and register; it must be the serving job\'s node (default: $SLURMD_NODENAME)')
     .action(async (_opts: unknown, command: Command) => {
       const opts = command.opts<VqpuOptions>();
       const jobId = Number(ctx.env['SLURM_JOB_ID']);
@@ -80,7 +80,8 @@ export function registerVqpuCommand(program: Command, ctx: CliContext): void {
         jobId,
         uid: ctx.uid,
         deadline,
-        host: opts.host ?? hostname().split('.')[0] ?? 'localhost',
+        // The node's Slurm name: the hook accepts only the serving job's own node (BatchHost).
+        host: opts.host ?? ctx.env['SLURMD_NODENAME'] ?? hostname().split('.')[0] ?? 'localhost',
         logger: createLogger({ name: 'qrun-vqpu', level: 'warn' }),
       });
       ctx.stdout.write(`vqpu ${alias}: serving ${qubits} qubits on ${lanes} lane${lanes === 1 ? '' : 's'} at ${served.endpoint} (job ${jobId}; registered in ${served.registration})\n`);
