@@ -24,6 +24,20 @@ def test_qrun_error_shows_code_message_and_hint_and_survives_pickling():
     assert str(QrunError("INTERNAL", "boom")) == "[INTERNAL] boom"
 
 
+def test_an_interrupted_run_is_a_resumable_task_interrupted_as_qrun_says_with_exit_75():
+    from slurm_qpu import EXIT_INTERRUPTED, TaskInterrupted
+    from slurm_qpu.qrun_cli import error_from_stderr
+
+    line = json.dumps({"error": {"code": "TASK_INTERRUPTED", "message": "the run was interrupted", "hint": "In the next job: qrun resume r.json", "details": {"record": "/home/u/r.json"}}})
+    error = error_from_stderr(f"progress\n{line}\n", 75)
+    assert isinstance(error, TaskInterrupted) and error.resumable and error.exit_code == EXIT_INTERRUPTED == 75
+    assert error.record == "/home/u/r.json"
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, TaskInterrupted) and again.record == "/home/u/r.json"
+    other = QrunError("QASM_SYNTAX", "bad")
+    assert not isinstance(other, TaskInterrupted) and not other.resumable
+
+
 def test_outside_a_job_only_sim_exists_and_qrun_must_be_found():
     with pytest.raises(QrunError) as caught:
         SamplerV2(backend="ibm_fez", env={})

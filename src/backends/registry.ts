@@ -10,6 +10,7 @@ import { aerBackend } from './qiskit-aer/index.js';
 import { qristalBackend } from './qristal/index.js';
 import { simBackend } from './sim/index.js';
 import type { Backend } from './types.js';
+import { vqpuBackend } from './vqpu/index.js';
 
 const BACKENDS = {
   sim: simBackend,
@@ -19,6 +20,7 @@ const BACKENDS = {
   'iqm-server': iqmServerBackend,
   qristal: qristalBackend,
   'pasqal-cloud': pasqalCloudBackend,
+  vqpu: vqpuBackend,
 } as const;
 
 export type BackendType = keyof typeof BACKENDS;

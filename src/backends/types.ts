@@ -37,6 +37,10 @@ export interface AcquireContext<Entry extends EntryBase = EntryBase> {
   /** The hook's state directory (root-owned): vendor HTTP clients share their backoff under it. */
   readonly stateDir?: string | undefined;
   readonly logger?: Logger | undefined;
+  /** The job's uid (a vqpu is found by its user's registration). */
+  readonly uid?: number | undefined;
+  /** Asks slurmctld about another job (a vqpu's serving job). */
+  readonly slurmJob?: ((jobId: number) => Promise<{ readonly uid: number; readonly state: string; readonly batchHost?: string | null }>) | undefined;
 }
 
 /** What `acquire` opened for the job (recorded in the lease, so release finds it after a crash). */

@@ -15,6 +15,8 @@ export interface CliContext {
    * Listens for these signals until the returned function is called (a run in a job writes its
    * record when the time limit comes). Absent: no signals (tests drive the abort themselves).
    */
+  /** How a Slurm job runs this same qrun (node and its script), for the job scripts qrun writes. */
+  readonly self?: readonly string[] | undefined;
   readonly onSignal?: ((signals: readonly NodeJS.Signals[], listener: (signal: NodeJS.Signals) => void) => () => void) | undefined;
 }
 
@@ -26,5 +28,5 @@ function onProcessSignal(signals: readonly NodeJS.Signals[], listener: (signal: 
 }
 
 export function processContext(): CliContext {
-  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), uid: process.getuid?.(), onSignal: onProcessSignal };
+  return { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), uid: process.getuid?.(), self: [process.execPath, process.argv[1] ?? 'qrun'], onSignal: onProcessSignal };
 }

@@ -160,7 +160,12 @@ async function runInterruptible(params: SamplerParams | EstimatorParams, ctx: Cl
       return await handle.collect({ signal: watch.signal, onProgress: (p) => progress.report(p) });
     } catch (error) {
       if (!(error instanceof QrunError)) throw error;
-      if (error.code === 'TASK_DETACHED') throw interrupted(handle, true);
+      if (error.code === 'TASK_DETACHED') {
+        // The gateway let the vendor job go first (its job's end, or our own detach racing the long
+        // poll): to whoever reads the record it is the same interrupted run, resumable.
+        await handle.save({ state: 'interrupted' });
+        throw interrupted(handle, true);
+      }
       if (error.code === 'TASK_INTERRUPTED') throw interrupted(handle, await handle.detach());
       if (error.code === 'TASK_CANCELLED' && watch.signal.aborted) await handle.cancel().catch(() => undefined);
       throw error;

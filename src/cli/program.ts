@@ -11,6 +11,8 @@ import { registerSampleCommand } from './commands/sample.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerTaskCommands } from './commands/tasks.js';
+import { registerVqpuCommand } from './commands/vqpu.js';
+import { registerWorkflowCommand } from './commands/workflow.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 const EXIT_CODE_HELP = Object.entries(EXIT_CODES)
@@ -41,6 +43,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSubmitCommand(program, ctx);
   registerTaskCommands(program, ctx);
   registerShowCommand(program, ctx);
+  registerVqpuCommand(program, ctx);
+  registerWorkflowCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerBackendsCommand(program, ctx);
   registerAdminCommand(program, ctx);

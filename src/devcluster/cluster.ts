@@ -39,6 +39,11 @@ export interface UpOptions {
   readonly build: boolean;
   readonly portBase: number;
   readonly testUser: string;
+  /**
+   * A second ordinary user, for tests where one user must not reach another's work (records, a
+   * served vqpu). Created like the test user; defaults to none.
+   */
+  readonly secondUser?: string | undefined;
   readonly serviceUser: string;
   /** Seconds the shim waits for the hook handler. */
   readonly hookTimeout: number;
@@ -55,6 +60,7 @@ export interface ClusterRecord {
   readonly ctldPort: number;
   readonly slurmdPort: number;
   readonly testUser: string;
+  readonly secondUser?: string | undefined;
   readonly serviceUser: string;
   readonly daemons: DaemonRecord[];
   readonly openedDirs: Array<{ path: string; mode: number }>;
@@ -108,6 +114,21 @@ async function readCatalogue(path: string): Promise<{ text: string; data: unknow
   }
 }
 
+/**
+ * A vqpu entry's registry moves into this cluster's runtime directory (root-owned, 1777 like /tmp):
+ * two dev clusters on one machine never see each other's served vqpus.
+ */
+async function withOwnVqpuRegistry(catalogue: { text: string; data: unknown }, runtimeDir: string): Promise<string> {
+  const backends = (catalogue.data as { backends?: Record<string, { type?: unknown; registry?: unknown }> } | null)?.backends ?? {};
+  const vqpus = Object.values(backends).filter((entry) => entry.type === 'vqpu');
+  if (vqpus.length === 0) return catalogue.text;
+  const registry = join(runtimeDir, 'vqpu');
+  await mkdir(registry, { mode: 0o755 });
+  await chmod(registry, 0o1777);
+  for (const entry of vqpus) entry.registry = registry;
+  return `${JSON.stringify(catalogue.data, null, 2)}\n`;
+}
+
 async function buildArtifacts(say: Say): Promise<void> {
   say('building the TypeScript sources and the SPANK shim');
   await runChecked('npm', ['run', '--silent', 'build:ts'], { cwd: REPO_ROOT });
@@ -157,6 +178,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
   const hostname = await shortHostname();
   const nodeLine = nodeLineFrom((await runChecked('slurmd', ['-C'])).stdout);
   await ensureTestUser(options.testUser, say);
+  if (options.secondUser !== undefined) await ensureTestUser(options.secondUser, say);
   await ensureServiceUser(options.serviceUser, say);
   if (options.build) await buildArtifacts(say);
 
@@ -193,6 +215,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
     ctldPort,
     slurmdPort,
     testUser: options.testUser,
+    ...(options.secondUser === undefined ? {} : { secondUser: options.secondUser }),
     serviceUser: options.serviceUser,
     daemons: [],
     openedDirs: [],
@@ -203,7 +226,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
 
   try {
     const catalogueFile = join(rt.etc, 'qpu.json');
-    await writeFile(catalogueFile, catalogue.text, { mode: 0o644 });
+    await writeFile(catalogueFile, await withOwnVqpuRegistry(catalogue, runtimeDir), { mode: 0o644 });
 
     let shim: string | null = null;
     try {
@@ -301,7 +324,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         },
         say,
       });
-      await registerAssociations(env, 'qpudev', ['root', options.testUser]);
+      await registerAssociations(env, 'qpudev', ['root', options.testUser, ...(options.secondUser === undefined ? [] : [options.secondUser])]);
     }
 
     say('starting slurmctld');
@@ -364,6 +387,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
         QPU_DEV_CLUSTER_JOBS: rt.jobs,
         QPU_DEV_CLUSTER_HOST: hostname,
         QPU_DEV_CLUSTER_TEST_USER: options.testUser,
+        QPU_DEV_CLUSTER_SECOND_USER: options.secondUser ?? '',
         QPU_DEV_CLUSTER_SERVICE_USER: options.serviceUser,
         QPU_DEV_CLUSTER_ACCOUNTING: accounting ? '1' : '0',
         ...(nodes === undefined

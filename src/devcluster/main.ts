@@ -43,11 +43,12 @@ function buildProgram(): Command {
     .option('--no-build', 'use the existing dist/ and build-spank/spank_qpu.so instead of building')
     .option('--port-base <port>', 'slurmctld port; slurmd uses the next one', positiveInt, 6817)
     .option('--test-user <name>', 'ordinary user for jobs that must not run as root (created when missing)', 'qputest')
+    .option('--second-user <name>', 'a second ordinary user, for tests where one user must not reach another\'s work (created when missing)')
     .option('--service-user <name>', 'unprivileged user for per-job services (created when missing)', 'qpu-gateway')
     .option('--hook-timeout <seconds>', 'seconds the shim waits for the hook handler', positiveInt, 30)
     .option('--nodes <count>', 'Slurm nodes on this host: qn1..qnN, the last of several CPU-only (docs/dev-cluster.md)', nodeCount, 1)
     .option('--accounting', 'also start slurmdbd with a MariaDB on loopback (ports base+2, base+3), so sacct shows QPU use')
-    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number }) => {
+    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; secondUser?: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number }) => {
       const started = Date.now();
       const paths = clusterPaths();
       const record = await up(
@@ -57,6 +58,7 @@ function buildProgram(): Command {
           build: opts.build,
           portBase: opts.portBase,
           testUser: opts.testUser,
+          ...(opts.secondUser === undefined ? {} : { secondUser: opts.secondUser }),
           serviceUser: opts.serviceUser,
           hookTimeout: opts.hookTimeout,
           accounting: opts.accounting === true,

@@ -94,6 +94,10 @@ export interface GatewayConfig {
   readonly deadline: number | null;
   readonly socketPath: string;
   readonly tcp: boolean;
+  /** Address the TCP listener binds; default 127.0.0.1 (a served vqpu binds the node's). */
+  readonly tcpHost?: string | undefined;
+  /** Port of the TCP listener; default 0 (any free one). */
+  readonly tcpPort?: number | undefined;
   readonly backends: readonly GatewayBackend[];
   readonly limits: GatewayLimits;
   readonly usageFile: string;

@@ -182,7 +182,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   let tcpPort: number | null = null;
   if (config.tcp) {
     const tcpServer = makeServer();
-    await listen(tcpServer, { host: '127.0.0.1', port: 0 });
+    await listen(tcpServer, { host: config.tcpHost ?? '127.0.0.1', port: config.tcpPort ?? 0 });
     tcpPort = (tcpServer.address() as AddressInfo).port;
   }
   await writeUsage();

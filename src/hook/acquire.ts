@@ -45,6 +45,9 @@ async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEn
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
 }
 
+/** Codes a backend's acquire raises for something the job's user set up wrong (a vqpu not served). */
+const USER_FIXABLE: ReadonlySet<string> = new Set(['VQPU_NOT_SERVED', 'VQPU_REGISTRATION_INVALID']);
+
 function refuse(message: string): never {
   throw new Refusal(message);
 }
@@ -259,7 +262,17 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       const lane = await claimLaneOf(request, alias, entry, deps);
       await saveBackend(index, { lane, sessionState: 'opening' });
       await faultPoint('acquire:after-claim');
-      const { session } = await backend.acquire({ jobId: request.jobId, alias, entry, deadline: lease.deadline, secret, stateDir: paths.root, logger: log });
+      const { session } = await backend.acquire({
+        jobId: request.jobId,
+        alias,
+        entry,
+        deadline: lease.deadline,
+        secret,
+        stateDir: paths.root,
+        logger: log,
+        uid: request.uid,
+        slurmJob: (id) => deps.slurm.show(id),
+      });
       const last = index === requested.length - 1;
       await save({
         backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? 'none' : 'open' } : b)),
@@ -281,6 +294,11 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   } catch (error) {
     // Give back what was taken, by the journal; the job fails with the reason.
     await releaseLease(lease, deps, 'acquire-failed').catch((undoError: unknown) => log.error({ err: undoError, backend: null }, 'cannot undo a failed acquire; the epilog or the reaper finishes it'));
+    // What the user can fix themselves (serve their vqpu first) is theirs to read, not the admin's.
+    if (isQrunError(error) && USER_FIXABLE.has(error.code)) {
+      log.warn({ backend: error.details?.['backend'] ?? null, code: error.code }, 'backend refused the job');
+      refuse(`${error.code}: ${error.message}${error.hint === undefined ? '' : `. ${error.hint}`}`);
+    }
     if (isQrunError(error) && error.code === 'LANES_EXHAUSTED') {
       log.error({ backend: error.details?.['backend'], holders: error.details?.['holders'] }, 'no free lane');
       refuse(

@@ -45,6 +45,8 @@ export interface SlurmJobFacts {
   readonly endTime: number | null;
   /** The leader's job id when this job is one component of a heterogeneous job. */
   readonly hetJobId?: number;
+  /** The node the batch script runs on, once the job runs (BatchHost); null before, or for salloc. */
+  readonly batchHost?: string | null;
 }
 
 export interface SlurmJobSource {
@@ -190,6 +192,7 @@ function parseJobLine(text: string, jobId: number): SlurmJobFacts {
     licenses: parseLicenseList(uniqueField(text, 'Licenses')),
     endTime,
     ...(/^\d+$/.test(het) ? { hetJobId: Number(het) } : {}),
+    batchHost: /(?:^|\s)BatchHost=(\S+)/.exec(text)?.[1] ?? null,
   };
 }
 

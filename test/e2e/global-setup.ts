@@ -33,6 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // Another port base lets a second checkout run its e2e tests beside this one.
       portBase: Number(process.env.QPU_E2E_PORT_BASE ?? 6817),
       testUser: 'qputest',
+      // Tests where one user must not reach another's records or served vqpu run jobs as this one too.
+      secondUser: 'qputest2',
       serviceUser: 'qpu-gateway',
       hookTimeout: 30,
       // slurmdbd and MariaDB cost more than the rest of the cluster: opt-in (test/e2e/accounting.test.ts).

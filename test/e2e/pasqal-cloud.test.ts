@@ -1,102 +1,32 @@
 /**
  * `pasqal-cloud` under real Slurm: the dev cluster's `pasqal_fake` entry points at the Pasqal Cloud
- * contract fake, started here as a process on the catalogue's fixed loopback port with a client
- * secret this test writes to the root-only file the entry names. A QPU job gets the counts of a
+ * contract fake, started here as a process with a client secret this test writes to a root-only
+ * file (test/e2e/vendor-fake.ts). A QPU job gets the counts of a
  * Pulser sequence through `qrun run` (and `qrun sample` is refused: the device is analog); scancel
  * mid-task reaches the fake as a batch cancel; the client secret is in nothing the job's user sees.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/devcluster/exec.js';
 import { REPO_ROOT } from '../../src/devcluster/paths.js';
 import { QRUN } from './gateway-helpers.js';
 import { drain, output, qpuCluster, qpuSkipReason, slurmCmd, submit, waitReleased, waitState } from './qpu-helpers.js';
+import { startVendorFake, until, type RunningFake } from './vendor-fake.js';
 
 const ALIAS = 'pasqal_fake';
 
-interface FakeEntry {
-  readonly endpoint: string;
-  readonly client_id: string;
-  readonly project_id: string;
-  readonly secret: string;
-}
-
-interface LoggedRequest {
-  readonly route: string;
-  readonly status: number | string;
-}
-
-function entry(): FakeEntry {
-  const catalogue = JSON.parse(readFileSync(qpuCluster().catalogue, 'utf8')) as { backends: Record<string, FakeEntry> };
-  const found = catalogue.backends[ALIAS];
-  if (found === undefined) throw new Error(`the dev cluster's catalogue has no ${ALIAS} entry`);
-  return found;
-}
-
-interface RunningFake {
-  readonly log: string;
-  readonly secret: string;
-  requests(): LoggedRequest[];
-  stop(): Promise<void>;
-}
-
-/** Writes a fresh client secret to the entry's file (root, 0600) and starts the fake with it on the entry's port. */
-async function startFake(queueDelayMs: number): Promise<RunningFake> {
-  const { endpoint, client_id, project_id, secret } = entry();
-  const port = new URL(endpoint).port;
-  const secretFile = secret.replace(/^file:/, '');
-  const clientSecret = `e2e-${randomBytes(18).toString('hex')}`;
-  await mkdir(dirname(secretFile), { recursive: true, mode: 0o700 });
-  await writeFile(secretFile, `${clientSecret}\n`, { mode: 0o600 });
-  const log = join(qpuCluster().stateDir, `pasqal-fake-${Date.now()}.jsonl`);
-  const child: ChildProcess = spawn(
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [
-      join(REPO_ROOT, 'test', 'fakes', 'pasqal-cloud', 'main.ts'),
-      ...['--port', port, '--client-id', client_id, '--client-secret', clientSecret, '--project-id', project_id],
+/** Writes a fresh client secret to a root-only file and starts the fake with it. */
+function startFake(queueDelayMs: number): Promise<RunningFake> {
+  return startVendorFake({
+    alias: ALIAS,
+    fake: 'pasqal-cloud',
+    portOffset: 53,
+    args: ({ port, secret, log, entry }) => [
+      ...['--port', port, '--client-id', String(entry['client_id']), '--client-secret', secret, '--project-id', String(entry['project_id'])],
       ...['--queue-delay', String(queueDelayMs), '--run-delay', '50', '--log', log],
     ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the Pasqal fake exited with ${String(code)} (is port ${port} taken?): ${stderr}`)));
   });
-  return {
-    log,
-    secret: clientSecret,
-    requests: () =>
-      existsSync(log)
-        ? readFileSync(log, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as LoggedRequest)
-        : [],
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(secretFile, { force: true });
-      await rm(log, { force: true });
-    },
-  };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 describe.skipIf(qpuSkipReason() !== '')('pasqal-cloud under Slurm', () => {

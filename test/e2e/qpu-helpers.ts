@@ -24,6 +24,8 @@ export interface QpuCluster {
   readonly plugstack: string;
   readonly host: string;
   readonly testUser: string;
+  /** The second ordinary user (`--second-user`), or '' when the cluster has none. */
+  readonly secondUser: string;
   readonly slurmdLog: string;
 }
 
@@ -63,6 +65,7 @@ export function qpuCluster(): QpuCluster {
     plugstack: join(runtime, 'etc', 'plugstack.conf'),
     host: vars.QPU_DEV_CLUSTER_HOST ?? '',
     testUser: vars.QPU_DEV_CLUSTER_TEST_USER ?? 'qputest',
+    secondUser: vars.QPU_DEV_CLUSTER_SECOND_USER ?? '',
     slurmdLog: join(vars.QPU_DEV_CLUSTER_LOGS ?? '', 'slurmd.log'),
   };
 }
@@ -183,7 +186,7 @@ export async function drain(jobIds: readonly string[] = []): Promise<void> {
   throw new Error('the queue did not drain within 60 s');
 }
 
-async function replaceFile(path: string, text: string): Promise<void> {
+export async function replaceFile(path: string, text: string): Promise<void> {
   // Written whole and renamed: slurmstepd and sbatch read these files at any moment.
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, text, { mode: 0o644 });

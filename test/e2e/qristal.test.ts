@@ -1,95 +1,31 @@
 /**
  * `qristal` under real Slurm: the dev cluster's `qb_fake` entry points at the fake QB device, started
- * here as a process on the catalogue's fixed loopback port with the reservation shared secret this
- * test writes to the root-only file the entry names. A QPU job reserves the device at its start, gets
+ * here as a process with the reservation shared secret this test writes to a root-only file
+ * (test/e2e/vendor-fake.ts). A QPU job reserves the device at its start, gets
  * Bell counts through `qrun sample` (its h and cx sent as Rx, Ry and CZ) and gives the reservation
  * back at its end; scancel mid-task reaches the device as a circuit cancel; neither the secret nor
  * the job's reservation token is in anything the job's user sees.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/devcluster/exec.js';
-import { REPO_ROOT } from '../../src/devcluster/paths.js';
 import { QRUN } from './gateway-helpers.js';
 import { drain, output, qpuCluster, qpuSkipReason, slurmCmd, submit, waitReleased, waitState } from './qpu-helpers.js';
+import { startVendorFake, until, type RunningFake } from './vendor-fake.js';
 
 const ALIAS = 'qb_fake';
 /** Every HS256 token's header, base64url: a token anywhere in the job's view shows as this. */
 const TOKEN_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const BELL = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n';
 
-interface LoggedRequest {
-  readonly route: string;
-  readonly status: number | string;
-  readonly authorization: string | null;
-}
-
-interface RunningFake {
-  readonly secret: string;
-  readonly log: string;
-  requests(): LoggedRequest[];
-  stop(): Promise<void>;
-}
-
-function entry(): { endpoint: string; secret: string } {
-  const catalogue = JSON.parse(readFileSync(qpuCluster().catalogue, 'utf8')) as { backends: Record<string, { endpoint: string; secret: string }> };
-  const found = catalogue.backends[ALIAS];
-  if (found === undefined) throw new Error(`the dev cluster's catalogue has no ${ALIAS} entry`);
-  return found;
-}
-
-async function startFake(runDelayMs: number): Promise<RunningFake> {
-  const { endpoint, secret: ref } = entry();
-  const port = new URL(endpoint).port;
-  const secretFile = ref.replace(/^file:/, '');
-  const secret = `e2e-${randomBytes(18).toString('hex')}`;
-  await mkdir(dirname(secretFile), { recursive: true, mode: 0o700 });
-  await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
-  const log = join(qpuCluster().stateDir, `qb-fake-${Date.now()}.jsonl`);
-  const child: ChildProcess = spawn(
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(REPO_ROOT, 'test', 'fakes', 'qristal', 'main.ts'), '--port', port, '--secret-file', secretFile, '--run-delay', String(runDelayMs), '--log', log],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the QB fake exited with ${String(code)} (is port ${port} taken?): ${stderr}`)));
+function startFake(runDelayMs: number): Promise<RunningFake> {
+  return startVendorFake({
+    alias: ALIAS,
+    fake: 'qristal',
+    portOffset: 52,
+    args: ({ port, secretFile, log }) => ['--port', port, '--secret-file', secretFile, '--run-delay', String(runDelayMs), '--log', log],
   });
-  return {
-    secret,
-    log,
-    requests: () =>
-      existsSync(log)
-        ? readFileSync(log, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as LoggedRequest)
-        : [],
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(secretFile, { force: true });
-      await rm(log, { force: true });
-    },
-  };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 describe.skipIf(qpuSkipReason() !== '')('qristal under Slurm', () => {

@@ -19,6 +19,8 @@ export interface CoreOptions {
   readonly tokenLifetimeSeconds: number;
   readonly python: string | undefined;
   readonly rateLimit: RateLimit | undefined;
+  /** Jobs stay Queued until `releaseHeld()`: a test decides when the vendor gets to them. */
+  readonly holdQueue?: boolean | undefined;
 }
 
 export interface RateLimit {
@@ -42,6 +44,8 @@ export class Core {
   queueDelayMs: number;
   runDelayMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Queue clocks waiting for `releaseHeld()`; null once released (or when nothing is held). */
+  private held: Array<() => void> | null;
   private readonly hits = new Map<string, number[]>();
   private closed = false;
 
@@ -51,6 +55,14 @@ export class Core {
     this.qpy = new QpyConverter(options.python);
     this.queueDelayMs = options.queueDelayMs;
     this.runDelayMs = options.runDelayMs;
+    this.held = options.holdQueue === true ? [] : null;
+  }
+
+  /** Starts the queue clock of every held job, and of every job created from now on. */
+  releaseHeld(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const start of waiting) start();
   }
 
   pendingOn(backend: string): number {
@@ -76,6 +88,10 @@ export class Core {
 
   /** Starts a submitted job's clock; `failure` makes it fail instead of running. */
   schedule(job: FakeJob, prepared: PreparedJob, failure: JobFailure | undefined): void {
+    if (this.held !== null) {
+      this.held.push(() => this.schedule(job, prepared, failure));
+      return;
+    }
     this.later(this.queueDelayMs, () => {
       if (job.status !== 'Queued') return;
       this.start(job);

@@ -47,6 +47,8 @@ export interface IbmComputeFakeOptions {
   readonly rateLimit?: RateLimit;
   /** Append each request record (JSON lines) to this file. */
   readonly logFile?: string;
+  /** Keep every job Queued until `releaseHeld()`; default false. */
+  readonly holdQueue?: boolean;
 }
 
 export interface IbmComputeFake {
@@ -71,6 +73,8 @@ export interface IbmComputeFake {
   fail(route: string, fault: FaultSpec, times?: number): void;
   clearFaults(route?: string): void;
   setQueueDelay(ms: number): void;
+  /** With `holdQueue`: lets held jobs (and every later one) start their queue delay. */
+  releaseHeld(): void;
   setTokenLifetime(seconds: number): void;
   /** Request lines (`METHOD path`) whose URL carries the API key or a token IAM issued. */
   secretsInUrls(): string[];
@@ -97,6 +101,7 @@ export async function startIbmComputeFake(options: IbmComputeFakeOptions = {}): 
     tokenLifetimeSeconds: lifetime,
     python: options.python,
     rateLimit: options.rateLimit,
+    holdQueue: options.holdQueue,
   });
   const mounts: Mount[] = [
     { prefix: RUNTIME_PREFIX, routes: [...backendRoutes, ...sessionRoutes, ...jobRoutes, ...usageRoutes] },
@@ -129,6 +134,7 @@ export async function startIbmComputeFake(options: IbmComputeFakeOptions = {}): 
     setQueueDelay: (ms) => {
       core.queueDelayMs = ms;
     },
+    releaseHeld: () => core.releaseHeld(),
     setTokenLifetime: (seconds) => {
       core.iam.lifetimeSeconds = seconds;
     },

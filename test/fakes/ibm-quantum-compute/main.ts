@@ -4,10 +4,11 @@
  *
  *   npx tsx test/fakes/ibm-quantum-compute/main.ts --port 8123 [--queue-delay MS] [--run-delay MS]
  *     [--devices FILE.json] [--log FILE.jsonl] [--api-key KEY] [--instance CRN]
- *     [--token-lifetime SECONDS] [--python PATH]
+ *     [--token-lifetime SECONDS] [--python PATH] [--hold]
  *
  * Prints one JSON line on stdout once it listens ({url, iamUrl, globalSearchUrl, globalCatalogUrl,
- * apiKey, instance, devices, env}) and serves until SIGINT or SIGTERM.
+ * apiKey, instance, devices, env}) and serves until SIGINT or SIGTERM. With --hold, jobs stay Queued
+ * until the process gets SIGUSR2 (a test's "now the vendor gets to it").
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       instance: { type: 'string' },
       'token-lifetime': { type: 'string' },
       python: { type: 'string' },
+      hold: { type: 'boolean' },
     },
     strict: true,
   });
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
     ...(values['api-key'] === undefined ? {} : { apiKey: values['api-key'] }),
     ...(values.instance === undefined ? {} : { instance: values.instance }),
     ...(values.python === undefined ? {} : { python: values.python }),
+    holdQueue: values.hold === true,
   });
+  process.on('SIGUSR2', () => fake.releaseHeld());
   process.stdout.write(
     `${JSON.stringify({
       url: fake.url,

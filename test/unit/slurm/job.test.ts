@@ -26,6 +26,7 @@ describe('scontrol show job parsing', () => {
       perNode: [{ nodes: ['vm'], gres: [{ name: 'qpu', type: 'sim', count: 1 }] }],
       licenses: [{ name: 'qpu_sim_shared', count: 1 }],
       endTime: 1795322226,
+      batchHost: 'vm',
     });
   });
 
