@@ -43,6 +43,8 @@ export interface UpOptions {
   readonly hookTimeout: number;
   /** Also start MariaDB and slurmdbd (ports base+2 and base+3), so sacct shows QPU use. */
   readonly accounting?: boolean;
+  /** plugstack trace=yes (the hook's start-up trace in its log). */
+  readonly trace?: boolean;
 }
 
 /** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
@@ -218,6 +220,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
               stateDir: rt.qpuState,
               timeoutSeconds: options.hookTimeout,
               serviceUser: options.serviceUser,
+              trace: options.trace === true,
             },
       ),
       { mode: 0o644 },

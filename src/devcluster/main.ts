@@ -38,8 +38,9 @@ function buildProgram(): Command {
     .option('--test-user <name>', 'ordinary user for jobs that must not run as root (created when missing)', 'qputest')
     .option('--service-user <name>', 'unprivileged user for per-job services (created when missing)', 'qpu-gateway')
     .option('--hook-timeout <seconds>', 'seconds the shim waits for the hook handler', positiveInt, 30)
+    .option('--trace', 'plugstack trace=yes: each QPU handler run writes its start-up timestamps to the hook log')
     .option('--accounting', 'also start slurmdbd with a MariaDB on loopback (ports base+2, base+3), so sacct shows QPU use')
-    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; serviceUser: string; hookTimeout: number; accounting?: boolean }) => {
+    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; serviceUser: string; hookTimeout: number; accounting?: boolean; trace?: boolean }) => {
       const started = Date.now();
       const paths = clusterPaths();
       const record = await up(
@@ -52,6 +53,7 @@ function buildProgram(): Command {
           serviceUser: opts.serviceUser,
           hookTimeout: opts.hookTimeout,
           accounting: opts.accounting === true,
+          trace: opts.trace === true,
         },
         say,
       );

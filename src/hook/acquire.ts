@@ -113,7 +113,10 @@ async function gatewayStartOf(
     stateDir: deps.paths.root,
     backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
     sessions: Object.fromEntries(lease.backends.map((b) => [b.alias, b.session])),
-    onSpawn: (record) => save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint }),
+    onSpawn: (record) => {
+      deps.trace?.mark('gateway-spawned');
+      return save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint });
+    },
     watch: deps.stepProcess === undefined ? undefined : { ...deps.stepProcess, jobEnds: stepName(request.stepId) === 'batch' },
     resumeUsage,
   });
@@ -185,10 +188,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     await releaseLease(existing, deps, 'acquire-recovery');
   }
 
+  deps.trace?.mark('locked');
   const catalogue = await catalogueOrRefuse(request, deps);
+  deps.trace?.mark('catalogue-loaded');
   if (catalogue.defaults?.log_level !== undefined) log.level = catalogue.defaults.log_level;
   const requested = resolveBackends(request, catalogue);
   const facts = await factsOrRefuse(request, deps);
+  deps.trace?.mark('slurm-job-read');
   const problems = missingCapacity(requested, facts);
   if (problems.length > 0) {
     log.warn(
@@ -199,6 +205,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   }
   // Leases of jobs Slurm no longer runs give their lanes back before this job claims one.
   await reapOthers(deps, request.jobId);
+  deps.trace?.mark('others-reaped');
 
   let lease: Lease = {
     version: 1,
@@ -243,11 +250,14 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       await saveBackend(index, { session, sessionState: session === null ? 'none' : 'open' });
       await faultPoint('acquire:after-session');
     }
+    deps.trace?.mark('lanes-and-sessions');
     await save({ gatewayState: 'starting' });
     const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
     await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
+    deps.trace?.mark('gateway-ready');
     await faultPoint('acquire:after-gateway');
     await save({ state: 'held' });
+    deps.trace?.mark('lease-held');
     for (const b of lease.backends) {
       log.info({ backend: b.alias, type: b.type, lane: b.lane, uid: request.uid, step: lease.acquiredBy, deadline: lease.deadline }, 'lease acquired');
     }

@@ -3,6 +3,7 @@ import type { BackendEntry, Catalogue } from '../config/catalogue.js';
 import type { GatewayRecord } from '../gateway/launch.js';
 import type { SecretValue } from '../secrets/value.js';
 import type { StatePaths } from './paths.js';
+import type { HookTrace } from './trace.js';
 import type { SlurmJobSource } from '../slurm/job.js';
 import type { JobPresence } from '../slurm/presence.js';
 
@@ -82,4 +83,6 @@ export interface HookDeps {
   readonly stepProcess?: { readonly pid: number; readonly start: number | null } | undefined;
   /** Longest a vendor's release (cancel + close) may take before it is left for a later attempt. */
   readonly vendorReleaseMs?: number;
+  /** Start-up trace marks (plugstack trace=yes, trace.ts); absent or a no-op otherwise. */
+  readonly trace?: HookTrace | undefined;
 }
