@@ -1,5 +1,5 @@
 import type { BackendEntry, Catalogue } from '../config/catalogue.js';
-import { backendFor } from '../backends/registry.js';
+import { hookBackendFor } from '../backends/for-hook.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
 import { capacityNeed, describeCapacityProblems, missingCapacity } from './capacity.js';
@@ -238,7 +238,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   try {
     const secrets = new Map<string, SecretValue>();
     for (const [index, { alias, entry }] of requested.entries()) {
-      const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      const backend = (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
       // The lane file names the job, so release finds a lane claimed just before a crash.
       const lane = await claimLaneOf(request, alias, entry, deps);
       await saveBackend(index, { lane });

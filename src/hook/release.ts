@@ -1,4 +1,4 @@
-import { backendFor } from '../backends/registry.js';
+import { hookBackendFor } from '../backends/for-hook.js';
 import type { BackendEntry } from '../config/catalogue.js';
 import type { SecretValue } from '../secrets/value.js';
 import { withSiteProxy } from './catalogue-entry.js';
@@ -83,7 +83,7 @@ async function stopGatewayOf(lease: Lease, deps: HookDeps): Promise<ReadonlyMap<
 async function closeSession(lease: Lease, held: LeaseBackend, deps: HookDeps): Promise<LeaseBackend> {
   const { log } = deps;
   try {
-    const backend = backendFor(held.type);
+    const backend = await hookBackendFor(held.type);
     if (backend === undefined) {
       log.error({ backend: held.alias, type: held.type }, 'no backend of this type for a leased backend');
       return { ...held, sessionState: 'closed' };
