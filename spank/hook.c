@@ -225,6 +225,20 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	return (0);
 }
 
+int qpu_hook_start(const struct qpu_config *config, const char *action, const struct qpu_job *job)
+{
+	char request[REQUEST_MAX];
+
+	/* Not logged: the caller falls back to qpu_hook_call, which says what is wrong. */
+	if (access(config->handler, R_OK) < 0)
+		return (-1);
+	if (build_request(config, action, job, epoch_us(), request, sizeof(request)) < 0) {
+		slurm_error(QPU_LOG_PREFIX "%s: internal error: the hook request does not fit", action);
+		return (-1);
+	}
+	return (qpu_helper_spawn_detached(config, action, request));
+}
+
 bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id)
 {
 	char path[PATH_MAX];

@@ -36,10 +36,22 @@ function lanesExhausted(alias: string, lanes: number, holders: readonly number[]
 
 /** A lane of the backend on this node: Slurm counts the capacity, the lane says which of it this job uses. */
 async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEntry, deps: HookDeps): Promise<number> {
-  const lane = await claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId, (n, path) =>
-    deps.log.error({ backend: alias, lane: n, path }, 'lane file names no job; reclaimed'),
-  );
+  const claim = (): Promise<number | undefined> =>
+    claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId, (n, path) => deps.log.error({ backend: alias, lane: n, path }, 'lane file names no job; reclaimed'));
+  const lane = await claim();
   if (lane !== undefined) return lane;
+  // job_epilog's release runs detached (spank/job_script.c), so Slurm may hand a job's capacity on
+  // before its lanes are free: wait for any release working on a holder (it holds that job's lock;
+  // a holder nobody works on costs nothing here), then try once more.
+  const holders = [...new Set((await laneOwners(deps.paths, alias)).values())].filter((id) => id !== request.jobId);
+  for (const holder of holders) {
+    await withJobLock(deps.paths, holder, deps.lockWaitMs, () => Promise.resolve()).catch(() => undefined);
+  }
+  const retried = await claim();
+  if (retried !== undefined) {
+    deps.log.info({ backend: alias, lane: retried, waitedFor: holders }, 'lane claimed after a release finished');
+    return retried;
+  }
   const owners = await laneOwners(deps.paths, alias);
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
 }

@@ -124,7 +124,7 @@ function reapInBackground(raw: string): HookReply {
 export async function main(argv: readonly string[]): Promise<number> {
   const action = argv[0] ?? '';
   if (!isHookAction(action)) {
-    process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> < request.json (got "${action}")\n`);
+    process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> [--detached] < request.json (got "${action}")\n`);
     return 2;
   }
   let request: HookRequest;
@@ -141,6 +141,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (action === 'reap' && argv[1] !== '--foreground') {
     process.stdout.write(rendered(reapInBackground(raw), request));
     return 0;
+  }
+  if (argv[1] === '--detached') {
+    // Started by job_epilog without a timeout watching it (spank/job_script.c): it bounds itself.
+    // eslint-disable-next-line no-restricted-properties -- the shim's timeout, kept by the handler itself
+    setTimeout(() => process.exit(75), request.timeoutSeconds * 1000).unref();
   }
   const trace = hookTrace(request.traceUs);
   trace.markAt('main-loaded', mainLoadedAt);
