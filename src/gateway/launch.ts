@@ -182,10 +182,13 @@ export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 's
   return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), String(options.jobId));
 }
 
-/** The gateway's entry: dist/gateway/main.js beside this file, or main.ts under tsx (tests). */
+/**
+ * The gateway's entry: dist/gateway/main.js, found from this module's folder (dist/gateway/, or
+ * dist/hook/ in the bundled handler: both one level below dist/), or main.ts under tsx (tests).
+ */
 function entryPoint(): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts')) return { script: here.replace(/launch\.js$/, 'main.js'), execArgv: [] };
+  if (!here.endsWith('.ts')) return { script: fileURLToPath(new URL('../gateway/main.js', import.meta.url)), execArgv: [] };
   // Running from the sources (tests): load tsx by absolute path, the gateway's cwd is /.
   const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
   return { script: here.replace(/launch\.ts$/, 'main.ts'), execArgv: ['--import', pathToFileURL(tsx).href] };
