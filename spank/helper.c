@@ -277,8 +277,15 @@ int qpu_helper_spawn_detached(const struct qpu_config *config, const char *actio
 		goto fail;
 	}
 	if (pid == 0) {
-		pid_t grandchild = fork();
+		pid_t grandchild;
 
+		/*
+		 * slurmd kills the epilog's process group as soon as the epilog returns: the handler
+		 * must be born outside it, so the new session comes before the second fork.
+		 */
+		if (setsid() < 0)
+			_exit(1);
+		grandchild = fork();
 		if (grandchild == 0)
 			child_exec(config->node, argv, envp, in_fd, null_fd, null_fd);
 		_exit(grandchild < 0 ? 1 : 0);

@@ -127,6 +127,9 @@ describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
     expect(await waitState(id, undefined, 90_000)).toBe('COMPLETED');
     // No release finished, yet the gateway is gone (it watched the batch step) and so is its socket.
     await until('the orphaned gateway to stop', async () => !alive(pid), 5_000);
+    // The epilog's release runs detached: it got as far as its journal, and no further.
+    await until('the release to be journalled', async () => (await leaseFile(id))?.state === 'releasing', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await leaseFile(id))?.state).toBe('releasing');
     const next = await submit(['-t', '2', ...SIM, '--wrap', `node ${QRUN} sample ${BELL} /dev/null`], { user: testUser });
     jobs.push(next);
