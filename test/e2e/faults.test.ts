@@ -46,6 +46,8 @@ async function fileExists(path: string): Promise<boolean> {
 /** After a fault: the QPU came back, the release was logged once, and the next job gets the QPU. */
 async function expectRecovered(id: string, bounds: Record<string, number>, name: string): Promise<void> {
   bounds[name] = await waitQpuBack(id);
+  // The epilog's release runs detached: its log line follows the lease's removal by a moment.
+  await until(`job ${id}'s release to be logged`, async () => (await releasedOnce(id)) >= 1, 5_000).catch(() => undefined);
   expect(await releasedOnce(id), `${name}: 'lease released' lines of job ${id}`).toBe(1);
 }
 
