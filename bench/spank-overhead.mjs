@@ -5,7 +5,9 @@
 //      plugstack, interleaved in the same run (goal: ratio <= 1.05);
 //   2. a QPU job: `srun --gres=qpu:sim:1 --q_backend=sim true` minus `srun true` (the added ms:
 //      one handler start, acquire, and the epilog's release off the critical path) vs one
-//      `node -e 0` (goal: <= 1.25x one Node start);
+//      `node -e 0` (goal: <= 1.25x one Node start); how long after the QPU srun returned its lane
+//      and its lease are gone (goal: lane <= 100 ms); and a plain `srun true` started the moment the
+//      QPU srun returned, against one started after the release (goal: no wait charged to it);
 //   3. a QPU job whose hook handler hangs (test/e2e/fixtures/hook-hangs.mjs, timeout=3): how long
 //      after the timeout the shim has killed it and srun has failed (the e2e test checks only that
 //      it fails with the timeout's message and leaves no handler behind).
@@ -77,7 +79,7 @@ const stats = (xs) => {
 
 const plain = ['-Q', '-N1', 'true'];
 const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
-const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], node: [], release: [], hang: [] };
+const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [] };
 const HANG_TIMEOUT_S = 3;
 const hangRuns = Math.min(runs, 5);
 const withArg = (line, key, value) => `${line.replace(new RegExp(`\\s${key}=\\S*`), '')} ${key}=${value}`;
@@ -90,21 +92,32 @@ const hanging = original
   )
   .join('\n');
 const leaseDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'leases');
+const laneDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'lanes');
 
-/** ms until the QPU job's lease is gone (job_epilog ran the release), so it cannot slow the next sample. */
-function waitReleased(startedAt) {
+/** Lane files held now (lanes/<backend>/<n>), each naming its job. */
+function heldLanes() {
+  if (!existsSync(laneDir)) return [];
+  return readdirSync(laneDir).flatMap((backend) => readdirSync(join(laneDir, backend)).filter((n) => /^[0-9]+$/.test(n)));
+}
+
+/** ms until `gone()` holds, polled every 2 ms. */
+function waitUntil(gone, startedAt, what) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const held = existsSync(leaseDir) ? readdirSync(leaseDir).filter((n) => n.endsWith('.json')) : [];
+    const held = gone();
     if (held.length === 0) return Number(process.hrtime.bigint() - startedAt) / 1e6;
     if (Date.now() > deadline) {
       restore();
-      console.error(`leases still held after 30 s: ${held.join(' ')}`);
+      console.error(`${what} still held after 30 s: ${held.join(' ')}`);
       process.exit(1);
     }
-    spawnSync('sleep', ['0.005']);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
   }
 }
+
+/** ms until the QPU job's lease is gone (the release finished), so it cannot slow the next sample. */
+const waitReleased = (startedAt) => waitUntil(() => (existsSync(leaseDir) ? readdirSync(leaseDir).filter((n) => n.endsWith('.json')) : []), startedAt, 'leases');
+const waitLaneFree = (startedAt) => waitUntil(heldLanes, startedAt, 'lanes');
 
 try {
   // Warm-up: page cache, munge, slurmctld's first scheduling pass, the catalogue cache.
@@ -125,9 +138,15 @@ try {
   // 2. QPU jobs vs plain jobs with the plugin loaded, and one Node start.
   for (let i = 0; i < runs; i++) {
     samples.qpu.push(timed('srun', qpu));
-    samples.release.push(waitReleased(process.hrtime.bigint()));
+    const returned = process.hrtime.bigint();
+    samples.laneFree.push(waitLaneFree(returned));
+    samples.release.push(waitReleased(returned));
     samples.plainLoaded.push(timed('srun', plain));
     samples.node.push(timed(process.execPath, ['-e', '0']));
+    // The node's next job, started the moment a QPU srun returns: does it wait for the release?
+    timed('srun', qpu);
+    samples.plainNext.push(timed('srun', plain));
+    waitReleased(process.hrtime.bigint());
   }
   // 3. A hanging handler: the job fails once the shim has killed it at timeout=.
   writePlugstack(hanging);
@@ -146,7 +165,9 @@ const rows = [
   ['srun true (loaded, phase 2)', s.plainLoaded],
   ['srun --gres=qpu:sim:1 --q_backend=sim true', s.qpu],
   ['node -e 0', s.node],
+  ['  lane free after the QPU srun returned', s.laneFree],
   ['  release done after the QPU srun returned', s.release],
+  ['srun true, started as a QPU srun returns', s.plainNext],
   [`srun, QPU job, handler hangs (timeout=${HANG_TIMEOUT_S})`, s.hang],
 ];
 console.log(`spank_qpu overhead, ${runs} runs each, interleaved (ms)\n`);
@@ -158,8 +179,12 @@ console.log(`non-QPU srun, loaded / empty plugstack:  ${ratio.toFixed(3)}x   (go
 console.log(
   `QPU srun added over plain srun:          ${added.toFixed(1)} ms = ${(added / s.node.median).toFixed(2)}x node -e 0   (goal <= 1.25x)`,
 );
+console.log(`QPU srun's lane free again:               ${s.laneFree.median.toFixed(1)} ms after srun returned (median; goal <= 100 ms)`);
+console.log(
+  `next plain srun right after a QPU srun:  ${(s.plainNext.median - s.plainLoaded.median).toFixed(1)} ms slower than one after the release (median; goal ~0)`,
+);
 console.log(`hanging handler: srun failed ${(s.hang.median - HANG_TIMEOUT_S * 1000).toFixed(0)} ms after the ${HANG_TIMEOUT_S} s timeout (median of ${hangRuns})`);
 console.log('\nThe shim defines job_epilog (release), so slurmd execs `slurmstepd spank epilog` once per job; that');
-console.log('runs after srun has returned and is not in these latencies. Swapping plugstack.conf does not change');
-console.log("slurmd's own copy, so the epilog exec happens in both columns of phase 1.");
+console.log('runs after srun has returned: the lane and lease columns time it. Swapping plugstack.conf does not');
+console.log("change slurmd's own copy, so the epilog exec happens in both columns of phase 1.");
 console.log(`\nReproduce: npm run dev-cluster -- up && node bench/spank-overhead.mjs --runs ${runs}`);

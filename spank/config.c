@@ -6,7 +6,7 @@
 #include "common.h"
 #include "config.h"
 
-enum key_kind { KEY_PATH, KEY_SECONDS, KEY_USER };
+enum key_kind { KEY_PATH, KEY_SECONDS, KEY_USER, KEY_BOOL };
 
 struct key_spec {
 	const char *name;
@@ -24,6 +24,7 @@ static const struct key_spec keys[] = {
 	KEY("state_dir", KEY_PATH, state_dir),
 	KEY("timeout", KEY_SECONDS, timeout),
 	KEY("service_user", KEY_USER, service_user),
+	KEY("trace", KEY_BOOL, trace),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -79,6 +80,17 @@ static int set_value(struct qpu_config *config, const struct key_spec *key, cons
 		}
 		config->timeout = (unsigned int)seconds;
 		return (0);
+	case KEY_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "1") == 0) {
+			*(bool *)field = true;
+			return (0);
+		}
+		if (strcmp(value, "no") == 0 || strcmp(value, "0") == 0) {
+			*(bool *)field = false;
+			return (0);
+		}
+		qpu_snprintf(err, errlen, "%s: expected yes, no, 1 or 0, got: %s", key->name, value);
+		return (-1);
 	case KEY_USER:
 		if (!valid_user(value) || qpu_snprintf(field, key->size, "%s", value) < 0) {
 			qpu_snprintf(err, errlen, "%s: not a valid user name: %s", key->name, value);
@@ -109,7 +121,7 @@ int qpu_config_parse(struct qpu_config *config, int ac, char **av, char *err, si
 				break;
 		if (k == NKEYS) {
 			qpu_snprintf(err, errlen,
-				     "unknown key: %.*s (known keys: config, handler, node, state_dir, timeout, service_user)",
+				     "unknown key: %.*s (known keys: config, handler, node, state_dir, timeout, service_user, trace)",
 				     (int)namelen, av[i]);
 			return (-1);
 		}

@@ -6,6 +6,7 @@
 #define SPANK_QPU_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define QPU_DEFAULT_CATALOGUE "/etc/slurm/qpu.json"
@@ -23,6 +24,7 @@ struct qpu_config {
 	char state_dir[PATH_MAX];     /* state_dir= lease journal and hook log, root-only */
 	unsigned int timeout;         /* timeout=  seconds the handler may run before it is killed */
 	char service_user[QPU_USER_MAX]; /* service_user= account the job gateway runs as */
+	bool trace;                   /* trace=   yes: timestamps of each handler run in the hook log */
 };
 
 /*

@@ -235,6 +235,76 @@ fail:
 	return (rv);
 }
 
+int qpu_helper_spawn_detached(const struct qpu_config *config, const char *action, const char *request)
+{
+	char slurm_conf[PATH_MAX + 16], tz[128];
+	char *argv[5], *envp[8];
+	const char *value;
+	int in_fd = -1, null_fd = -1, status = 0, rv = -1, envc = 0;
+	pid_t pid;
+
+	argv[0] = (char *)config->node;
+	argv[1] = (char *)config->handler;
+	argv[2] = (char *)action;
+	argv[3] = "--detached";
+	argv[4] = NULL;
+
+	envp[envc++] = HELPER_PATH;
+	envp[envc++] = "HOME=/";
+	envp[envc++] = "LC_ALL=C";
+	value = getenv("SLURM_CONF");
+	if (value != NULL && qpu_snprintf(slurm_conf, sizeof(slurm_conf), "SLURM_CONF=%s", value) == 0)
+		envp[envc++] = slurm_conf;
+	value = getenv("TZ");
+	if (value != NULL && qpu_snprintf(tz, sizeof(tz), "TZ=%s", value) == 0)
+		envp[envc++] = tz;
+	envp[envc] = NULL;
+
+	in_fd = memfd_create("spank_qpu_request", MFD_CLOEXEC);
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (in_fd < 0 || null_fd < 0) {
+		qpu_error("helper", "memfd_create or /dev/null: %s", strerror(errno));
+		goto fail;
+	}
+	if (write_all(in_fd, request, strlen(request)) < 0 || lseek(in_fd, 0, SEEK_SET) < 0) {
+		qpu_error("helper", "cannot write the request: %s", strerror(errno));
+		goto fail;
+	}
+	/* Fork twice: the handler is nobody's child here, so the caller neither waits for it nor reaps it. */
+	pid = fork();
+	if (pid < 0) {
+		qpu_error("helper", "fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		pid_t grandchild;
+
+		/*
+		 * slurmd kills the epilog's process group as soon as the epilog returns: the handler
+		 * must be born outside it, so the new session comes before the second fork.
+		 */
+		if (setsid() < 0)
+			_exit(1);
+		grandchild = fork();
+		if (grandchild == 0)
+			child_exec(config->node, argv, envp, in_fd, null_fd, null_fd);
+		_exit(grandchild < 0 ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		qpu_error("helper", "cannot start the detached handler (fork)");
+		goto fail;
+	}
+	rv = 0;
+fail:
+	if (in_fd >= 0)
+		close(in_fd);
+	if (null_fd >= 0)
+		close(null_fd);
+	return (rv);
+}
+
 void qpu_helper_result_free(struct helper_result *result)
 {
 	free(result->out);

@@ -31,6 +31,13 @@ struct helper_result {
 int qpu_helper_run(const struct qpu_config *config, const char *action, const char *request,
 		   struct helper_result *result);
 
+/*
+ * Starts `node <handler> <action> --detached` with the request on stdin and stdout/stderr on
+ * /dev/null, and returns without waiting for it: the handler journals and logs its own outcome, and
+ * bounds its own run time. Returns 0 once it is started, -1 when it could not be.
+ */
+int qpu_helper_spawn_detached(const struct qpu_config *config, const char *action, const char *request);
+
 void qpu_helper_result_free(struct helper_result *result);
 
 /* One line describing how the handler ended (for messages): "exited with status 3", "timed out after 30 s". */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -52,8 +53,17 @@ static int append_string(char *buf, size_t len, size_t *pos, const char *s)
 	return (append(buf, len, pos, "\""));
 }
 
-static int build_request(const struct qpu_config *config, const char *action, const struct qpu_job *job, char *buf,
-			 size_t len)
+/* Wall-clock microseconds: the handler's own clock (Node's performance.timeOrigin) is on the same scale. */
+static long long epoch_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
+}
+
+static int build_request(const struct qpu_config *config, const char *action, const struct qpu_job *job,
+			 long long called_us, char *buf, size_t len)
 {
 	char host[256] = "";
 	const char *p, *comma;
@@ -87,7 +97,12 @@ static int build_request(const struct qpu_config *config, const char *action, co
 	    append(buf, len, &pos, ",\"service_user\":") < 0 ||
 	    append_string(buf, len, &pos, config->service_user) < 0 ||
 	    append(buf, len, &pos, ",\"timeout\":%u,\"hostname\":", config->timeout) < 0 ||
-	    append_string(buf, len, &pos, host) < 0 || append(buf, len, &pos, "}\n") < 0)
+	    append_string(buf, len, &pos, host) < 0)
+		return (-1);
+	/* trace=yes: when the shim was called, so the handler's trace starts at the callback, not at Node. */
+	if (config->trace && append(buf, len, &pos, ",\"trace_us\":%lld", called_us) < 0)
+		return (-1);
+	if (append(buf, len, &pos, "}\n") < 0)
 		return (-1);
 	return (0);
 }
@@ -154,6 +169,7 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	struct helper_result result;
 	char request[REQUEST_MAX];
 	char how[256], err[256] = "", line[256] = "";
+	long long called_us = epoch_us();
 	bool status_ok;
 
 	memset(reply, 0, sizeof(*reply));
@@ -164,7 +180,7 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 		slurm_error(QPU_LOG_PREFIX "%s: %s", action, reply->message);
 		return (0);
 	}
-	if (build_request(config, action, job, request, sizeof(request)) < 0) {
+	if (build_request(config, action, job, called_us, request, sizeof(request)) < 0) {
 		qpu_snprintf(reply->message, sizeof(reply->message), "internal error: the hook request does not fit");
 		slurm_error(QPU_LOG_PREFIX "%s: %s", action, reply->message);
 		return (-1);
@@ -181,7 +197,11 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	if (status_ok && qpu_reply_parse(result.out, result.out_len, reply, err, sizeof(err)) == 0) {
 		if (!reply->ok)
 			log_output(action, "stderr", result.err);
-		qpu_debug("helper", "%s for job %u took %ld ms", action, job->job_id, result.elapsed_ms);
+		if (config->trace)
+			qpu_info("trace", "%s for job %u: handler ran %ld ms, reply read %lld us after the callback", action,
+				 job->job_id, result.elapsed_ms, epoch_us() - called_us);
+		else
+			qpu_debug("helper", "%s for job %u took %ld ms", action, job->job_id, result.elapsed_ms);
 		qpu_helper_result_free(&result);
 		return (0);
 	}
@@ -203,6 +223,20 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 	reply->ok = false;
 	qpu_helper_result_free(&result);
 	return (0);
+}
+
+int qpu_hook_start(const struct qpu_config *config, const char *action, const struct qpu_job *job)
+{
+	char request[REQUEST_MAX];
+
+	/* Not logged: the caller falls back to qpu_hook_call, which says what is wrong. */
+	if (access(config->handler, R_OK) < 0)
+		return (-1);
+	if (build_request(config, action, job, epoch_us(), request, sizeof(request)) < 0) {
+		slurm_error(QPU_LOG_PREFIX "%s: internal error: the hook request does not fit", action);
+		return (-1);
+	}
+	return (qpu_helper_spawn_detached(config, action, request));
 }
 
 bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id)

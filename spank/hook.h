@@ -30,6 +30,13 @@ struct qpu_job {
 int qpu_hook_call(const struct qpu_config *config, const char *action, const struct qpu_job *job,
 		  struct qpu_reply *reply);
 
+/*
+ * Starts `node <handler> <action> --detached` for `job` and returns at once (release at job_epilog:
+ * neither slurmd nor the node's next job waits for it). The handler journals what it does, so one
+ * that dies is finished by the reaper. Returns 0 when it was started, -1 (logged) otherwise.
+ */
+int qpu_hook_start(const struct qpu_config *config, const char *action, const struct qpu_job *job);
+
 /* Whether <state_dir>/leases/<job_id>.json exists: the one check job_epilog makes. */
 bool qpu_lease_exists(const struct qpu_config *config, uint32_t job_id);
 

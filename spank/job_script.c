@@ -1,7 +1,7 @@
 /*
  * job_epilog: `slurmstepd spank epilog`, once per job per node, as root, also after scancel, a time
- * limit, or an salloc that never ran a step. Releases the lease if the job holds one. Never fails:
- * a failing epilog drains the node.
+ * limit, or an salloc that never ran a step. Releases the lease if the job holds one, detached so
+ * that the epilog returns at once. Never fails: a failing epilog drains the node.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +55,16 @@ int qpu_job_script_epilog(spank_t sp, int ac, char **av)
 	if (spank_get_item(sp, S_JOB_GID, &job.gid) != ESPANK_SUCCESS)
 		job.gid = (gid_t)-1;
 	job.step_id = 0xffffffffU;
+	/*
+	 * Slurm frees the job's capacity, and starts the node's next job, only when this epilog ends:
+	 * the release runs detached. It is journalled in the lease, so one cut short is finished by the
+	 * reaper; it logs its outcome to the hook log. A handler that cannot be started at all falls
+	 * back to the waited-for release.
+	 */
+	if (qpu_hook_start(&config, "release", &job) == 0) {
+		qpu_verbose("job_epilog", "job %u: release started", job.job_id);
+		return (0);
+	}
 	qpu_hook_call(&config, "release", &job, &reply);
 	if (!reply.ok)
 		qpu_error("job_epilog", "job %u: release failed: %s", job.job_id, reply.message);

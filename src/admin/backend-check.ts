@@ -4,7 +4,8 @@
  * (its own, else the site's default). Needs root, since it reads the credential.
  */
 import { backendFor } from '../backends/registry.js';
-import { httpsProxyFor, type BackendEntry, type Catalogue } from '../config/catalogue.js';
+import type { BackendEntry, Catalogue } from '../config/catalogue.js';
+import { httpsProxyFor } from '../config/proxy.js';
 import { QrunError } from '../errors.js';
 import { backendSecret } from '../secrets/for-backend.js';
 

@@ -104,13 +104,6 @@ export const catalogueSchema = z
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
 
-/** The proxy a backend's API calls go through, or undefined for a direct connection. */
-export function httpsProxyFor(catalogue: Catalogue, alias: string): string | undefined {
-  const own = catalogue.backends[alias]?.https_proxy;
-  if (own === null) return undefined;
-  return own ?? catalogue.defaults?.https_proxy;
-}
-
 /** How a job requests a backend's capacity, as a job-script line. */
 export function capacityRequestLine(capacity: Capacity): string {
   return capacity.gres !== undefined ? `#SBATCH --gres=qpu:${capacity.gres}:1` : `#SBATCH -L ${capacity.license ?? ''}:1`;

@@ -51,6 +51,8 @@ export interface UpOptions {
   readonly accounting?: boolean;
   /** Slurm nodes on this host (nodes.ts); 1 (the default) is the single-host layout. */
   readonly nodes?: number;
+  /** plugstack trace=yes (the hook's start-up trace in its log). */
+  readonly trace?: boolean;
 }
 
 /** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
@@ -275,6 +277,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
               stateDir: rt.qpuState,
               timeoutSeconds: options.hookTimeout,
               serviceUser: options.serviceUser,
+              trace: options.trace === true,
             },
       ),
       { mode: 0o644 },

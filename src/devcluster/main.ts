@@ -47,8 +47,9 @@ function buildProgram(): Command {
     .option('--service-user <name>', 'unprivileged user for per-job services (created when missing)', 'qpu-gateway')
     .option('--hook-timeout <seconds>', 'seconds the shim waits for the hook handler', positiveInt, 30)
     .option('--nodes <count>', 'Slurm nodes on this host: qn1..qnN, the last of several CPU-only (docs/dev-cluster.md)', nodeCount, 1)
+    .option('--trace', 'plugstack trace=yes: each QPU handler run writes its start-up timestamps to the hook log')
     .option('--accounting', 'also start slurmdbd with a MariaDB on loopback (ports base+2, base+3), so sacct shows QPU use')
-    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; secondUser?: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number }) => {
+    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; secondUser?: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number; trace?: boolean }) => {
       const started = Date.now();
       const paths = clusterPaths();
       const record = await up(
@@ -63,6 +64,7 @@ function buildProgram(): Command {
           hookTimeout: opts.hookTimeout,
           accounting: opts.accounting === true,
           nodes: opts.nodes,
+          trace: opts.trace === true,
         },
         say,
       );

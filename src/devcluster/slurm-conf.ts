@@ -151,6 +151,8 @@ export interface PlugstackArgs {
   readonly stateDir: string;
   readonly timeoutSeconds: number;
   readonly serviceUser: string;
+  /** plugstack `trace=yes`: the hook log gets each handler run's start-up timestamps. */
+  readonly trace?: boolean;
 }
 
 /** An empty plugstack (no shim) is legal: the cluster then runs plain Slurm. */
@@ -160,7 +162,7 @@ export function renderPlugstackConf(args: PlugstackArgs | null): string {
   return (
     header +
     `required ${args.shim} config=${args.catalogue} handler=${args.handler} node=${args.node} ` +
-    `state_dir=${args.stateDir} timeout=${args.timeoutSeconds} service_user=${args.serviceUser}\n`
+    `state_dir=${args.stateDir} timeout=${args.timeoutSeconds} service_user=${args.serviceUser}${args.trace === true ? ' trace=yes' : ''}\n`
   );
 }
 

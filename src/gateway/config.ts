@@ -63,6 +63,11 @@ export interface GatewayConfigWire {
   /** Epoch seconds when the allocation ends; null: no end known. */
   readonly deadline: number | null;
   readonly socketPath: string;
+  /**
+   * A listening socket the launcher already bound at socketPath and handed over on this descriptor:
+   * the gateway serves it and reports nothing on fd 4. Absent or null: it binds socketPath itself.
+   */
+  readonly listenFd?: number | null;
   /** Also listen on 127.0.0.1 (a random port). Default false. */
   readonly tcp?: boolean;
   readonly backends: readonly GatewayBackendWire[];
@@ -93,6 +98,7 @@ export interface GatewayConfig {
   readonly token: string;
   readonly deadline: number | null;
   readonly socketPath: string;
+  readonly listenFd: number | null;
   readonly tcp: boolean;
   /** Address the TCP listener binds; default 127.0.0.1 (a served vqpu binds the node's). */
   readonly tcpHost?: string | undefined;
@@ -193,6 +199,7 @@ export function parseGatewayConfig(data: unknown): GatewayConfig {
     token: text(c, 'token', { min: 32 }),
     deadline,
     socketPath: text(c, 'socketPath', { absolute: true }),
+    listenFd: c['listenFd'] === undefined || c['listenFd'] === null ? null : int(c, 'listenFd', 3),
     tcp: c['tcp'] === true,
     backends: backends.map(backend),
     limits: {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { BackendEntry } from '../backends/registry.js';
-import { backendFor } from '../backends/registry.js';
+import { hookBackendFor } from '../backends/for-hook.js';
 import { QrunError } from '../errors.js';
 import { backendSecret } from '../secrets/for-backend.js';
 import type { SecretValue } from '../secrets/value.js';
@@ -59,8 +59,8 @@ function backendSettings(entry: BackendEntry): Record<string, unknown> {
   return settings;
 }
 
-function runsInJob(entry: BackendEntry): boolean {
-  return backendFor(entry.type)?.runsInJob(entry) ?? false;
+async function runsInJob(entry: BackendEntry): Promise<boolean> {
+  return (await hookBackendFor(entry.type))?.runsInJob(entry) ?? false;
 }
 
 /** Where a job runs without a gateway: in its own process, on the built-in simulator. */
@@ -72,7 +72,8 @@ export function processGateway(options: ProcessGatewayOptions) {
       if (request.serviceUser === '') {
         // No service_user= in plugstack.conf: nothing may hold a credential for the job. What a
         // backend says runs in the job's own process is harmless there; anything else fails closed.
-        const needGateway = request.backends.filter(({ entry }) => !runsInJob(entry)).map(({ alias }) => alias);
+        const inJob = await Promise.all(request.backends.map(({ entry }) => runsInJob(entry)));
+        const needGateway = request.backends.filter((_, i) => inJob[i] !== true).map(({ alias }) => alias);
         if (needGateway.length === 0) return { endpoint: LOCAL_ENDPOINT, pid: null, record: null };
         throw new QrunError('GATEWAY_FAILED', `backend ${needGateway.join(', ')} needs the job gateway, and plugstack.conf sets no service_user= for it to run as`, {
           hint: 'Add service_user=qpu-gateway (an unprivileged account) to the spank_qpu.so line of plugstack.conf.',

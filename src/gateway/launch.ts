@@ -9,8 +9,11 @@
  *   process group; the shim's kill of the handler's process group does not reach it.
  * - Signal mask: libuv's child setup (uv_spawn) resets every signal disposition to SIG_DFL and
  *   empties the blocked mask just before exec, so a handler started from slurmstepd (which blocks
- *   TERM, INT, HUP...) cannot pass a blocked mask on. The gateway reports its SigBlk when ready and
- *   the launcher refuses one that has any signal blocked.
+ *   TERM, INT, HUP...) cannot pass a blocked mask on. The gateway checks its SigBlk at start and
+ *   refuses to serve with any signal blocked.
+ * - Start without waiting: the launcher binds the socket itself and hands the listening descriptor
+ *   over (fd 5); it returns once the gateway is spawned and has its configuration, not when it is
+ *   ready. The job's first call waits in the socket's backlog instead (docs/adr/0007-job-start.md).
  * - Identity: it runs as the unprivileged service user (plugstack `service_user=`), with no
  *   supplementary groups (libuv calls setgroups(0) when it changes uid), never as root or the job user.
  * - Secrets: configuration and credentials go over a pipe on fd 3, never argv or env; its
@@ -23,10 +26,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { QrunError } from '../errors.js';
@@ -40,6 +43,8 @@ const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
 /** sun_path is 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 const SOCKET_NAME = 'gateway.sock';
+/** Where the gateway finds its listening socket (config.listenFd). */
+const LISTEN_FD = 5;
 const USAGE_NAME = 'usage.json';
 
 interface LaunchBackend {
@@ -75,13 +80,10 @@ export interface StartGatewayOptions {
   readonly logFile: string;
   readonly runtimeRoot?: string;
   readonly slurmConf?: string | null;
-  readonly tcp?: boolean;
   readonly limits?: Partial<GatewayLimits>;
   readonly logLevel?: string;
   /** Seconds between the gateway's job-gone checks; 0 disables them. Default 30. */
   readonly jobCheckSeconds?: number;
-  /** How long to wait for the gateway to listen. Default 10 s. */
-  readonly readyTimeoutMs?: number;
   /** TZ for the gateway's log timestamps (the handler's own TZ), if any. */
   readonly timeZone?: string | undefined;
   /**
@@ -105,6 +107,7 @@ export interface GatewayRecord {
   readonly procStart: number | null;
   readonly socketPath: string;
   readonly endpoint: string;
+  /** Always null: the launcher hands over a Unix socket only (kept for leases written by older versions). */
   readonly tcpEndpoint: string | null;
   readonly dir: string;
   readonly usageFile: string;
@@ -179,10 +182,13 @@ export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 's
   return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), String(options.jobId));
 }
 
-/** The gateway's entry: dist/gateway/main.js beside this file, or main.ts under tsx (tests). */
+/**
+ * The gateway's entry: dist/gateway/main.js, found from this module's folder (dist/gateway/, or
+ * dist/hook/ in the bundled handler: both one level below dist/), or main.ts under tsx (tests).
+ */
 function entryPoint(): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts')) return { script: here.replace(/launch\.js$/, 'main.js'), execArgv: [] };
+  if (!here.endsWith('.ts')) return { script: fileURLToPath(new URL('../gateway/main.js', import.meta.url)), execArgv: [] };
   // Running from the sources (tests): load tsx by absolute path, the gateway's cwd is /.
   const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs');
   return { script: here.replace(/launch\.ts$/, 'main.ts'), execArgv: ['--import', pathToFileURL(tsx).href] };
@@ -211,30 +217,41 @@ function isOurs(record: Pick<GatewayRecord, 'pid' | 'procStart'>): boolean {
   return info !== null && !info.zombie && (record.procStart === null || info.start === record.procStart);
 }
 
-interface ReadyMessage {
-  ready: boolean;
-  tcpPort?: number | null;
-  sigBlk?: string | null;
-  error?: { code?: string; message?: string };
-}
-
-function waitReady(lines: AsyncIterable<string>, timeoutMs: number): Promise<ReadyMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(failed(`the gateway did not report ready within ${timeoutMs} ms`, 'See the gateway log in the state directory.')), timeoutMs);
-    void (async () => {
-      for await (const line of lines) {
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(line) as ReadyMessage);
-        } catch {
-          reject(failed('the gateway reported something unreadable at start', 'See the gateway log in the state directory.'));
-        }
-        return;
-      }
-      clearTimeout(timer);
-      reject(failed('the gateway exited before it was ready', 'See the gateway log in the state directory (gateway.log).'));
-    })();
+/**
+ * The gateway's listening socket, bound here before the gateway starts: the job's first call can
+ * connect at once and waits in the backlog until the gateway accepts, so acquire never waits for a
+ * Node start. Bound under a temporary name and renamed into place, because Node unlinks the path a
+ * server listened on when that server closes, and this process closes its copy right after the spawn.
+ */
+async function bindSocket(socketPath: string): Promise<{ fd: number; close: () => void }> {
+  const bindPath = `${socketPath}.bind`;
+  await rm(bindPath, { force: true });
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ path: bindPath, backlog: 511 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  const close = (): void => {
+    server.close();
+  };
+  try {
+    // Who may connect is decided by the per-job directory (and the peer check): the socket itself is open.
+    await chmod(bindPath, 0o666);
+    await rename(bindPath, socketPath);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  // libuv keeps the listening descriptor in the handle; there is no public accessor for it.
+  const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) {
+    close();
+    throw failed('cannot hand the gateway its socket: no descriptor', 'This is a bug in slurm-qpu; please report it.');
+  }
+  return { fd, close };
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<GatewayRecord> {
@@ -270,7 +287,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     token: options.token,
     deadline: options.deadline,
     socketPath,
-    tcp: options.tcp ?? false,
+    listenFd: LISTEN_FD,
     backends: options.backends.map((b) => ({
       name: b.name,
       type: b.type,
@@ -291,11 +308,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     ...(previousUsage === null ? {} : { usage: previousUsage }),
   };
 
-  const log = await open(options.logFile, 'a', 0o600);
   const { script, execArgv } = entryPoint();
   if (!existsSync(script)) {
-    await log.close();
+    await rm(dir, { recursive: true, force: true });
     throw failed(`the gateway program ${script} is missing`, 'Build the project (npm run build).');
+  }
+  const log = await open(options.logFile, 'a', 0o600);
+  let socket: { fd: number; close: () => void };
+  try {
+    socket = await bindSocket(socketPath);
+  } catch (error) {
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
   const child = spawn(process.execPath, [...execArgv, script, `--job=${options.jobId}`], {
     detached: true,
@@ -303,14 +328,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     gid: service.gid,
     cwd: '/',
     env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(options.timeZone === undefined ? {} : { TZ: options.timeZone }) },
-    stdio: ['ignore', log.fd, log.fd, 'pipe', 'pipe'],
+    // fd 4, where a gateway started by hand reports readiness, is the log: nobody waits on it here,
+    // and an unused descriptor number could be taken by Node's own and then written to.
+    stdio: ['ignore', log.fd, log.fd, 'pipe', log.fd, socket.fd],
   });
-  const [configPipe, readyPipe] = [child.stdio[3], child.stdio[4]];
+  const configPipe = child.stdio[3];
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error) => reject(failed(`cannot start the gateway: ${error.message}`, 'Check that the service user can read and run the installation.', error)));
   });
   await log.close();
+  // The gateway holds its own copy now (or never will): this process's copy goes at once.
+  socket.close();
   const kill = (): void => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -320,7 +349,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   };
   try {
     await spawned;
-    if (configPipe === null || configPipe === undefined || readyPipe === null || readyPipe === undefined || child.pid === undefined) {
+    if (configPipe === null || configPipe === undefined || child.pid === undefined) {
       throw failed('the gateway was started without its pipes', 'This is a bug in slurm-qpu.');
     }
     const pid = child.pid;
@@ -340,24 +369,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     // process dies now the pipe closes and the gateway exits on the truncated configuration.
     await options.onSpawn?.(record);
     // The one place a credential leaves this process: into the pipe, then the pipe is closed.
-    configPipe.on('error', () => undefined);
-    (configPipe as Writable).end(JSON.stringify(config));
-    const ready = await waitReady(createInterface({ input: readyPipe as Readable }), options.readyTimeoutMs ?? 10_000);
-    if (!ready.ready) {
-      throw failed(`the gateway failed to start: ${ready.error?.message ?? 'no reason given'}`, 'See the gateway log in the state directory.');
-    }
-    if (ready.sigBlk !== undefined && ready.sigBlk !== null && !/^0+$/.test(ready.sigBlk)) {
-      throw failed(`the gateway started with blocked signals (SigBlk ${ready.sigBlk}) and could not be stopped`, 'This is a bug in slurm-qpu; please report it.');
-    }
-    const tcpEndpoint = typeof ready.tcpPort === 'number' ? `http://127.0.0.1:${ready.tcpPort}` : null;
-    return { ...record, tcpEndpoint };
+    // The configuration fits the pipe's buffer, so this returns without waiting for the gateway to
+    // read it. From here the job's calls queue on the socket until the gateway serves them; one that
+    // fails to start (its log says why) closes the socket, and those calls get GATEWAY_GONE.
+    await new Promise<void>((resolve, reject) => {
+      configPipe.once('error', reject);
+      (configPipe as Writable).end(JSON.stringify(config), () => resolve());
+    });
+    return record;
   } catch (error) {
     kill();
     await rm(dir, { recursive: true, force: true });
     throw error;
   } finally {
     configPipe?.destroy();
-    readyPipe?.destroy();
     child.unref();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The job gateway process (dist/gateway/main.js), one per QPU job, started by the hook through
  * launch.ts as the unprivileged service user in a new session. It reads its configuration (with the
- * resolved credentials) from the pipe on fd 3 until EOF, reports readiness as one JSON line on fd 4,
+ * resolved credentials) from the pipe on fd 3 until EOF, serves the listening socket the launcher
+ * handed over on fd 5 (or, started without one, binds its own and reports readiness on fd 4),
  * and logs pino JSON lines to stderr (the launcher points it at the gateway log). It exits on
  * SIGTERM/SIGINT, at the job's deadline, or when Slurm no longer knows the job.
  */
@@ -78,8 +79,10 @@ function installShutdown(server: GatewayServer, log: Logger, onStop: () => void)
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
+  let configReadMs: number;
   try {
     config = parseGatewayConfig(JSON.parse(readAll(CONFIG_FD)));
+    configReadMs = performance.now();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     report({ ready: false, error: { code: 'GATEWAY_FAILED', message: `cannot read the configuration on fd ${CONFIG_FD}: ${message}` } });
@@ -87,6 +90,16 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger({ name: 'gateway', level: config.logLevel }).child({ jobId: config.jobId });
+  // A launcher that hands over its socket does not wait for this process, so nobody reads fd 4.
+  const tell = config.listenFd === null ? report : (): void => undefined;
+  const sigBlk = blockedSignals();
+  if (sigBlk !== null && !/^0+$/.test(sigBlk)) {
+    // A gateway that ignores SIGTERM could not be stopped at release: it must not serve at all.
+    log.error({ sigBlk }, 'gateway started with blocked signals; refusing to serve');
+    tell({ ready: false, error: { code: 'GATEWAY_FAILED', message: `the gateway started with blocked signals (SigBlk ${sigBlk})` } });
+    process.exitCode = 1;
+    return;
+  }
   try {
     const native = loadPeerCredentials();
     const server = await startGatewayServer(config, { logger: log, peerUid: createPeerLookup(native) });
@@ -122,17 +135,19 @@ async function main(): Promise<void> {
         deadline: config.deadline,
         peerCheck: native === null ? 'unavailable (native addon without peerCredentials): directory permissions and token only' : 'SO_PEERCRED',
         uid: process.getuid?.(),
-        sigBlk: blockedSignals(),
+        sigBlk,
+        // Since the process started: where a job's start-up time goes (docs/performance.md).
+        startup: { configReadMs: Math.round(configReadMs), listeningMs: Math.round(performance.now()) },
       },
       'gateway started',
     );
-    report({ ready: true, socketPath: server.socketPath, tcpPort: server.tcpPort, pid: process.pid, sigBlk: blockedSignals() });
+    tell({ ready: true, socketPath: server.socketPath, tcpPort: server.tcpPort, pid: process.pid, sigBlk });
     // Load the simulator now, after the launcher (and so the job) stopped waiting for us.
     void server.warm().catch((error: unknown) => log.error({ err: error }, 'cannot load the simulator runner'));
   } catch (error) {
     const coded = asQrunError(error);
     log.error({ err: error }, 'gateway failed to start');
-    report({ ready: false, error: coded.toJSON() });
+    tell({ ready: false, error: coded.toJSON() });
     process.exitCode = 1;
   }
 }

@@ -50,7 +50,7 @@ async function removeStaleSocket(path: string): Promise<void> {
   }
 }
 
-function listen(server: Server, target: string | { host: string; port: number }): Promise<void> {
+function listen(server: Server, target: string | { host: string; port: number } | { fd: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const done = (): void => {
@@ -58,6 +58,7 @@ function listen(server: Server, target: string | { host: string; port: number })
       resolve();
     };
     if (typeof target === 'string') server.listen(target, done);
+    else if ('fd' in target) server.listen(target, done);
     else server.listen(target.port, target.host, done);
   });
 }
@@ -174,18 +175,24 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
     return server;
   };
 
-  await removeStaleSocket(config.socketPath);
+  // Before serving: a gateway killed after its first answer has always left a usage record.
+  await writeUsage();
   const unixServer = makeServer();
-  await listen(unixServer, config.socketPath);
-  // Who may connect is decided by the per-job directory (and the peer check): the socket itself is open.
-  await chmod(config.socketPath, 0o666);
+  if (config.listenFd !== null) {
+    // Bound (and opened to the job) by the launcher; connections made meanwhile wait in its backlog.
+    await listen(unixServer, { fd: config.listenFd });
+  } else {
+    await removeStaleSocket(config.socketPath);
+    await listen(unixServer, config.socketPath);
+    // Who may connect is decided by the per-job directory (and the peer check): the socket itself is open.
+    await chmod(config.socketPath, 0o666);
+  }
   let tcpPort: number | null = null;
   if (config.tcp) {
     const tcpServer = makeServer();
     await listen(tcpServer, { host: config.tcpHost ?? '127.0.0.1', port: config.tcpPort ?? 0 });
     tcpPort = (tcpServer.address() as AddressInfo).port;
   }
-  await writeUsage();
 
   let closing: Promise<Usage> | null = null;
   const close = (reason: QrunError): Promise<Usage> => {

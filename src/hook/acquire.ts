@@ -1,5 +1,5 @@
 import type { BackendEntry, Catalogue } from '../config/catalogue.js';
-import { backendFor } from '../backends/registry.js';
+import { hookBackendFor } from '../backends/for-hook.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
 import { capacityNeed, describeCapacityProblems, missingCapacity, nodeShare } from './capacity.js';
@@ -37,10 +37,22 @@ function lanesExhausted(alias: string, lanes: number, holders: readonly number[]
 
 /** A lane of the backend on this node: Slurm counts the capacity, the lane says which of it this job uses. */
 async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEntry, deps: HookDeps): Promise<number> {
-  const lane = await claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId, (n, path) =>
-    deps.log.error({ backend: alias, lane: n, path }, 'lane file names no job; reclaimed'),
-  );
+  const claim = (): Promise<number | undefined> =>
+    claimLane(deps.paths, alias, entry.capacity.lanes, request.jobId, (n, path) => deps.log.error({ backend: alias, lane: n, path }, 'lane file names no job; reclaimed'));
+  const lane = await claim();
   if (lane !== undefined) return lane;
+  // job_epilog's release runs detached (spank/job_script.c), so Slurm may hand a job's capacity on
+  // before its lanes are free: wait for any release working on a holder (it holds that job's lock;
+  // a holder nobody works on costs nothing here), then try once more.
+  const holders = [...new Set((await laneOwners(deps.paths, alias)).values())].filter((id) => id !== request.jobId);
+  for (const holder of holders) {
+    await withJobLock(deps.paths, holder, deps.lockWaitMs, () => Promise.resolve()).catch(() => undefined);
+  }
+  const retried = await claim();
+  if (retried !== undefined) {
+    deps.log.info({ backend: alias, lane: retried, waitedFor: holders }, 'lane claimed after a release finished');
+    return retried;
+  }
   const owners = await laneOwners(deps.paths, alias);
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
 }
@@ -124,7 +136,10 @@ async function gatewayStartOf(
     stateDir: deps.paths.root,
     backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
     sessions: Object.fromEntries(lease.backends.map((b) => [b.alias, b.session])),
-    onSpawn: (record) => save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint }),
+    onSpawn: (record) => {
+      deps.trace?.mark('gateway-spawned');
+      return save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint });
+    },
     watch: deps.stepProcess === undefined ? undefined : { ...deps.stepProcess, jobEnds: stepName(request.stepId) === 'batch' },
     resumeUsage,
   });
@@ -196,7 +211,9 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     await releaseLease(existing, deps, 'acquire-recovery');
   }
 
+  deps.trace?.mark('locked');
   const catalogue = await catalogueOrRefuse(request, deps);
+  deps.trace?.mark('catalogue-loaded');
   if (catalogue.defaults?.log_level !== undefined) log.level = catalogue.defaults.log_level;
   const requested = resolveBackends(request, catalogue);
   const facts = await factsOrRefuse(request, deps);
@@ -205,6 +222,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     log.error({ backend: request.backends.join(','), hostname: request.hostname, perNode: facts.perNode }, 'node not in the job allocation');
     refuse(`cannot tell which of job ${request.jobId}'s nodes this is (host ${request.hostname}), so no QPU was granted; tell your admin (NodeName should match the host name)`);
   }
+  deps.trace?.mark('slurm-job-read');
   const problems = missingCapacity(requested, { gres: share, licenses: facts.licenses });
   if (problems.length > 0) {
     if (await anotherComponentHolds(requested, facts, deps)) {
@@ -220,6 +238,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   }
   // Leases of jobs Slurm no longer runs give their lanes back before this job claims one.
   await reapOthers(deps, request.jobId);
+  deps.trace?.mark('others-reaped');
 
   let lease: Lease = {
     version: 1,
@@ -254,7 +273,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     // Each journal write costs two fsyncs (file and directory), the most of an acquire: a write
     // guards the next external step only, and steps with nothing external between them share one.
     for (const [index, { alias, entry }] of requested.entries()) {
-      const backend = backendFor(entry.type) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      const backend = (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
       // The lane file names the job, so release frees a lane claimed just before a crash even
@@ -280,10 +299,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       });
       await faultPoint('acquire:after-session');
     }
+    deps.trace?.mark('lanes-and-sessions');
     const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
     // Running and held in one write: a crash before the reply leaves a held lease, which the job's epilog releases.
     await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null, state: 'held' });
+    deps.trace?.mark('gateway-ready');
     await faultPoint('acquire:after-gateway');
+    deps.trace?.mark('lease-held');
     // The job runs now, so Slurm takes the update; never fatal (vendor-ids.ts).
     await recordVendorIds(lease, deps);
     for (const b of lease.backends) {

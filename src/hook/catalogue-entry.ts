@@ -1,4 +1,5 @@
-import { httpsProxyFor, type BackendEntry, type Catalogue } from '../config/catalogue.js';
+import type { BackendEntry, Catalogue } from '../config/catalogue.js';
+import { httpsProxyFor } from '../config/proxy.js';
 
 /**
  * The entry with the proxy its API calls take filled in (its own, else the catalogue's default), so

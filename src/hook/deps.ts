@@ -3,6 +3,7 @@ import type { BackendEntry, Catalogue } from '../config/catalogue.js';
 import type { GatewayRecord } from '../gateway/launch.js';
 import type { SecretValue } from '../secrets/value.js';
 import type { StatePaths } from './paths.js';
+import type { HookTrace } from './trace.js';
 import type { SlurmJobSource } from '../slurm/job.js';
 import type { JobPresence } from '../slurm/presence.js';
 import type { AdminCommentUpdate } from '../slurm/admin-comment.js';
@@ -88,4 +89,6 @@ export interface HookDeps {
    * `render` gets the bytes left and returns the value, or null when nothing fits. Absent: not written.
    */
   readonly adminComment?: (jobId: number, key: string, render: (room: number) => string | null) => Promise<AdminCommentUpdate>;
+  /** Start-up trace marks (plugstack trace=yes, trace.ts); absent or a no-op otherwise. */
+  readonly trace?: HookTrace | undefined;
 }

@@ -14,6 +14,10 @@ import { statePaths } from './paths.js';
 import { nodeHookDeps, slurmSource } from './node-deps.js';
 import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
 import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
+import { hookTrace, type HookTrace } from './trace.js';
+
+/** When this module's static imports were loaded: the trace's `main-loaded`. */
+const mainLoadedAt = performance.now();
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -28,7 +32,7 @@ function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
   return { ...source, show: (id: number): Promise<SlurmJobFacts> => (id === jobId ? early : source.show(id)) };
 }
 
-async function handle(request: HookRequest): Promise<HookReply> {
+async function handle(request: HookRequest, trace: HookTrace): Promise<HookReply> {
   const paths = statePaths(request.stateDir);
   const slurmBase = slurmSource(process.env, request.timeoutSeconds);
   const slurm = request.action === 'acquire' ? prefetched(slurmBase, request.jobId) : slurmBase;
@@ -45,11 +49,14 @@ async function handle(request: HookRequest): Promise<HookReply> {
     };
   }
   configureFaults(paths.root, process.env);
-  const deps = await nodeHookDeps({ paths, env: process.env, timeoutSeconds: request.timeoutSeconds, bindings: { action: request.action }, slurm });
+  trace.mark('state-dir-checked');
+  const deps = { ...(await nodeHookDeps({ paths, env: process.env, timeoutSeconds: request.timeoutSeconds, bindings: { action: request.action }, slurm })), trace };
+  trace.mark('deps-loaded');
   const { log } = deps;
   try {
     if (request.action === 'acquire') {
       const { acquire } = await import('./acquire.js');
+      trace.mark('acquire-loaded');
       return await acquire(request, deps);
     }
     if (request.action === 'reap') {
@@ -60,6 +67,7 @@ async function handle(request: HookRequest): Promise<HookReply> {
       return { ok: true, message: `reaped ${released.length} lease(s)` };
     }
     const { release } = await import('./release.js');
+    trace.mark('release-loaded');
     return await release(request, deps);
   } catch (error) {
     log.error({ err: error, jobId: request.jobId, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
@@ -70,6 +78,17 @@ async function handle(request: HookRequest): Promise<HookReply> {
   } finally {
     log.flush();
   }
+}
+
+/** The trace line, after the reply is out (so writing it costs the job nothing). */
+function writeTrace(request: HookRequest, trace: HookTrace): void {
+  const marks = trace.marks();
+  if (Object.keys(marks).length === 0) return;
+  void import('./logger.js').then(({ createHookLogger }) => {
+    const log = createHookLogger(statePaths(request.stateDir).log, { action: request.action, jobId: request.jobId });
+    log.info({ backend: request.backends.join(',') || null, step: stepName(request.stepId), marks }, 'trace');
+    log.flush();
+  });
 }
 
 /** The reply as text; one the shim would refuse becomes a refusal that says so (the lease stays for release). */
@@ -105,7 +124,7 @@ function reapInBackground(raw: string): HookReply {
 export async function main(argv: readonly string[]): Promise<number> {
   const action = argv[0] ?? '';
   if (!isHookAction(action)) {
-    process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> < request.json (got "${action}")\n`);
+    process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> [--detached] < request.json (got "${action}")\n`);
     return 2;
   }
   let request: HookRequest;
@@ -123,7 +142,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(rendered(reapInBackground(raw), request));
     return 0;
   }
-  process.stdout.write(rendered(await handle(request), request));
+  if (argv[1] === '--detached') {
+    // Started by job_epilog without a timeout watching it (spank/job_script.c): it bounds itself.
+    // eslint-disable-next-line no-restricted-properties -- the shim's timeout, kept by the handler itself
+    setTimeout(() => process.exit(75), request.timeoutSeconds * 1000).unref();
+  }
+  const trace = hookTrace(request.traceUs);
+  trace.markAt('main-loaded', mainLoadedAt);
+  trace.mark('request-read');
+  const reply = rendered(await handle(request, trace), request);
+  process.stdout.write(reply);
+  trace.mark('reply-written');
+  writeTrace(request, trace);
   return 0;
 }
 

@@ -41,6 +41,8 @@ export interface HookRequest {
   readonly serviceUser: string;
   readonly timeoutSeconds: number;
   readonly hostname: string;
+  /** plugstack `trace=yes`: the shim's callback time, epoch microseconds (trace.ts); absent otherwise. */
+  readonly traceUs?: number;
 }
 
 export interface HookReply {
@@ -107,6 +109,10 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
   const jobId = uint32(obj, 'job_id');
   if (jobId === 0 && action !== 'reap') throw new ProtocolError('request.job_id must not be 0');
   const timeoutSeconds = uint32(obj, 'timeout');
+  const traceUs = field(obj, 'trace_us');
+  if (traceUs !== undefined && (typeof traceUs !== 'number' || !Number.isSafeInteger(traceUs) || traceUs <= 0)) {
+    throw new ProtocolError('request.trace_us must be a positive integer (epoch microseconds)');
+  }
   return {
     version: PROTOCOL_VERSION,
     action,
@@ -120,6 +126,7 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
     serviceUser: text(obj, 'service_user', { empty: true }),
     timeoutSeconds,
     hostname: text(obj, 'hostname', { empty: true }),
+    ...(traceUs === undefined ? {} : { traceUs }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { backendFor } from '../backends/registry.js';
+import { hookBackendFor } from '../backends/for-hook.js';
 import type { BackendEntry } from '../config/catalogue.js';
 import type { SecretValue } from '../secrets/value.js';
 import { withSiteProxy } from './catalogue-entry.js';
@@ -83,7 +83,7 @@ async function stopGatewayOf(lease: Lease, deps: HookDeps): Promise<ReadonlyMap<
 async function closeSession(lease: Lease, held: LeaseBackend, deps: HookDeps): Promise<LeaseBackend> {
   const { log } = deps;
   try {
-    const backend = backendFor(held.type);
+    const backend = await hookBackendFor(held.type);
     if (backend === undefined) {
       log.error({ backend: held.alias, type: held.type }, 'no backend of this type for a leased backend');
       return { ...held, sessionState: 'closed' };
@@ -130,10 +130,12 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
       return keep === undefined || keep.length === 0 ? b : { ...b, keep: [...(b.keep ?? []), ...keep] };
     });
     await save({ ...lease, backends, gatewayState: 'stopped' });
+    deps.trace?.mark('gateway-stopped');
     await faultPoint('release:after-gateway-stop');
   }
 
   await releaseLanes(paths, lease.jobId);
+  deps.trace?.mark('lanes-freed');
   await faultPoint('release:after-lanes');
 
   for (const [index, held] of lease.backends.entries()) {
@@ -148,6 +150,7 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
 
   if (lease.backends.some(sessionOpen)) return { released: true, pending: true };
   await removeLease(paths, lease.jobId);
+  deps.trace?.mark('lease-removed');
   const heldSeconds = Math.max(0, Math.round((deps.now().getTime() - Date.parse(lease.acquiredAt)) / 1000));
   for (const held of lease.backends) {
     log.info({ backend: held.alias, type: held.type, lane: held.lane, uid: lease.uid, heldSeconds, state: start.state, reason }, 'lease released');
@@ -180,7 +183,10 @@ export async function release(request: HookRequest, baseDeps: HookDeps): Promise
     deps.paths,
     request.jobId,
     deps.lockWaitMs,
-    () => releaseJob(request.jobId, { ...deps, loadCatalogue: (path) => deps.loadCatalogue(path === '' ? request.config : path) }, 'epilog'),
+    () => {
+      deps.trace?.mark('locked');
+      return releaseJob(request.jobId, { ...deps, loadCatalogue: (path) => deps.loadCatalogue(path === '' ? request.config : path) }, 'epilog');
+    },
     (why) => deps.log.warn({ backend: null, why }, 'stale lock taken over'),
   );
   if (!outcome.released) {

@@ -73,6 +73,8 @@ export async function serveVqpu(options: ServeOptions): Promise<ServedVqpu> {
     backoffDir: null,
     watch: null,
     usage: null,
+    // Binds its own TCP and Unix sockets: nothing hands it a pre-bound one.
+    listenFd: null,
   };
   // Clients are other jobs' gateways (the service user): the token, not the peer's uid, admits them.
   const server = await startGatewayServer(config, { logger: options.logger, peerUid: () => null });

@@ -46,6 +46,8 @@ async function fileExists(path: string): Promise<boolean> {
 /** After a fault: the QPU came back, the release was logged once, and the next job gets the QPU. */
 async function expectRecovered(id: string, bounds: Record<string, number>, name: string): Promise<void> {
   bounds[name] = await waitQpuBack(id);
+  // The epilog's release runs detached: its log line follows the lease's removal by a moment.
+  await until(`job ${id}'s release to be logged`, async () => (await releasedOnce(id)) >= 1, 5_000).catch(() => undefined);
   expect(await releasedOnce(id), `${name}: 'lease released' lines of job ${id}`).toBe(1);
 }
 
@@ -127,6 +129,9 @@ describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
     expect(await waitState(id, undefined, 90_000)).toBe('COMPLETED');
     // No release finished, yet the gateway is gone (it watched the batch step) and so is its socket.
     await until('the orphaned gateway to stop', async () => !alive(pid), 5_000);
+    // The epilog's release runs detached: it got as far as its journal, and no further.
+    await until('the release to be journalled', async () => (await leaseFile(id))?.state === 'releasing', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await leaseFile(id))?.state).toBe('releasing');
     const next = await submit(['-t', '2', ...SIM, '--wrap', `node ${QRUN} sample ${BELL} /dev/null`], { user: testUser });
     jobs.push(next);

@@ -1,21 +1,38 @@
 /**
  * 20 concurrent QPU jobs on 4 lanes (GRES qpu:sim:4): Slurm runs at most 4 at once, and the hook
- * never holds more than 4 leases at any moment. Each job acquires once and releases once.
+ * never has more than 4 jobs holding a lane, nor more than 4 leases held, at any moment. (A lease
+ * file also exists while a job is acquiring, before its lane, and while its detached release
+ * finishes, after its lane is back: those hold no capacity.) Each job acquires once and releases once.
  */
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../src/devcluster/exec.js';
+import { lanes, leaseFile } from './fault-helpers.js';
 import { countEvents, drain, hookEvents, leases, qpuSkipReason, submit, waitState } from './qpu-helpers.js';
 
+/** Jobs that hold capacity now: a lane, or a lease in state `held`. */
+async function holding(): Promise<{ laneJobs: number; held: number }> {
+  const laneJobs = new Set(Object.values(await lanes()).filter((job) => job !== '')).size;
+  let held = 0;
+  for (const id of await leases()) {
+    const lease = await leaseFile(id).catch(() => undefined);
+    if (lease?.state === 'held') held += 1;
+  }
+  return { laneJobs, held };
+}
+
 describe.skipIf(qpuSkipReason() !== '')('QPU concurrency', () => {
-  it('20 jobs on 4 lanes: never more than 4 leases, every job acquires and releases once', async () => {
+  it('20 jobs on 4 lanes: never more than 4 jobs holding a lane or a held lease, every job acquires and releases once', async () => {
     const ids = await Promise.all(
       Array.from({ length: 20 }, () => submit(['-t', '5', '--gres=qpu:sim:1', '--q_backend=sim', '--wrap', 'sleep 1'])),
     );
     let most = 0;
+    let mostHeld = 0;
     let done = false;
     const watcher = (async () => {
       while (!done) {
-        most = Math.max(most, (await leases()).length);
+        const now = await holding();
+        most = Math.max(most, now.laneJobs);
+        mostHeld = Math.max(mostHeld, now.held);
         await sleep(20);
       }
     })();
@@ -31,6 +48,8 @@ describe.skipIf(qpuSkipReason() !== '')('QPU concurrency', () => {
     }
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(4);
+    expect(mostHeld).toBeGreaterThan(0);
+    expect(mostHeld).toBeLessThanOrEqual(4);
 
     // Replaying the log: at no point were more than 4 of these jobs between acquired and released.
     const events = (await hookEvents()).filter((e) => ids.includes(String(e.jobId)) && (e.msg === 'lease acquired' || e.msg === 'lease released'));

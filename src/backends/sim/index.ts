@@ -4,6 +4,7 @@
  * credential, in the job's gateway.
  */
 import type { Backend, TaskRunner } from '../types.js';
+import { simHookSide } from './hook.js';
 import { simEntrySchema, type SimEntry } from './schema.js';
 
 /**
@@ -23,12 +24,7 @@ function lazySimRunner(): TaskRunner {
 }
 
 export const simBackend: Backend<SimEntry> = {
-  type: 'sim',
+  ...simHookSide,
   entrySchema: simEntrySchema,
-  // Without a credential nothing needs guarding: the simulator runs in the job's own process.
-  runsInJob: (entry) => entry.secret === undefined,
-  accessible: () => Promise.resolve({ ok: true }),
-  acquire: () => Promise.resolve({ session: null }),
-  release: () => Promise.resolve(),
   runner: lazySimRunner,
 };

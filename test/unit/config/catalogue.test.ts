@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { capacityRequestLine, catalogueSchema, httpsProxyFor } from '../../../src/config/catalogue.js';
+import { capacityRequestLine, catalogueSchema } from '../../../src/config/catalogue.js';
+import { httpsProxyFor } from '../../../src/config/proxy.js';
 import { describeIssues } from '../../../src/config/load.js';
 
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'));

@@ -123,9 +123,13 @@ describe.skipIf(!runnable)('gateway launcher', () => {
 
   it('gives a clear error once the gateway was killed, and stop still cleans up', async () => {
     const { record, token } = await start(103);
+    const first = new GatewayClient(record.endpoint, token);
+    // It served once (so it wrote its usage), then dies.
+    expect((await first.backends()).backends).toHaveLength(1);
+    await first.close();
     process.kill(record.pid, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const client = new GatewayClient(record.endpoint, token);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await expect(client.backends()).rejects.toMatchObject({ code: 'GATEWAY_GONE', message: expect.stringContaining('gateway is gone') });
     await client.close();
     const stopped = await stopGateway(record);

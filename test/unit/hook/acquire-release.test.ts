@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquire } from '../../../src/hook/acquire.js';
 import { readLease } from '../../../src/hook/journal.js';
-import { release } from '../../../src/hook/release.js';
+import { withJobLock } from '../../../src/hook/lock.js';
+import { release, releaseJob } from '../../../src/hook/release.js';
 import { QrunError } from '../../../src/errors.js';
 import { CATALOGUE, facts, harness, request } from './fixtures.js';
 
@@ -132,6 +133,24 @@ describe('acquire', () => {
     expect(replies.filter((r) => !r.ok).every((r) => /all 4 lanes of backend 'sim'/.test(r.message ?? ''))).toBe(true);
     expect(await readdir(join(h.dir, 'lanes', 'sim'))).toHaveLength(4);
     expect(await readdir(join(h.dir, 'leases'))).toHaveLength(4);
+  });
+
+  it('gets the lane a release is freeing once that release is done (job_epilog releases detached)', async () => {
+    const h = await harness();
+    for (let i = 0; i < 4; i++) expect((await acquire(request(60 + i), h.deps)).ok).toBe(true);
+    // Job 61's release is under way: like the detached epilog, it holds the job's lock while it works.
+    const releasing = withJobLock(h.deps.paths, 61, 5_000, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await releaseJob(61, h.deps, 'epilog');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reply = await acquire(request(64), h.deps);
+    await releasing;
+    expect(reply.ok, reply.message).toBe(true);
+    expect((await readLease(h.deps.paths, 64))?.backends[0]?.lane).toBe(1);
+    expect((await h.logLines()).filter((l) => l.msg === 'lane claimed after a release finished')).toEqual([expect.objectContaining({ jobId: 64, waitedFor: [60, 61, 62, 63] })]);
+    // With no release under way, the job is refused as before.
+    expect((await acquire(request(65), h.deps)).message).toMatch(/all 4 lanes of backend 'sim'/);
   });
 
   it('two steps of one job acquiring together get one lease', async () => {

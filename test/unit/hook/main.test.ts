@@ -60,4 +60,36 @@ describe('qpu-hook process contract', () => {
     expect(ran.stdout).toBe('');
     expect(ran.stderr).toContain('request.version is 1, this handler speaks 2; install one slurm-qpu version of the shim and the handler');
   }, 30_000);
+
+  it('with trace_us (plugstack trace=yes) writes one trace line per run, in time order, to the hook log only', async () => {
+    const f = await fixture();
+    const calledUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    const acquired = await runHandler(['acquire'], f.body('acquire', { trace_us: calledUs }), f.env);
+    expect(readReply(acquired.stdout).ok).toBe(true);
+    expect(acquired.stdout).not.toMatch(/trace|marks/);
+    const released = await runHandler(['release'], f.body('release'), f.env);
+    expect(readReply(released.stdout).ok).toBe(true);
+    const log = (await readFile(join(f.dir, 'state', 'hook.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const traces = log.filter((l) => l.msg === 'trace');
+    // Only the acquire asked for one.
+    expect(traces).toHaveLength(1);
+    const marks = traces[0]?.marks as Record<string, number>;
+    expect(Object.keys(marks)).toEqual(expect.arrayContaining(['node-started', 'main-loaded', 'deps-loaded', 'locked', 'lanes-and-sessions', 'lease-held', 'reply-written']));
+    const times = Object.values(marks);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBeGreaterThanOrEqual(0);
+    const refused = await runHandler(['acquire'], f.body('acquire', { trace_us: 'soon' }), f.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('request.trace_us must be a positive integer');
+  }, 30_000);
+
+  it('release --detached (job_epilog) releases the same way, its outcome in the hook log', async () => {
+    const f = await fixture();
+    expect(readReply((await runHandler(['acquire'], f.body('acquire'), f.env)).stdout).ok).toBe(true);
+    const released = await runHandler(['release', '--detached'], f.body('release'), f.env);
+    expect(released.code).toBe(0);
+    expect(await readdir(join(f.stateDir, 'leases'))).toEqual([]);
+    const log = (await readFile(join(f.dir, 'state', 'hook.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.map((l) => l.msg)).toEqual(['lease acquired', 'lease released']);
+  }, 30_000);
 });

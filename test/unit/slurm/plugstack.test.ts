@@ -23,11 +23,14 @@ describe('plugstack.conf', () => {
 
   it('gives the shim defaults and lists what the shim would refuse', () => {
     expect(shimSettings([])).toMatchObject({ config: '/etc/slurm/qpu.json', state_dir: '/var/lib/slurm-qpu', timeout: 30, service_user: null, problems: [] });
-    expect(shimSettings(['config=relative.json', 'colour=blue', 'timeout=0', 'node']).problems).toEqual([
+    expect(shimSettings(['config=relative.json', 'colour=blue', 'timeout=0', 'node', 'trace=maybe']).problems).toEqual([
       'config: must be an absolute path: relative.json',
       'unknown key: colour',
       'argument is not key=value: node',
       'timeout: expected whole seconds between 1 and 3600, got: 0',
+      'trace: expected yes, no, 1 or 0, got: maybe',
     ]);
+    expect(shimSettings(['trace=yes'])).toMatchObject({ trace: true, problems: [] });
+    expect(shimSettings([])).toMatchObject({ trace: false });
   });
 });

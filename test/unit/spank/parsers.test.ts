@@ -44,6 +44,15 @@ describe.skipIf(cSkipReason(work) !== '')('the shim parses user and admin input'
     for (const line of out) expect(line).toMatch(/^refused: /);
   });
 
+  it('takes trace= as yes, no, 1 or 0 and nothing else', () => {
+    expect(parse(['config\ttrace=yes', 'config\ttrace=0', 'config\ttrace=maybe', 'config\ttrace=yes\ttrace=no'])).toEqual([
+      'ok',
+      'ok',
+      'refused: trace: expected yes, no, 1 or 0, got: maybe',
+      'refused: trace: given more than once',
+    ]);
+  });
+
   it('refuses a config= longer than a path can be', () => {
     expect(parse([`config\tconfig=/${'a'.repeat(5000)}.json`])).toEqual(['refused: config: path too long']);
   });
