@@ -38,7 +38,7 @@ export class FuzzFailure extends Error {
  * gateway target's exchange, at HANG_MS of wall time). It catches a parser that loops or explodes,
  * not one that is slow.
  */
-export const HANG_MS = 10_000;
+const HANG_MS = 10_000;
 
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
