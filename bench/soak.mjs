@@ -149,10 +149,19 @@ async function oneJob(n) {
     const s = /JobState=(\S+)/.exec(shown)?.[1];
     if (s === undefined || /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY)$/.test(s)) {
       ended[s ?? 'gone'] = (ended[s ?? 'gone'] ?? 0) + 1;
+      progress();
       return;
     }
     await sleep(250);
   }
+}
+
+// A line every 50 jobs, so a run cut short still says how far it got and at what rate.
+function progress() {
+  const done = Object.values(ended).reduce((a, b) => a + b, 0);
+  if (done % 50 !== 0) return;
+  const minutes = (Date.now() - startedAt) / 60_000;
+  process.stderr.write(`soak: ${done} jobs ended in ${minutes.toFixed(1)} min (${(done / minutes).toFixed(1)} jobs/min)\n`);
 }
 
 let next = 0;

@@ -42,6 +42,11 @@ export async function loadJsonConfig<S extends z.ZodType>(schema: S, path: strin
     }
     throw new QrunError('CONFIG_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
+  return parseJsonConfig(schema, text, path);
+}
+
+/** A configuration file's text, already read from `path`: JSON, then the schema. */
+export function parseJsonConfig<S extends z.ZodType>(schema: S, text: string, path: string): z.infer<S> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -5,13 +5,13 @@
  * at it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { sleep } from '../../src/devcluster/exec.js';
 import { gatewayDir } from '../../src/gateway/launch.js';
 import { FAULT_DIR, type FaultPoint } from '../../src/hook/faults.js';
 import { startIbmComputeFake, type IbmComputeFake } from '../fakes/ibm-quantum-compute/index.js';
-import { countEvents, leases, qpuCluster } from './qpu-helpers.js';
+import { countEvents, leases, qpuCluster, slurmCmd } from './qpu-helpers.js';
 
 /** The next handler to reach `point` on the node dies there (`kill`), hangs or throws. */
 export async function armFault(point: FaultPoint, action: 'kill' | 'hang' | 'throw' = 'kill'): Promise<void> {
@@ -78,8 +78,62 @@ export async function waitQpuBack(jobId: string, timeoutMs = 30_000): Promise<nu
   return Date.now() - started;
 }
 
+/** Regular files under `dir`, at any depth (sockets and links are not followed). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isDirectory()) found.push(...(await filesUnder(path)));
+    else if (info?.isFile()) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * Files on the node that hold a bearer token of the job (src/gateway/token.ts: `qpu1.<job>.<uid>.…`):
+ * the node's state directory (leases, logs, usage) and the cluster's gateway runtime directory.
+ */
+export async function tokenFiles(jobId: string): Promise<string[]> {
+  const token = new RegExp(`qpu1\\.${jobId}\\.\\d+\\.[A-Za-z0-9_-]{43}`);
+  const roots = [qpuCluster().stateDir, dirname(jobGatewayDir(jobId))];
+  const holding: string[] = [];
+  for (const root of roots) {
+    for (const file of await filesUnder(root)) {
+      if (token.test(await readFile(file, 'latin1').catch(() => ''))) holding.push(file);
+    }
+  }
+  return holding;
+}
+
+/** Lanes in use on the node and QPU jobs Slurm runs there, as sorted job ids: the two must match. */
+export async function lanesAndRunningJobs(): Promise<{ lanes: string[]; running: string[] }> {
+  const held = [...new Set(Object.values(await lanes()))].sort();
+  const listed = (await slurmCmd('squeue', ['-h', '-t', 'RUNNING', '-o', '%A %b %W'])).stdout.trim();
+  const running = listed === '' ? [] : listed.split('\n').filter((line) => /qpu/.test(line)).map((line) => line.split(' ')[0] ?? '').sort();
+  return { lanes: held, running };
+}
+
 export async function releasedOnce(jobId: string): Promise<number> {
   return countEvents(jobId, 'lease released');
+}
+
+/** A Bell pair in the IBM fake's basis (rz, sx, cz), as a sampler payload in the jobs directory; returns its path. */
+export async function ibmBellPayload(): Promise<string> {
+  const circuit = [
+    'OPENQASM 3.0;',
+    'include "stdgates.inc";',
+    'bit[2] c;',
+    'rz(pi/2) $0; sx $0; rz(pi/2) $0;',
+    'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
+    'cz $0, $1;',
+    'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
+    'c[0] = measure $0;',
+    'c[1] = measure $1;',
+  ].join('\n');
+  const path = join(qpuCluster().jobs, 'ibm-bell-isa.json');
+  await writeFile(path, JSON.stringify({ pubs: [[circuit, null, 100]], version: 2 }), { mode: 0o644 });
+  return path;
 }
 
 /**

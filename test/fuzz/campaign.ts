@@ -15,11 +15,26 @@ export interface CampaignResult {
   readonly failure: { readonly input: string; readonly error: string } | null;
 }
 
-export async function campaign<T>(target: FuzzTarget<T>, runs: number, seed: number, timeLimitSeconds?: number): Promise<CampaignResult> {
+/** How far a campaign got: inputs fed so far and seconds since it began. */
+export type Progress = (inputs: number, seconds: number) => void;
+
+/** Interval of the progress reports: a long run cut short still says how far it got. */
+const PROGRESS_MS = 60_000;
+
+export async function campaign<T>(target: FuzzTarget<T>, runs: number, seed: number, timeLimitSeconds?: number, progress?: Progress): Promise<CampaignResult> {
   const close = (await target.open?.()) ?? (async () => undefined);
   const started = performance.now();
+  let fed = 0;
+  let reported = started;
+  const count = (): void => {
+    fed += 1;
+    const now = performance.now();
+    if (progress === undefined || now - reported < PROGRESS_MS) return;
+    reported = now;
+    progress(fed, (now - started) / 1000);
+  };
   try {
-    const details = await fc.check(fc.asyncProperty(target.arbitrary(), (input) => feed(target, input)), {
+    const details = await fc.check(fc.asyncProperty(target.arbitrary(), (input) => (count(), feed(target, input))), {
       numRuns: runs,
       seed,
       // Shrinking a slow input can take long; a few hundred steps give a readable case.

@@ -10,7 +10,7 @@ import { payloadRegressions, payloadTarget } from './targets/payload.js';
 import { TARGETS } from './targets/index.js';
 
 const SEED = 20_260_515;
-const RUNS: Record<string, number> = { qasm: 2000, payload: 600, 'qiskit-result': 1000, catalogue: 600, gateway: 200 };
+const RUNS: Record<string, number> = { qasm: 2000, payload: 600, 'qiskit-result': 1000, catalogue: 1000, gateway: 800 };
 
 describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz target %s', (name, target) => {
   it(`answers ${RUNS[name] ?? 300} seeded inputs with a result or a catalogued error`, async () => {

@@ -24,7 +24,9 @@ if (!Number.isSafeInteger(runs) || runs < 1 || targets.length === 0) {
 let failed = 0;
 process.stdout.write(`seed ${seed}, ${runs} inputs per target\n`);
 for (const target of targets) {
-  const result = await campaign(target, runs, seed, seconds);
+  const result = await campaign(target, runs, seed, seconds, (inputs, elapsed) =>
+    process.stderr.write(`${target.name}: ${inputs} inputs in ${elapsed.toFixed(0)} s (${Math.round(inputs / elapsed)} inputs/s)\n`),
+  );
   const rate = Math.round(result.runs / result.seconds);
   process.stdout.write(`${target.name.padEnd(14)} ${String(result.runs).padStart(9)} inputs  ${result.seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)} inputs/s  ${result.failure === null ? 'no failure' : 'FAILED'}  (${target.door})\n`);
   if (result.failure !== null) {

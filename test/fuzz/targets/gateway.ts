@@ -3,18 +3,26 @@
  * client would: a real server on a Unix socket, raw HTTP/1.1 written byte for byte, so methods,
  * paths, headers and bodies can be anything. Promise: every request is answered; a JSON error names
  * a catalogued code that is not INTERNAL; nothing answers 500; the server keeps serving.
+ *
+ * One input in WIRE_EVERY takes that whole path (and a probe after it). The others are handed to
+ * the gateway's router (routes.ts: the route, the body reader, the task request parser, the task
+ * manager of the same server) as Node's HTTP parser would hand them over: two socket connections
+ * per input were most of a run's time, and the parts that are the gateway's own code are the same.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ERROR_CATALOG, QrunError } from '../../../src/errors.js';
 import { parseGatewayConfig } from '../../../src/gateway/config.js';
+import { route, type RouteContext } from '../../../src/gateway/routes.js';
 import { startGatewayServer, type GatewayServer } from '../../../src/gateway/server.js';
 import { mintToken } from '../../../src/gateway/token.js';
 import { createLogger } from '../../../src/log/logger.js';
-import { decodeValue, encodeValue, FuzzFailure, HANG_MS, type FuzzTarget } from '../harness.js';
+import { checkCoded, decodeValue, encodeValue, FuzzFailure, type FuzzTarget } from '../harness.js';
 import { hostileValue, mutatedJson, mutatedText, NASTY_STRINGS } from '../mutate.js';
 import { payloadSeeds } from '../seeds.js';
 
@@ -28,7 +36,21 @@ export interface GatewayInput {
   /** Header lines as sent; `$TOKEN` becomes this gateway's token. */
   readonly headers: readonly string[];
   readonly body: string;
+  /** Over the socket (the whole stack, then a probe), or straight to the router; a corpus input without it goes over the socket. */
+  readonly wire?: boolean;
 }
+
+const WIRE_EVERY = 16;
+
+/**
+ * Wall time an answer may take before the gateway counts as hung. A gateway that hangs never
+ * answers, so a minute finds it as surely as ten seconds; ten seconds were passed by answers of a
+ * few milliseconds when a long run at nice 19 waited for a core on a machine short of memory.
+ */
+const NO_ANSWER_MS = 60_000;
+
+// Small limits: a fuzzed task that is valid runs at once on a tiny simulator, and a big body is refused.
+const LIMITS = { maxRequestBytes: 64 * 1024, maxTasks: 64, keepFinished: 16 };
 
 let server: GatewayServer | undefined;
 let socketPath = '';
@@ -45,8 +67,8 @@ function exchange(input: GatewayInput): Promise<string> {
     const socket = connect(socketPath);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new FuzzFailure(`no answer within ${HANG_MS} ms`));
-    }, HANG_MS);
+      reject(new FuzzFailure(`no answer within ${NO_ANSWER_MS} ms`));
+    }, NO_ANSWER_MS);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A request that declares more body than it sends is cut off by the client closing its side.
     socket.on('error', () => undefined);
@@ -83,8 +105,61 @@ function check(raw: string, method: string): void {
 /** A plain request that must work: the server is still alive after the input. */
 const PROBE: GatewayInput = { method: 'GET', path: '/v1/usage', headers: ['Authorization: Bearer $TOKEN'], body: '' };
 
+/** Header lines as Node's parser would give them to the router: lower-case names, the first of each. */
+function headersOf(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line.replace('$TOKEN', TOKEN));
+    if (m?.[1] !== undefined) headers[m[1].toLowerCase()] ??= m[2] ?? '';
+  }
+  return headers;
+}
+
+/** The router's answer, kept as the HTTP text `check` reads. */
+function recordingResponse(): { res: ServerResponse; answer: () => string } {
+  let head = '';
+  let body = '';
+  const res = {
+    headersSent: false,
+    setHeader: () => res,
+    writeHead(status: number, headers: Record<string, string | number>) {
+      head = `HTTP/1.1 ${status} X\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}`;
+      res.headersSent = true;
+      return res;
+    },
+    end(text?: string) {
+      body = text ?? '';
+      return res;
+    },
+    destroy: () => undefined,
+  };
+  return { res: res as unknown as ServerResponse, answer: () => (head === '' ? '' : `${head}\r\n\r\n${body}`) };
+}
+
+async function feedRouter(input: GatewayInput, ctx: RouteContext): Promise<void> {
+  const headers = headersOf(input.headers);
+  const declared = Number(headers['content-length'] ?? NaN);
+  const bytes = Buffer.from(input.body, 'utf8');
+  // Node's parser hands on the declared length of body; a client that sends less closes its side.
+  const body = Number.isSafeInteger(declared) && declared >= 0 && declared < bytes.length ? bytes.subarray(0, declared) : bytes;
+  const req = Object.assign(Readable.from(body.length === 0 ? [] : [body]), { method: input.method, url: input.path, headers }) as unknown as IncomingMessage;
+  const { res, answer } = recordingResponse();
+  try {
+    await route(req, res, ctx);
+  } catch (error) {
+    // What the server would answer: thrown errors become their code (checkCoded refuses INTERNAL and non-QrunErrors).
+    checkCoded(error);
+    return;
+  }
+  check(answer(), input.method);
+}
+
 async function feedGateway(input: GatewayInput): Promise<void> {
   if (server === undefined) throw new Error('the gateway target is not open');
+  if (input.wire === false) {
+    await feedRouter(input, { manager: server.manager, jobId: JOB_ID, deadline: null, maxRequestBytes: LIMITS.maxRequestBytes });
+    return;
+  }
   check(await exchange(input), input.method);
   const probe = await exchange(PROBE);
   if (!probe.startsWith('HTTP/1.1 200')) throw new FuzzFailure(`the gateway stopped serving after the input: ${probe.slice(0, 200)}`);
@@ -129,6 +204,7 @@ export const gatewayTarget: FuzzTarget<GatewayInput> = {
       path: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...PATHS) }, { weight: 1, arbitrary: fc.constantFrom(...NASTY_STRINGS).map((s) => `/v1/tasks/${s}`) }),
       headers: fc.array(fc.constantFrom(...HEADERS), { maxLength: 4 }).map((h) => (h.length === 0 ? ['Authorization: Bearer $TOKEN'] : h)),
       body,
+      wire: fc.nat(WIRE_EVERY - 1).map((n) => n === 0),
     });
   },
   open: async () => {
@@ -143,7 +219,7 @@ export const gatewayTarget: FuzzTarget<GatewayInput> = {
       socketPath,
       // Small limits: a fuzzed task that is valid runs at once on a tiny simulator, and a big body is refused.
       backends: [{ name: 'sim', type: 'sim', metadata: { num_qubits: 6, max_shots: 256 } }],
-      limits: { maxRequestBytes: 64 * 1024, maxTasks: 64, keepFinished: 16 },
+      limits: LIMITS,
       usageFile: join(dir, 'usage.json'),
       jobCheckSeconds: 0,
     });

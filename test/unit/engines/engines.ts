@@ -6,7 +6,7 @@
 import type { Engine } from '../../../src/sim/api.js';
 import { createTsEngine } from '../../../src/sim/engine.js';
 import { createNativeEngine } from '../../../src/native/engine.js';
-import { loadBinding } from '../../../src/native/binding.js';
+import { nativeBinding } from '../native/binding.js';
 
 export interface EngineCase {
   readonly label: string;
@@ -14,11 +14,7 @@ export interface EngineCase {
   make(options?: { memoryLimitBytes?: number }): Engine;
 }
 
-function binding() {
-  const found = loadBinding();
-  if (found.status !== 'loaded') throw new Error('the native addon is not built: run `npm run build:native`');
-  return found.binding;
-}
+const binding = nativeBinding;
 
 export const ENGINES: readonly EngineCase[] = [
   { label: 'ts', tol: 1e-12, make: (o = {}) => createTsEngine(o) },

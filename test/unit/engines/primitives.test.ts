@@ -5,17 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNativeEngine } from '../../../src/native/engine.js';
-import { loadBinding } from '../../../src/native/binding.js';
 import { samplerToPlain, estimatorToPlain } from '../../../src/primitives/encode-plain.js';
 import { parseEstimatorParams, parseSamplerParams } from '../../../src/primitives/payload.js';
 import { runEstimator, runSampler } from '../../../src/primitives/run.js';
 import { simMetadata, SIM_BACKEND } from '../../../src/backends/sim/metadata.js';
 import type { Engine } from '../../../src/sim/api.js';
 import { createTsEngine } from '../../../src/sim/engine.js';
+import { nativeBinding } from '../native/binding.js';
 
-const found = loadBinding();
-if (found.status !== 'loaded') throw new Error('the native addon is not built: run `npm run build:native`');
-const engines: Record<string, Engine> = { ts: createTsEngine(), native: createNativeEngine({ binding: found.binding }) };
+const engines: Record<string, Engine> = { ts: createTsEngine(), native: createNativeEngine({ binding: nativeBinding() }) };
 const selected = (engine: Engine) => ({ kind: 'local' as const, name: SIM_BACKEND, metadata: simMetadata(), engine });
 
 const GHZ = `OPENQASM 3.0;

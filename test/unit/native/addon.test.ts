@@ -6,11 +6,10 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../src/circuit/ir.js';
 import { QrunError } from '../../../src/errors.js';
-import { loadBinding } from '../../../src/native/binding.js';
 import { createNativeEngine } from '../../../src/native/engine.js';
 import { createTsEngine } from '../../../src/sim/engine.js';
 import { circuitOf, gateOp } from './arbitrary.js';
-import { nativeBinding } from './binding.js';
+import { nativeBinding, testedBinding } from './binding.js';
 
 const binding = nativeBinding();
 const engine = createNativeEngine({ binding });
@@ -98,8 +97,7 @@ describe('native addon', () => {
 
 describe('native addon in worker threads', () => {
   it('loads and simulates in several workers at once, each with its own instance data', async () => {
-    const found = loadBinding();
-    if (found.status !== 'loaded') throw new Error('the native addon is not built');
+    const found = testedBinding();
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');
       const b = require(workerData.path);

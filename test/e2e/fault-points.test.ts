@@ -1,0 +1,92 @@
+/**
+ * Every named fault point (src/hook/faults.ts, FAULT_POINTS) crashed at in turn under real Slurm:
+ * the handler is SIGKILLed there while it acquires or releases an IBM job on the contract fake (an
+ * IBM job crosses every point: it claims a lane, opens a vendor session, starts a gateway, and its
+ * release stops the gateway, frees the lane and closes the session). Then the node's own recovery
+ * runs: the job's epilog for a crash in acquire, the next QPU job's acquire (its reap) for a crash
+ * in the epilog's release. Afterwards:
+ *
+ * - lanes in use = QPU jobs running (none), no lease, lock-free, no gateway directory;
+ * - the fake's sessions: every one opened is closed, each exactly once;
+ * - no file on the node holds the job's token;
+ * - the job's release was logged exactly once;
+ * - the next job got the QPU.
+ *
+ * The default run crashes at the release points the other suites do not reach (after the gateway
+ * stop, after the session close); QPU_TEST_FAULTS=all runs the whole list.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_POINTS, type FaultPoint } from '../../src/hook/faults.js';
+import type { IbmComputeFake } from '../fakes/ibm-quantum-compute/index.js';
+import { QRUN } from './gateway-helpers.js';
+import { armFault, faultsArmed, ibmBellPayload, ibmFakeWithCatalogue, lanesAndRunningJobs, leaseFile, releasedOnce, tokenFiles, waitQpuBack } from './fault-helpers.js';
+import { drain, hookEvents, nodeState, output, qpuCluster, qpuSkipReason, submit, waitState, withCatalogue } from './qpu-helpers.js';
+
+const ALL = process.env.QPU_TEST_FAULTS === 'all';
+const DEFAULT_POINTS: readonly FaultPoint[] = ['release:after-gateway-stop', 'release:after-session-close'];
+const POINTS: readonly FaultPoint[] = ALL ? FAULT_POINTS : DEFAULT_POINTS;
+const IBM = ['-t', '2', '--gres=qpu:ibm_fake:1', '--q_backend=ibm_fake'];
+
+describe.skipIf(qpuSkipReason() !== '')('a crash at each fault point, under real Slurm', () => {
+  let fake: IbmComputeFake | undefined;
+  let catalogue = '';
+  let bell = '';
+  const jobs: string[] = [];
+  const took: Record<string, number> = {};
+
+  beforeAll(async () => {
+    ({ fake, catalogue } = await ibmFakeWithCatalogue());
+    bell = await ibmBellPayload();
+  });
+  afterEach(async () => {
+    await drain(jobs.splice(0));
+  });
+  afterAll(async () => {
+    await fake?.close();
+    process.stderr.write(`fault points: case time (ms): ${JSON.stringify(took)}\n`);
+  });
+
+  it.each(POINTS)('the handler killed at %s: recovered, nothing left, nothing done twice', async (point) => {
+    const started = Date.now();
+    const running = fake as IbmComputeFake;
+    const user = qpuCluster().testUser;
+    await withCatalogue(catalogue, async () => {
+      const before = running.counts();
+      await armFault(point);
+      // A job that runs a task at the vendor, so its session has work in it when release comes.
+      const id = await submit([...IBM, '--wrap', `node ${QRUN} sample ${bell} /dev/null`], { user });
+      jobs.push(id);
+      const crashInRelease = point.startsWith('release:');
+      expect(await waitState(id, undefined, 90_000), `${point}: ${output(id)}`).toBe(crashInRelease ? 'COMPLETED' : 'FAILED');
+      expect(await faultsArmed(), `${point} was never reached`).toEqual([]);
+      if (crashInRelease) {
+        // The epilog's handler died: the lease waits, half-released, for the node's next acquire.
+        expect((await leaseFile(id))?.state).toBe('releasing');
+        // Its journal still holds the token: the scan below finds a token file when there is one.
+        expect(await tokenFiles(id)).not.toEqual([]);
+      }
+
+      const next = await submit([...IBM, '--wrap', `node ${QRUN} sample ${bell} /dev/null`], { user });
+      jobs.push(next);
+      expect(await waitState(next, undefined, 90_000), `the job after ${point}: ${output(next)}`).toBe('COMPLETED');
+      await waitQpuBack(id);
+      await waitQpuBack(next);
+      if (crashInRelease) expect((await hookEvents(id)).some((e) => e.msg === 'lease reaped'), `${point}: reaped by the next acquire`).toBe(true);
+
+      expect(await lanesAndRunningJobs()).toEqual({ lanes: [], running: [] });
+      const after = running.counts();
+      const delta = (route: string): number => (after[route] ?? 0) - (before[route] ?? 0);
+      // The crashed job opened a session unless it died before opening one; the next job opened one.
+      const opened = delta('POST /sessions');
+      expect(opened, `${point}: sessions opened`).toBe(point === 'acquire:after-journal' || point === 'acquire:after-claim' ? 1 : 2);
+      expect(delta('DELETE /sessions/{id}/close'), `${point}: each session closed once`).toBe(opened);
+      expect([...running.sessions.values()].filter((s) => s.state !== 'closed').map((s) => s.id), `${point}: sessions left open`).toEqual([]);
+      expect(await tokenFiles(id), `${point}: files holding the crashed job's token`).toEqual([]);
+      expect(await tokenFiles(next), `files holding the next job's token`).toEqual([]);
+      expect(await releasedOnce(id), `${point}: 'lease released' lines of the crashed job`).toBe(1);
+      expect(await releasedOnce(next)).toBe(1);
+      expect(await nodeState()).not.toMatch(/drain|drng|down/);
+    });
+    took[point] = Date.now() - started;
+  }, 240_000);
+});
