@@ -11,7 +11,8 @@
 // report has a readable stack, and -fno-sanitize-recover=all so any UBSan finding aborts like an
 // ASan one does. The sanitizers' runtimes are gcc's (the compiler node-gyp uses here); node itself is
 // not instrumented, so libasan must be preloaded into it (LD_PRELOAD, the path printed by --print).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -68,14 +69,31 @@ const flags = [
 mkdirSync(objDir, { recursive: true });
 mkdirSync(dirname(binary), { recursive: true });
 const objects = [];
-let compiled = 0;
+const stale = [];
 for (const source of target.sources) {
   const object = join(objDir, source.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o'));
   objects.push(object);
-  if (mtime(object) > Math.max(mtime(join(root, source)), newestHeader)) continue;
-  run(CXX, [...flags, '-c', join(root, source), '-o', object]);
-  compiled += 1;
+  if (mtime(object) <= Math.max(mtime(join(root, source)), newestHeader)) stale.push([source, object]);
 }
+// One compiler per core: a build from scratch is most of the sanitized test's first run.
+const compileOne = ([source, object]) =>
+  new Promise((resolve) => {
+    const child = spawn(CXX, [...flags, '-c', join(root, source), '-o', object], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        console.error(`build-native-sanitized: ${CXX} -c ${source}\n${stderr}`);
+        process.exit(1);
+      }
+      resolve();
+    });
+  });
+const queue = [...stale];
+await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, async () => {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) await compileOne(next);
+}));
+const compiled = stale.length;
 if (compiled > 0 || !existsSync(binary)) run(CXX, ['-shared', '-pthread', ...SANITIZE, ...objects, '-o', binary]);
 // node-gyp-build reads the package's name from the directory it searches.
 writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: 'slurm-qpu', private: true })}\n`);
