@@ -22,7 +22,7 @@ import { flags, fmt, machine } from './lib/report.mjs';
 const opts = flags({ sizes: '20,24,28', reps: 3, threads: 2, 'qv-depth': 10, shots: 1_000_000, paulis: 1000, out: 'bench/RESULTS.md', only: '' });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = String(opts.sizes).split(',').map(Number);
-const command = `npm run bench:peers-table -- ${process.argv.slice(2).join(' ')}`.trim();
+const command = `npm run bench:peers-table -- ${process.argv.slice(2).map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`.trim();
 
 // ---- the peers' Python ----------------------------------------------------------------------------
 
@@ -101,14 +101,15 @@ function rows() {
   }
   for (const n of sizes) {
     const circuits = [
-      ['quantum volume', quantumVolume(n, opts['qv-depth'])],
       ['brickwork d20', brickwork(n, 20)],
+      ['quantum volume', quantumVolume(n, opts['qv-depth'])],
       ['QFT', qft(n)],
       ['GHZ', ghz(n)],
     ];
     for (const [label, c] of circuits) out.push({ label, n, kind: 'state', c, native: (e) => e.expectationValues(c, [], [z0(n)]) });
   }
-  return out.filter((r) => opts.only === '' || r.label.includes(opts.only));
+  const only = String(opts.only).split(',').filter((w) => w !== '');
+  return out.filter((r) => only.length === 0 || only.some((w) => r.label.includes(w)));
 }
 
 // ---- timing ---------------------------------------------------------------------------------------
