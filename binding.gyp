@@ -23,7 +23,9 @@
         "native/sim/sampling.cc",
         "native/sim/simulate.cc",
         "native/sim/statevector.cc",
-        "native/sim/thread_pool.cc"
+        "native/sim/thread_pool.cc",
+        "native/sim/tile_plan.cc",
+        "native/sim/tiling.cc"
       ],
       "include_dirs": ["native"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],

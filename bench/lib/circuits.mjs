@@ -95,3 +95,26 @@ export function gateCount(c) {
 export function identityObservable(n) {
   return { terms: [{ label: 'I'.repeat(n), coeff: 1 }] };
 }
+
+/**
+ * qsim's benchmark shape: each of `depth` layers applies a random 1-qubit gate (u with three random
+ * angles) to every qubit, then CZ on alternating neighbour pairs ((0,1), (2,3), … in even layers,
+ * (1,2), (3,4), … in odd ones).
+ */
+export function brickwork(n, depth = 20, seed = 1) {
+  const r = rng(seed);
+  const angle = () => r() * 2 * Math.PI;
+  const ops = [];
+  for (let d = 0; d < depth; d++) {
+    for (let q = 0; q < n; q++) ops.push(gate('u', [q], angle(), angle(), angle()));
+    for (let q = d % 2; q + 1 < n; q += 2) ops.push(gate('cz', [q, q + 1]));
+  }
+  return circuit(n, ops);
+}
+
+/** GHZ: H on qubit 0, then a CX chain 0→1→…→n−1. */
+export function ghz(n) {
+  const ops = [gate('h', [0])];
+  for (let q = 0; q + 1 < n; q++) ops.push(gate('cx', [q, q + 1]));
+  return circuit(n, ops);
+}

@@ -20,11 +20,17 @@ unsigned Instance::threads() {
   return threads_;
 }
 
-bool Instance::Configure(unsigned threads, const char* isa) {
+int Instance::tile_qubits() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tile_qubits_;
+}
+
+bool Instance::Configure(unsigned threads, const char* isa, int tile_qubits) {
   const KernelTable* table = SelectKernels(isa);
   if (table == nullptr) return false;
   std::lock_guard<std::mutex> lock(mutex_);
   kernels_ = table;
+  tile_qubits_ = tile_qubits;
   const unsigned width = threads == 0 ? AvailableCpus() : threads;
   if (width != threads_) {
     threads_ = width;

@@ -20,15 +20,18 @@ class Instance {
   std::shared_ptr<ThreadPool> Pool();
   const KernelTable* kernels();
   unsigned threads();
+  int tile_qubits();
 
   // threads: 0 = every CPU this process may use. isa: "auto" or a name SelectKernels accepts.
+  // tile_qubits: -1 = by precision (TileQubits<T>()), 0 = no cache tiling, else the tile's qubits.
   // Returns false (and changes nothing) when the CPU cannot run the named instruction set.
-  bool Configure(unsigned threads, const char* isa);
+  bool Configure(unsigned threads, const char* isa, int tile_qubits);
 
  private:
   std::mutex mutex_;
   unsigned threads_;
   const KernelTable* kernels_;
+  int tile_qubits_ = -1;
   std::shared_ptr<ThreadPool> pool_;
 };
 

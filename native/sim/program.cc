@@ -211,7 +211,7 @@ ParsedProgram ParseProgram(const std::vector<int32_t>& code, const std::vector<d
 }
 
 template <typename T>
-Program<T>::Program(const ParsedProgram& parsed) : instrs_(parsed.instrs) {
+Program<T>::Program(const ParsedProgram& parsed, int tile_qubits) : instrs_(parsed.instrs) {
   gates_.reserve(parsed.gates.size());
   for (const GateSpec& spec : parsed.gates) gates_.push_back(std::make_unique<PreparedGate<T>>(spec));
   if (parsed.needs_paulis) {
@@ -224,6 +224,16 @@ Program<T>::Program(const ParsedProgram& parsed) : instrs_(parsed.instrs) {
       paulis_.push_back(std::make_unique<PreparedGate<T>>(z));
     }
   }
+  prefix_ = UnitaryPrefix();
+  if (prefix_ > 1 && tile_qubits != 0) {
+    std::vector<const GateSpec*> specs;
+    std::vector<const PreparedGate<T>*> gates;
+    for (size_t i = 0; i < prefix_; ++i) {
+      specs.push_back(&parsed.gates[size_t(instrs_[i].gate)]);
+      gates.push_back(gates_[size_t(instrs_[i].gate)].get());
+    }
+    tiled_prefix_ = std::make_unique<TiledRun<T>>(specs, gates, parsed.num_qubits, tile_qubits > 0 ? tile_qubits : TileQubits<T>());
+  }
 }
 
 template <typename T>
@@ -235,6 +245,10 @@ size_t Program<T>::UnitaryPrefix() const {
 
 template <typename T>
 void Program<T>::ApplyGates(Context& ctx, State<T>& state, size_t end) const {
+  if (end == prefix_ && tiled_prefix_ != nullptr && tiled_prefix_->n() == state.n()) {
+    tiled_prefix_->Apply(ctx, state);
+    return;
+  }
   for (size_t i = 0; i < end; ++i) {
     if (instrs_[i].op != Instr::kGate) throw Error("INTERNAL", "a non-unitary instruction in a unitary run");
     gates_[instrs_[i].gate]->Apply(ctx, state);

@@ -24,6 +24,7 @@
 
 #include "rng.h"
 #include "statevector.h"
+#include "tiling.h"
 
 namespace qrun {
 
@@ -54,7 +55,8 @@ ParsedProgram ParseProgram(const std::vector<int32_t>& code, const std::vector<d
 template <typename T>
 class Program {
  public:
-  explicit Program(const ParsedProgram& parsed);
+  // tile_qubits: -1 = TileQubits<T>(), 0 = every gate its own sweep (see tiling.h).
+  Program(const ParsedProgram& parsed, int tile_qubits);
   const std::vector<Instr>& instrs() const { return instrs_; }
   // Number of leading gate instructions (the part shared by every shot).
   size_t UnitaryPrefix() const;
@@ -79,6 +81,9 @@ class Program {
   std::vector<Instr> instrs_;
   std::vector<std::unique_ptr<PreparedGate<T>>> gates_;
   std::vector<std::unique_ptr<PreparedGate<T>>> paulis_;  // [3 * q + (X, Y, Z)] for depolarizing
+  // The unitary prefix cut into cache tiles (tiling.h), used when ApplyGates runs exactly that prefix.
+  size_t prefix_ = 0;
+  std::unique_ptr<TiledRun<T>> tiled_prefix_;
 };
 
 }  // namespace qrun

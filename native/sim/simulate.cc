@@ -57,6 +57,7 @@ struct Common {
   uint64_t memory_limit = 0;
   std::shared_ptr<ThreadPool> pool;
   const KernelTable* kernels = nullptr;
+  int tile_qubits = -1;
 };
 
 Common ReadCommon(const Napi::CallbackInfo& info) {
@@ -88,6 +89,7 @@ Common ReadCommon(const Napi::CallbackInfo& info) {
   Instance& inst = GetInstance(env);
   c.pool = inst.Pool();
   c.kernels = inst.kernels();
+  c.tile_qubits = inst.tile_qubits();
   return c;
 }
 
@@ -177,7 +179,7 @@ class SampleJob : public Job {
     // Per-shot runs keep the prefix state and a work copy; shot branching at least a branch and a
     // copy (more are allocated only as they fit).
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T), terminal_ ? 1 : 2, c_.memory_limit);
-    const Program<T> program(parsed);
+    const Program<T> program(parsed, c_.tile_qubits);
     bytes_per_shot_ = (static_cast<uint32_t>(c_.num_clbits) + 7) >> 3;
     memory_.assign(shots_ * bytes_per_shot_, 0);
     if (c_.num_clbits == 0) return;  // nothing observable; the circuit was validated above
@@ -289,7 +291,7 @@ class ExpectationJob : public Job {
     const ParsedProgram parsed = ParseProgram(c_.code, c_.data, c_.num_qubits, c_.num_clbits);
     // The readout path measures on a rotated copy: a second buffer.
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T), has_readout_ ? 2 : 1, c_.memory_limit);
-    const Program<T> program(parsed);
+    const Program<T> program(parsed, c_.tile_qubits);
     values_.assign(paulis_.size(), 0.0);
     State<T> state(ctx, c_.num_qubits);
     std::unique_ptr<State<T>> scratch;
@@ -379,7 +381,7 @@ class StatevectorJob : public Job {
     const ParsedProgram parsed = ParseProgram(c_.code, c_.data, c_.num_qubits, c_.num_clbits);
     // The state plus the float64 copy handed back.
     CheckStateMemory(c_.num_qubits, 2 * sizeof(T) + 16, 1, c_.memory_limit);
-    const Program<T> program(parsed);
+    const Program<T> program(parsed, c_.tile_qubits);
     State<T> state(ctx, c_.num_qubits);
     program.ApplyGates(ctx, state, program.instrs().size());
     out_.resize(2 * state.size());
@@ -414,6 +416,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("isa", Napi::String::New(env, inst.kernels()->isa));
   out.Set("threads", Napi::Number::New(env, inst.threads()));
+  out.Set("tileQubits", Napi::Number::New(env, inst.tile_qubits()));
   out.Set("availableCpus", Napi::Number::New(env, AvailableCpus()));
   Napi::Array isas = Napi::Array::New(env);
   uint32_t i = 0;
@@ -433,7 +436,10 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   std::string isa = "auto";
   Napi::Value v = o.Get("isa");
   if (v.IsString()) isa = v.As<Napi::String>().Utf8Value();
-  if (!GetInstance(env).Configure(static_cast<unsigned>(threads), isa.c_str())) {
+  // -1: by precision; 0: off; a tile needs room beyond its 256-byte runs (tiling.h).
+  const int tile_qubits = IntField(env, o, "tileQubits", -1, 30, -1);
+  if (tile_qubits > 0 && tile_qubits < 6) BadArgument(env, "a tileQubits below 6");
+  if (!GetInstance(env).Configure(static_cast<unsigned>(threads), isa.c_str(), tile_qubits)) {
     ThrowJs(env, "OPTION_INVALID", "this CPU cannot run the " + isa + " kernels (choose auto, avx512, avx2 or generic)");
   }
   return Info(info);

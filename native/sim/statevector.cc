@@ -289,6 +289,17 @@ void PreparedGate<T>::Apply(Context& ctx, State<T>& state) const {
   }
 }
 
+template <typename T>
+void PreparedGate<T>::ApplySerial(const KernelTable& kt, T* psi, int n) const {
+  const int nv = n - LowBits<T>();
+  switch (kind_) {
+    case kDenseHigh: CallKernel<T>(kt, psi, dense_, 0, uint64_t{1} << (nv - dense_.k)); return;
+    case kDenseLow: CallKernel<T>(kt, psi, low_, 0, uint64_t{1} << (nv - low_.nh)); return;
+    case kPermHigh: CallKernel<T>(kt, psi, perm_, 0, uint64_t{1} << (nv - perm_.k)); return;
+    case kDiag: CallKernel<T>(kt, psi, diag_, 0, uint64_t{1} << nv); return;
+  }
+}
+
 // ---- non-unitary steps -----------------------------------------------------------------------------
 
 template <typename T>

@@ -55,6 +55,8 @@ class PreparedGate {
  public:
   explicit PreparedGate(const GateSpec& spec);
   void Apply(Context& ctx, State<T>& state) const;
+  // Applies the gate on the calling thread to a buffer of 2^n amplitudes (a tile, see tiling.h).
+  void ApplySerial(const KernelTable& kernels, T* psi, int n) const;
   const char* kernel() const;
 
  private:

@@ -24,6 +24,8 @@ interface NativeInfo {
   /** Kernel instruction set in use: avx512, avx2 or generic. */
   readonly isa: string;
   readonly threads: number;
+  /** Cache tiling of gate runs (native/sim/tiling.h): -1 = by precision, 0 = off, else the tile's qubits. */
+  readonly tileQubits: number;
   readonly availableCpus: number;
   /** Instruction sets this CPU can run, widest first. */
   readonly isas: readonly string[];
@@ -64,8 +66,12 @@ interface SimulatorExports {
   ): Promise<Float64Array>;
   statevector(code: Int32Array, data: Float64Array, options: NativeRunOptions): Promise<Float64Array>;
   info(): NativeInfo;
-  /** threads: 0 = all available CPUs; isa: auto | avx512 | avx2 | generic. */
-  configure(options: { readonly threads?: number; readonly isa?: string }): NativeInfo;
+  /**
+   * threads: 0 = all available CPUs; isa: auto | avx512 | avx2 | generic; tileQubits: -1 = by
+   * precision (2^m amplitudes in 512 KiB), 0 = no cache tiling, 6..30 = that width. Every call sets
+   * all three (an omitted one goes back to its default).
+   */
+  configure(options: { readonly threads?: number; readonly isa?: string; readonly tileQubits?: number }): NativeInfo;
 }
 
 /** The peer-credential part (native/peercred/peercred.cc): it never touches the simulator's state. */

@@ -9,7 +9,7 @@ import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { Engine, NoiseModel, PauliSum, SampleOptions, ShotMemory } from '../sim/api.js';
 import { DEFAULT_TRAJECTORIES } from '../sim/engine.js';
-import { defaultMemoryLimit, statesThatFit } from '../sim/memory.js';
+import { nativeMemoryLimit, statesThatFit } from '../sim/memory.js';
 import { combine, prepareObservables } from '../sim/pauli.js';
 import { seedState } from '../sim/prng.js';
 import { compile, hasGateNoise, type Instr } from '../sim/program.js';
@@ -24,7 +24,7 @@ type Precision = 'complex128' | 'complex64';
 export interface NativeEngineOptions {
   /** complex128 (default) matches the TypeScript engine to ~1e-12; complex64 halves memory and time. */
   readonly precision?: Precision;
-  /** Bytes a run may take for statevectors; default: half of physical memory, as the TS engine. */
+  /** Bytes a run may take for statevectors; default: physical memory less an eighth (at least 1 GiB) kept for the rest, nativeMemoryLimit(). */
   readonly memoryLimitBytes?: number;
   /** Fusion widths; default DEFAULT_FUSION. */
   readonly fusion?: FusionOptions;
@@ -106,7 +106,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     throw new QrunError('OPTION_INVALID', `memoryLimitBytes must be a positive number, got ${String(limit)}`);
   }
   const fusion = options.fusion ?? DEFAULT_FUSION;
-  const memoryLimitBytes = limit ?? defaultMemoryLimit();
+  const memoryLimitBytes = limit ?? nativeMemoryLimit();
   const base = (circuit: Circuit) => ({
     numQubits: circuit.numQubits,
     numClbits: circuit.numClbits,

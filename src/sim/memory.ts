@@ -21,6 +21,19 @@ export function defaultMemoryLimit(): number {
   return Math.floor(os.totalmem() * DEFAULT_MEMORY_FRACTION);
 }
 
+/**
+ * The native engine's default: physical memory less what Node, the job and the OS keep (an eighth
+ * of it, at least 1 GiB). Its state lives outside the JS heap, in one buffer, and neither sampling
+ * nor expectation values copy it, so a 24 GiB machine holds 30 qubits in complex128 or 31 in
+ * complex64 (16 GiB). The native side also refuses what exceeds MemAvailable at the moment of
+ * allocation (native/sim/memory.cc), so this is a ceiling, not a promise. A machine of less than
+ * 2 GiB gets half, as the TypeScript engine.
+ */
+export function nativeMemoryLimit(totalBytes = os.totalmem()): number {
+  const reserve = Math.max(2 ** 30, totalBytes / 8);
+  return Math.floor(totalBytes > 2 * reserve ? totalBytes - reserve : totalBytes * DEFAULT_MEMORY_FRACTION);
+}
+
 function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let v = bytes;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkMemory, createTsEngine, MAX_QUBITS, statevector } from '../../../src/sim/index.js';
+import { nativeMemoryLimit, statesThatFit } from '../../../src/sim/memory.js';
 import { QrunError } from '../../../src/errors.js';
 import { circuit, gate, measure, reset } from './helpers.js';
 
@@ -45,5 +46,22 @@ describe('memory check', () => {
 
   it('caps the engine at MAX_QUBITS even with memory to spare', () => {
     expect(() => checkMemory(MAX_QUBITS + 1, 2 ** 60)).toThrow(expect.objectContaining({ code: 'CIRCUIT_TOO_LARGE' }));
+  });
+});
+
+describe('nativeMemoryLimit', () => {
+  const GiB = 2 ** 30;
+  it('lets a 24 GiB machine hold 30 qubits in complex128 and 31 in complex64, one state each, and no more', () => {
+    const limit = nativeMemoryLimit(24 * GiB);
+    expect(limit).toBe(21 * GiB);
+    expect(statesThatFit(30, limit, 16)).toBe(1);
+    expect(statesThatFit(31, limit, 8)).toBe(1);
+    expect(statesThatFit(31, limit, 16)).toBe(0);
+    expect(statesThatFit(32, limit, 8)).toBe(0);
+  });
+
+  it('keeps at least 1 GiB for the rest, and half on a machine under 2 GiB', () => {
+    expect(nativeMemoryLimit(4 * GiB)).toBe(3 * GiB);
+    expect(nativeMemoryLimit(GiB)).toBe(GiB / 2);
   });
 });
