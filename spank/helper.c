@@ -110,14 +110,38 @@ static void __attribute__((noreturn)) child_exec(const char *node, char *const a
 	_exit(127);
 }
 
+/* The handler's whole environment: a fixed PATH, HOME and locale, and from slurmstepd's own
+ * environment (from slurmd, never the job's) SLURM_CONF, which tells scontrol which cluster, and TZ. */
+struct helper_env {
+	char slurm_conf[PATH_MAX + 16];
+	char tz[128];
+	char *envp[8];
+};
+
+static void helper_env(struct helper_env *env)
+{
+	const char *value;
+	int envc = 0;
+
+	env->envp[envc++] = HELPER_PATH;
+	env->envp[envc++] = "HOME=/";
+	env->envp[envc++] = "LC_ALL=C";
+	value = getenv("SLURM_CONF");
+	if (value != NULL && qpu_snprintf(env->slurm_conf, sizeof(env->slurm_conf), "SLURM_CONF=%s", value) == 0)
+		env->envp[envc++] = env->slurm_conf;
+	value = getenv("TZ");
+	if (value != NULL && qpu_snprintf(env->tz, sizeof(env->tz), "TZ=%s", value) == 0)
+		env->envp[envc++] = env->tz;
+	env->envp[envc] = NULL;
+}
+
 int qpu_helper_run(const struct qpu_config *config, const char *action, const char *request,
 		   struct helper_result *result)
 {
-	char slurm_conf[PATH_MAX + 16], tz[128];
-	char *argv[4], *envp[8];
-	const char *value;
+	struct helper_env env;
+	char *argv[4];
 	int in_fd = -1, out_fd = -1, err_fd = -1, pidfd = -1;
-	int status = 0, rc, rv = -1, envc = 0;
+	int status = 0, rc, rv = -1;
 	bool lost = false;
 	long start, remaining;
 	struct pollfd pfd;
@@ -131,17 +155,7 @@ int qpu_helper_run(const struct qpu_config *config, const char *action, const ch
 	argv[2] = (char *)action;
 	argv[3] = NULL;
 
-	envp[envc++] = HELPER_PATH;
-	envp[envc++] = "HOME=/";
-	envp[envc++] = "LC_ALL=C";
-	/* slurmstepd's own environment (from slurmd), not the job's: tells scontrol which cluster. */
-	value = getenv("SLURM_CONF");
-	if (value != NULL && qpu_snprintf(slurm_conf, sizeof(slurm_conf), "SLURM_CONF=%s", value) == 0)
-		envp[envc++] = slurm_conf;
-	value = getenv("TZ");
-	if (value != NULL && qpu_snprintf(tz, sizeof(tz), "TZ=%s", value) == 0)
-		envp[envc++] = tz;
-	envp[envc] = NULL;
+	helper_env(&env);
 
 	in_fd = memfd_create("spank_qpu_request", MFD_CLOEXEC);
 	out_fd = memfd_create("spank_qpu_stdout", MFD_CLOEXEC);
@@ -162,7 +176,7 @@ int qpu_helper_run(const struct qpu_config *config, const char *action, const ch
 		goto fail;
 	}
 	if (pid == 0)
-		child_exec(config->node, argv, envp, in_fd, out_fd, err_fd);
+		child_exec(config->node, argv, env.envp, in_fd, out_fd, err_fd);
 	result->started = true;
 
 	/* A pidfd lets us wait with a timeout without a SIGCHLD handler; fall back to polling. */
@@ -237,10 +251,9 @@ fail:
 
 int qpu_helper_spawn_detached(const struct qpu_config *config, const char *action, const char *request)
 {
-	char slurm_conf[PATH_MAX + 16], tz[128];
-	char *argv[5], *envp[8];
-	const char *value;
-	int in_fd = -1, null_fd = -1, status = 0, rv = -1, envc = 0;
+	struct helper_env env;
+	char *argv[5];
+	int in_fd = -1, null_fd = -1, status = 0, rv = -1;
 	pid_t pid;
 
 	argv[0] = (char *)config->node;
@@ -249,16 +262,7 @@ int qpu_helper_spawn_detached(const struct qpu_config *config, const char *actio
 	argv[3] = "--detached";
 	argv[4] = NULL;
 
-	envp[envc++] = HELPER_PATH;
-	envp[envc++] = "HOME=/";
-	envp[envc++] = "LC_ALL=C";
-	value = getenv("SLURM_CONF");
-	if (value != NULL && qpu_snprintf(slurm_conf, sizeof(slurm_conf), "SLURM_CONF=%s", value) == 0)
-		envp[envc++] = slurm_conf;
-	value = getenv("TZ");
-	if (value != NULL && qpu_snprintf(tz, sizeof(tz), "TZ=%s", value) == 0)
-		envp[envc++] = tz;
-	envp[envc] = NULL;
+	helper_env(&env);
 
 	in_fd = memfd_create("spank_qpu_request", MFD_CLOEXEC);
 	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -287,7 +291,7 @@ int qpu_helper_spawn_detached(const struct qpu_config *config, const char *actio
 			_exit(1);
 		grandchild = fork();
 		if (grandchild == 0)
-			child_exec(config->node, argv, envp, in_fd, null_fd, null_fd);
+			child_exec(config->node, argv, env.envp, in_fd, null_fd, null_fd);
 		_exit(grandchild < 0 ? 1 : 0);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -11,6 +11,7 @@ import { sleep } from '../../src/devcluster/exec.js';
 import { gatewayDir } from '../../src/gateway/launch.js';
 import { FAULT_DIR, type FaultPoint } from '../../src/hook/faults.js';
 import { startIbmComputeFake, type IbmComputeFake } from '../fakes/ibm-quantum-compute/index.js';
+import { BELL_ISA } from './ibm-fake.js';
 import { countEvents, leases, qpuCluster, slurmCmd } from './qpu-helpers.js';
 
 /** The next handler to reach `point` on the node dies there (`kill`), hangs or throws. */
@@ -120,19 +121,8 @@ export async function releasedOnce(jobId: string): Promise<number> {
 
 /** A Bell pair in the IBM fake's basis (rz, sx, cz), as a sampler payload in the jobs directory; returns its path. */
 export async function ibmBellPayload(): Promise<string> {
-  const circuit = [
-    'OPENQASM 3.0;',
-    'include "stdgates.inc";',
-    'bit[2] c;',
-    'rz(pi/2) $0; sx $0; rz(pi/2) $0;',
-    'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-    'cz $0, $1;',
-    'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-    'c[0] = measure $0;',
-    'c[1] = measure $1;',
-  ].join('\n');
   const path = join(qpuCluster().jobs, 'ibm-bell-isa.json');
-  await writeFile(path, JSON.stringify({ pubs: [[circuit, null, 100]], version: 2 }), { mode: 0o644 });
+  await writeFile(path, JSON.stringify({ pubs: [[BELL_ISA, null, 100]], version: 2 }), { mode: 0o644 });
   return path;
 }
 
