@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_POINTS, type FaultPoint } from '../../src/hook/faults.js';
 import type { IbmComputeFake } from '../fakes/ibm-quantum-compute/index.js';
 import { QRUN } from './gateway-helpers.js';
-import { armFault, faultsArmed, ibmBellPayload, ibmFakeWithCatalogue, lanesAndRunningJobs, leaseFile, releasedOnce, tokenFiles, waitQpuBack } from './fault-helpers.js';
+import { armFault, faultsArmed, ibmBellPayload, ibmFakeWithCatalogue, lanesAndRunningJobs, leaseFile, releasedOnce, tokenFiles, until, waitQpuBack } from './fault-helpers.js';
 import { drain, hookEvents, nodeState, output, qpuCluster, qpuSkipReason, submit, waitState, withCatalogue } from './qpu-helpers.js';
 
 const ALL = process.env.QPU_TEST_FAULTS === 'all';
@@ -58,9 +58,12 @@ describe.skipIf(qpuSkipReason() !== '')('a crash at each fault point, under real
       jobs.push(id);
       const crashInRelease = point.startsWith('release:');
       expect(await waitState(id, undefined, 90_000), `${point}: ${output(id)}`).toBe(crashInRelease ? 'COMPLETED' : 'FAILED');
+      // The epilog's release runs detached from it: a crash there comes a moment after the job ends.
+      await until(`${point} to be reached`, async () => (await faultsArmed()).length === 0, 30_000).catch(() => undefined);
       expect(await faultsArmed(), `${point} was never reached`).toEqual([]);
       if (crashInRelease) {
         // The epilog's handler died: the lease waits, half-released, for the node's next acquire.
+        await until(`job ${id}'s half release in its journal`, async () => (await leaseFile(id))?.state === 'releasing', 10_000).catch(() => undefined);
         expect((await leaseFile(id))?.state).toBe('releasing');
         // Its journal still holds the token: the scan below finds a token file when there is one.
         expect(await tokenFiles(id)).not.toEqual([]);
@@ -83,6 +86,8 @@ describe.skipIf(qpuSkipReason() !== '')('a crash at each fault point, under real
       expect([...running.sessions.values()].filter((s) => s.state !== 'closed').map((s) => s.id), `${point}: sessions left open`).toEqual([]);
       expect(await tokenFiles(id), `${point}: files holding the crashed job's token`).toEqual([]);
       expect(await tokenFiles(next), `files holding the next job's token`).toEqual([]);
+      // A detached release logs its line a moment after the lease is gone.
+      for (const job of [id, next]) await until(`job ${job}'s release to be logged`, async () => (await releasedOnce(job)) >= 1, 5_000).catch(() => undefined);
       expect(await releasedOnce(id), `${point}: 'lease released' lines of the crashed job`).toBe(1);
       expect(await releasedOnce(next)).toBe(1);
       expect(await nodeState()).not.toMatch(/drain|drng|down/);
