@@ -5,21 +5,11 @@
  * fake): a test decides when the vendor finishes, instead of guessing a delay.
  */
 import { startVendorFake, type RunningFake } from './vendor-fake.js';
+import { BELL_ISA } from '../fakes/ibm-quantum-compute/circuits.js';
+
+export { BELL_ISA };
 
 export const IBM_ALIAS = 'ibm_fake';
-
-/** A Bell pair in the fake device's basis (cz id rz sx x) on physical qubits 0 and 1. */
-export const BELL_ISA = [
-  'OPENQASM 3.0;',
-  'include "stdgates.inc";',
-  'bit[2] c;',
-  'rz(pi/2) $0; sx $0; rz(pi/2) $0;',
-  'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-  'cz $0, $1;',
-  'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-  'c[0] = measure $0;',
-  'c[1] = measure $1;',
-].join('\n');
 
 export interface IbmFake extends RunningFake {
   /** Jobs the fake accepted (`POST /jobs` answered 2xx): its own count of what was created. */

@@ -4,21 +4,11 @@ import type { GatewayBackend, TaskRequest } from '../../../../src/backends/types
 import { SecretValue } from '../../../../src/secrets/value.js';
 import { ibmComputeEntrySchema, type IbmComputeEntry } from '../../../../src/backends/ibm-quantum-compute-service/schema.js';
 import type { IbmComputeFake } from '../../../fakes/ibm-quantum-compute/index.js';
+import { BELL_ISA } from '../../../fakes/ibm-quantum-compute/circuits.js';
+
+export { BELL_ISA };
 
 export const DEVICE = 'ibm_loopback';
-
-/** A Bell pair on physical qubits 0 and 1 in Heron's basis (h = rz·sx·rz, cx = h·cz·h). */
-export const BELL_ISA = [
-  'OPENQASM 3.0;',
-  'include "stdgates.inc";',
-  'bit[2] c;',
-  'rz(pi/2) $0; sx $0; rz(pi/2) $0;',
-  'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-  'cz $0, $1;',
-  'rz(pi/2) $1; sx $1; rz(pi/2) $1;',
-  'c[0] = measure $0;',
-  'c[1] = measure $1;',
-].join('\n');
 
 /** The same Bell state without measurements, for the estimator. */
 export const BELL_STATE_ISA = BELL_ISA.split('\n').filter((line) => !line.includes('measure') && !line.startsWith('bit')).join('\n');
