@@ -25,6 +25,7 @@ static const struct key_spec keys[] = {
 	KEY("timeout", KEY_SECONDS, timeout),
 	KEY("service_user", KEY_USER, service_user),
 	KEY("trace", KEY_BOOL, trace),
+	KEY("service", KEY_BOOL, service),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -37,6 +38,7 @@ static void set_defaults(struct qpu_config *config)
 	strcpy(config->node, QPU_DEFAULT_NODE);
 	strcpy(config->state_dir, QPU_DEFAULT_STATE_DIR);
 	config->timeout = QPU_DEFAULT_TIMEOUT;
+	config->service = true;
 }
 
 static bool valid_user(const char *s)
@@ -121,7 +123,7 @@ int qpu_config_parse(struct qpu_config *config, int ac, char **av, char *err, si
 				break;
 		if (k == NKEYS) {
 			qpu_snprintf(err, errlen,
-				     "unknown key: %.*s (known keys: config, handler, node, state_dir, timeout, service_user, trace)",
+				     "unknown key: %.*s (known keys: config, handler, node, state_dir, timeout, service_user, trace, service)",
 				     (int)namelen, av[i]);
 			return (-1);
 		}

@@ -25,6 +25,7 @@ struct qpu_config {
 	unsigned int timeout;         /* timeout=  seconds the handler may run before it is killed */
 	char service_user[QPU_USER_MAX]; /* service_user= account the job gateway runs as */
 	bool trace;                   /* trace=   yes: timestamps of each handler run in the hook log */
+	bool service;                 /* service= yes (default): ask the node's resident hook service first */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include "helper.h"
 #include "hook.h"
 #include "reply.h"
+#include "service.h"
 
 #define REQUEST_MAX 16384
 
@@ -99,6 +100,14 @@ static int build_request(const struct qpu_config *config, const char *action, co
 	    append(buf, len, &pos, ",\"timeout\":%u,\"hostname\":", config->timeout) < 0 ||
 	    append_string(buf, len, &pos, host) < 0)
 		return (-1);
+	/*
+	 * The handler this plugstack line names (the service serves only its own), whether to keep a
+	 * service running, and the calling slurmstepd, whose end a job's gateway watches.
+	 */
+	if (append(buf, len, &pos, ",\"handler\":") < 0 || append_string(buf, len, &pos, config->handler) < 0 ||
+	    append(buf, len, &pos, ",\"service\":%s,\"caller_pid\":%ld", config->service ? "true" : "false",
+		   (long)getpid()) < 0)
+		return (-1);
 	/* trace=yes: when the shim was called, so the handler's trace starts at the callback, not at Node. */
 	if (config->trace && append(buf, len, &pos, ",\"trace_us\":%lld", called_us) < 0)
 		return (-1);
@@ -184,6 +193,39 @@ int qpu_hook_call(const struct qpu_config *config, const char *action, const str
 		qpu_snprintf(reply->message, sizeof(reply->message), "internal error: the hook request does not fit");
 		slurm_error(QPU_LOG_PREFIX "%s: %s", action, reply->message);
 		return (-1);
+	}
+	/*
+	 * The node's resident service first: the same handler, without a Node start. Not there, or
+	 * gone before it answered: the handler runs as a process of its own, as it always could.
+	 */
+	if (config->service) {
+		switch (qpu_service_call(config, request, &result)) {
+		case QPU_SERVICE_ANSWERED:
+			if (qpu_reply_parse(result.out, result.out_len, reply, err, sizeof(err)) == 0) {
+				if (config->trace)
+					qpu_info("trace", "%s for job %u: service answered in %ld ms, reply read %lld us after the callback",
+						 action, job->job_id, result.elapsed_ms, epoch_us() - called_us);
+				qpu_helper_result_free(&result);
+				return (0);
+			}
+			qpu_verbose("service", "%s for job %u: the service's answer was refused (%s); running the handler",
+				    action, job->job_id, err);
+			err[0] = '\0';
+			memset(reply, 0, sizeof(*reply));
+			break;
+		case QPU_SERVICE_TIMED_OUT:
+			qpu_helper_describe(config, &result, how, sizeof(how));
+			slurm_error(QPU_LOG_PREFIX "%s: the hook service %s for job %u", action, how, job->job_id);
+			qpu_snprintf(reply->message, sizeof(reply->message),
+				     "the QPU hook service %s while trying to %s the job's QPU; the node log (spank_qpu) has details",
+				     how, action);
+			reply->ok = false;
+			qpu_helper_result_free(&result);
+			return (0);
+		default:
+			break;
+		}
+		qpu_helper_result_free(&result);
 	}
 	if (qpu_helper_run(config, action, request, &result) < 0) {
 		qpu_snprintf(reply->message, sizeof(reply->message),

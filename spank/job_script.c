@@ -1,7 +1,8 @@
 /*
  * job_epilog: `slurmstepd spank epilog`, once per job per node, as root, also after scancel, a time
- * limit, or an salloc that never ran a step. Releases the lease if the job holds one, detached so
- * that the epilog returns at once. Never fails: a failing epilog drains the node.
+ * limit, or an salloc that never ran a step. Releases the lease if the job holds one: through the
+ * node's hook service, waited for; without one (service=no), detached so that the epilog returns at
+ * once. Never fails: a failing epilog drains the node.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +57,14 @@ int qpu_job_script_epilog(spank_t sp, int ac, char **av)
 		job.gid = (gid_t)-1;
 	job.step_id = 0xffffffffU;
 	/*
-	 * Slurm frees the job's capacity, and starts the node's next job, only when this epilog ends:
-	 * the release runs detached. It is journalled in the lease, so one cut short is finished by the
-	 * reaper; it logs its outcome to the hook log. A handler that cannot be started at all falls
-	 * back to the waited-for release.
+	 * Slurm frees the job's capacity, and starts the node's next job, only when this epilog ends.
+	 * With the node's hook service (service=yes) the release is waited for: it takes milliseconds
+	 * there, and a cluster-wide license is then never handed on while the job's lane, gateway or
+	 * vendor session still exist. Without it (service=no) a release would cost a Node start, so it
+	 * runs detached: journalled in the lease, finished by the reaper if cut short, its outcome in
+	 * the hook log. A handler that cannot be started at all falls back to the waited-for release.
 	 */
-	if (qpu_hook_start(&config, "release", &job) == 0) {
+	if (!config.service && qpu_hook_start(&config, "release", &job) == 0) {
 		qpu_verbose("job_epilog", "job %u: release started", job.job_id);
 		return (0);
 	}

@@ -1,9 +1,10 @@
 /*
  * slurmd's start (slurm_spank_init in S_CTX_SLURMD): forwards a `reap` event to the handler, which
  * releases the leases of jobs Slurm no longer runs (a node that crashed, a slurmd that died with
- * jobs on it). The handler answers at once and reaps in the background, so slurmd never waits for
- * slurmctld. Never fails: a broken plugstack line or a missing handler must not stop slurmd, and a
- * node that never ran a QPU job (no lease or lane directory) spawns nothing.
+ * jobs on it), and (service=yes, the default) starts the node's resident hook service if it is not
+ * running yet, which then reaps. The handler answers at once and reaps in the background, so slurmd
+ * never waits for slurmctld. Never fails: a broken plugstack line or a missing handler must not stop
+ * slurmd; with service=no a node that never ran a QPU job (no lease or lane directory) spawns nothing.
  */
 #include <limits.h>
 #include <string.h>
@@ -36,7 +37,8 @@ int qpu_slurmd_init(spank_t sp, int ac, char **av)
 		qpu_error("slurmd", "plugstack.conf: %s; no leases reaped", err);
 		return (0);
 	}
-	if (!has_dir(config.state_dir, "leases") && !has_dir(config.state_dir, "lanes"))
+	/* service=yes: the reap also starts the node's hook service, so it runs on every node. */
+	if (!config.service && !has_dir(config.state_dir, "leases") && !has_dir(config.state_dir, "lanes"))
 		return (0);
 	memset(&job, 0, sizeof(job));
 	qpu_hook_call(&config, "reap", &job, &reply);

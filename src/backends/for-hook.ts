@@ -20,6 +20,9 @@ const LOADERS: Record<BackendType, () => Promise<HookBackend>> = {
   vqpu: async () => (await import('./vqpu/index.js')).vqpuBackend,
 };
 
+/** Every type the hook can load (the resident service loads them all before it serves). */
+export const HOOK_BACKEND_TYPES: readonly string[] = Object.keys(LOADERS);
+
 /** The hook's side of a catalogue type; undefined for a type this version does not know (an old lease). */
 export async function hookBackendFor(type: string): Promise<HookBackend | undefined> {
   if (!Object.prototype.hasOwnProperty.call(LOADERS, type)) return undefined;

@@ -11,7 +11,7 @@ import { QrunError } from '../errors.js';
 /** Longest plugstack.conf line Slurm reads whole: its 4096-byte buffer holds the line, its newline and a NUL. */
 const PLUGSTACK_LINE_MAX = 4094;
 
-const KEYS = ['config', 'handler', 'node', 'state_dir', 'timeout', 'service_user', 'trace'] as const;
+const KEYS = ['config', 'handler', 'node', 'state_dir', 'timeout', 'service_user', 'trace', 'service'] as const;
 const PATH_KEYS = new Set(['config', 'handler', 'node', 'state_dir']);
 const MAX_TIMEOUT = 3600;
 
@@ -37,7 +37,7 @@ function plugstackLineProblems(line: string): string[] {
     else if (key === 'timeout' && !(/^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_TIMEOUT)) {
       problems.push(`timeout: expected whole seconds between 1 and ${MAX_TIMEOUT}, got: ${value.slice(0, 80)}`);
     } else if (key === 'service_user' && !/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(value)) problems.push(`service_user: not a valid user name: ${value.slice(0, 80)}`);
-    else if (key === 'trace' && !['yes', 'no', '1', '0'].includes(value)) problems.push(`trace: expected yes, no, 1 or 0, got: ${value.slice(0, 80)}`);
+    else if ((key === 'trace' || key === 'service') && !['yes', 'no', '1', '0'].includes(value)) problems.push(`${key}: expected yes, no, 1 or 0, got: ${value.slice(0, 80)}`);
     seen.add(key);
   }
   return problems;

@@ -7,17 +7,15 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isQrunError } from '../errors.js';
-import { configureFaults } from './faults.js';
-import { checkStateDir, ensurePrivateDir } from './fsutil.js';
-import { statePaths } from './paths.js';
-import { nodeHookDeps, slurmSource } from './node-deps.js';
-import { isHookAction, parseRequest, ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
-import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
-import { hookTrace, type HookTrace } from './trace.js';
+import { handle, rendered, writeTrace } from './handle.js';
+import { isHookAction, parseRequest, ProtocolError, type HookReply, type HookRequest } from './protocol.js';
+import { hookTrace } from './trace.js';
 
 /** When this module's static imports were loaded: the trace's `main-loaded`. */
 const mainLoadedAt = performance.now();
+
+/** The service's two halves (service.ts), started by the handler itself, never by the shim. */
+const SERVICE_ACTIONS = ['serve', 'serve-worker'] as const;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,92 +23,19 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Starts `scontrol show job` at once, so it overlaps with loading the rest of the handler. */
-function prefetched(source: SlurmJobSource, jobId: number): SlurmJobSource {
-  const early = source.show(jobId);
-  early.catch(() => undefined);
-  return { ...source, show: (id: number): Promise<SlurmJobFacts> => (id === jobId ? early : source.show(id)) };
-}
-
-async function handle(request: HookRequest, trace: HookTrace): Promise<HookReply> {
-  const paths = statePaths(request.stateDir);
-  const slurmBase = slurmSource(process.env, request.timeoutSeconds);
-  const slurm = request.action === 'acquire' ? prefetched(slurmBase, request.jobId) : slurmBase;
-  try {
-    await ensurePrivateDir(paths.root);
-    // Fail closed on a state directory others can write: they could forge a lease or free a lane.
-    await checkStateDir(paths.root, [paths.leases, paths.lanes, paths.locks]);
-  } catch (error) {
-    return {
-      ok: false,
-      message: isQrunError(error)
-        ? `${error.message}; ask your admin (${error.hint ?? error.code})`
-        : `the QPU state directory ${paths.root} cannot be created on this node (${(error as Error).message}), so no QPU was granted; ask your admin`,
-    };
-  }
-  configureFaults(paths.root, process.env);
-  trace.mark('state-dir-checked');
-  const deps = { ...(await nodeHookDeps({ paths, env: process.env, timeoutSeconds: request.timeoutSeconds, bindings: { action: request.action }, slurm })), trace };
-  trace.mark('deps-loaded');
-  const { log } = deps;
-  try {
-    if (request.action === 'acquire') {
-      const { acquire } = await import('./acquire.js');
-      trace.mark('acquire-loaded');
-      return await acquire(request, deps);
-    }
-    if (request.action === 'reap') {
-      const { reap } = await import('./reaper.js');
-      const entries = await reap(deps);
-      const released = entries.filter((e) => e.action === 'released').map((e) => e.jobId);
-      log.info({ backend: null, released, looked: entries.length }, 'reap done');
-      return { ok: true, message: `reaped ${released.length} lease(s)` };
-    }
-    const { release } = await import('./release.js');
-    trace.mark('release-loaded');
-    return await release(request, deps);
-  } catch (error) {
-    log.error({ err: error, jobId: request.jobId, backend: request.backends.join(',') || null, step: stepName(request.stepId) }, `${request.action} failed`);
-    return {
-      ok: false,
-      message: `the QPU hook could not ${request.action} (${(error as Error).message}); ask your admin to check ${paths.log}`,
-    };
-  } finally {
-    log.flush();
-  }
-}
-
-/** The trace line, after the reply is out (so writing it costs the job nothing). */
-function writeTrace(request: HookRequest, trace: HookTrace): void {
-  const marks = trace.marks();
-  if (Object.keys(marks).length === 0) return;
-  void import('./logger.js').then(({ createHookLogger }) => {
-    const log = createHookLogger(statePaths(request.stateDir).log, { action: request.action, jobId: request.jobId });
-    log.info({ backend: request.backends.join(',') || null, step: stepName(request.stepId), marks }, 'trace');
-    log.flush();
-  });
-}
-
-/** The reply as text; one the shim would refuse becomes a refusal that says so (the lease stays for release). */
-function rendered(reply: HookReply, request: HookRequest): string {
-  try {
-    return renderReply(reply);
-  } catch (error) {
-    if (!(error instanceof ProtocolError)) throw error;
-    process.stderr.write(`qpu-hook: ${error.message}\n`);
-    return renderReply({
-      ok: false,
-      message: `the QPU hook could not ${request.action} (${error.message}); ask your admin to check the node's slurmd log`,
-    });
-  }
-}
+const warn = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 /**
  * slurmd's start must not wait for Slurm's controller (which may be down at that moment): the shim's
- * `reap` is answered at once, and the reap itself runs in a detached copy of the handler.
+ * `reap` is answered at once, and the reap itself runs in a detached process — the node's hook
+ * service (plugstack service=yes, service.ts), which reaps as it starts, or a one-off copy of the
+ * handler (service=no).
  */
-function reapInBackground(raw: string): HookReply {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'reap', '--foreground'], {
+function reapInBackground(raw: string, request: HookRequest): HookReply {
+  const args = request.service === true ? ['serve'] : ['reap', '--foreground'];
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
     env: process.env,
@@ -118,11 +43,26 @@ function reapInBackground(raw: string): HookReply {
   child.stdin.on('error', () => undefined);
   child.stdin.end(raw);
   child.unref();
-  return { ok: true, message: 'reap started' };
+  return { ok: true, message: request.service === true ? 'reap started by the hook service' : 'reap started' };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const action = argv[0] ?? '';
+  if ((SERVICE_ACTIONS as readonly string[]).includes(action)) {
+    const raw = await readStdin();
+    let request: HookRequest;
+    try {
+      request = parseRequest(raw, 'reap');
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        warn(`qpu-hook: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+    const service = await import('./service.js');
+    return action === 'serve' ? service.keep(raw, request, process.env) : service.work(request, process.env);
+  }
   if (!isHookAction(action)) {
     process.stderr.write(`qpu-hook: usage: main.js <acquire|release|reap> [--detached] < request.json (got "${action}")\n`);
     return 2;
@@ -139,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (action === 'reap' && argv[1] !== '--foreground') {
-    process.stdout.write(rendered(reapInBackground(raw), request));
+    process.stdout.write(rendered(reapInBackground(raw, request), request, warn));
     return 0;
   }
   if (argv[1] === '--detached') {
@@ -150,15 +90,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   const trace = hookTrace(request.traceUs);
   trace.markAt('main-loaded', mainLoadedAt);
   trace.mark('request-read');
-  const reply = rendered(await handle(request, trace), request);
+  const context = { env: process.env };
+  const reply = rendered(await handle(request, trace, context), request, warn);
   process.stdout.write(reply);
   trace.mark('reply-written');
-  writeTrace(request, trace);
+  writeTrace(request, trace, context);
   return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // The service's halves return only when they stop; their exit code is the keeper's signal.
+    if ((SERVICE_ACTIONS as readonly string[]).includes(process.argv[2] ?? '')) {
+      // eslint-disable-next-line no-restricted-properties -- the service decided to stop: open handles must not keep it
+      process.exit(code);
+    }
     process.exitCode = code;
     // A vendor call given up on (release's time budget) may still hold the event loop: the reply
     // is written, so the handler ends now rather than at the shim's timeout.

@@ -5,6 +5,7 @@
  */
 import type { HookDeps } from './deps.js';
 import type { StatePaths } from './paths.js';
+import type { Logger } from '../log/logger.js';
 import { processStartTime } from '../process/start-time.js';
 import { scontrolJobSource, type SlurmJobSource } from '../slurm/job.js';
 import { jobPresence } from '../slurm/presence.js';
@@ -20,6 +21,10 @@ export interface NodeDepsOptions {
   readonly bindings: Record<string, unknown>;
   /** A Slurm job source already started (acquire prefetches its job); default: scontrol. */
   readonly slurm?: SlurmJobSource;
+  /** The hook log to bind this run's lines to (the resident service keeps one open); default: opened here. */
+  readonly log?: Logger;
+  /** The shim's process (the step's slurmstepd at acquire); default: this process's parent. */
+  readonly callerPid?: number;
 }
 
 export function slurmSource(env: Readonly<Record<string, string | undefined>>, timeoutSeconds: number): SlurmJobSource {
@@ -35,13 +40,13 @@ export async function nodeHookDeps(options: NodeDepsOptions): Promise<HookDeps> 
     import('../gateway/token.js'),
     import('../secrets/for-backend.js'),
   ]);
-  const parent = process.ppid;
+  const parent = options.callerPid ?? process.ppid;
   return {
     paths,
     slurm: options.slurm ?? slurmSource(env, timeoutSeconds),
     presence: (jobId: number) => jobPresence(jobId, { env: { PATH: env['PATH'], SLURM_CONF: env['SLURM_CONF'] }, timeoutMs: 5_000 }),
     // acquire/release bind jobId; each line adds its backend (and step) itself, so no key repeats.
-    log: createHookLogger(paths.log, options.bindings),
+    log: options.log === undefined ? createHookLogger(paths.log, options.bindings) : options.log.child(options.bindings),
     loadCatalogue: (path: string) => loadCatalogue(path, paths),
     // One gateway process per QPU job (src/gateway/), whatever the backend types.
     gateway: processGateway({ env }),

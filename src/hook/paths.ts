@@ -8,7 +8,12 @@ import { join } from 'node:path';
  *   locks/<job id>.lock       serialises acquire/release of one job
  *   catalogue-cache.json      the last catalogue that passed the schema, keyed by file identity
  *   hook.log                  pino JSON lines, one per event, with jobId and backend
+ *   hook.sock                 the node's resident hook service (service.ts; spank/service.h names it)
+ *   hook-service.pid          its keeper: "<pid> <start time>" (process/start-time.ts)
  */
+/** The service's socket name in the state directory; spank/service.h has the same. */
+export const SERVICE_SOCKET = 'hook.sock';
+
 export interface StatePaths {
   readonly root: string;
   readonly leases: string;
@@ -16,6 +21,8 @@ export interface StatePaths {
   readonly locks: string;
   readonly catalogueCache: string;
   readonly log: string;
+  readonly serviceSocket: string;
+  readonly servicePid: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -26,6 +33,8 @@ export function statePaths(root: string): StatePaths {
     locks: join(root, 'locks'),
     catalogueCache: join(root, 'catalogue-cache.json'),
     log: join(root, 'hook.log'),
+    serviceSocket: join(root, SERVICE_SOCKET),
+    servicePid: join(root, 'hook-service.pid'),
   };
 }
 

@@ -43,6 +43,12 @@ export interface HookRequest {
   readonly hostname: string;
   /** plugstack `trace=yes`: the shim's callback time, epoch microseconds (trace.ts); absent otherwise. */
   readonly traceUs?: number;
+  /** The handler the plugstack line names (`handler=`): the service serves only requests for itself. */
+  readonly handler?: string;
+  /** plugstack `service=`: whether the node keeps a resident hook service (service.ts). */
+  readonly service?: boolean;
+  /** The shim's process (the step's slurmstepd at acquire): the gateway ends when it does. */
+  readonly callerPid?: number;
 }
 
 export interface HookReply {
@@ -113,6 +119,14 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
   if (traceUs !== undefined && (typeof traceUs !== 'number' || !Number.isSafeInteger(traceUs) || traceUs <= 0)) {
     throw new ProtocolError('request.trace_us must be a positive integer (epoch microseconds)');
   }
+  const handler = field(obj, 'handler');
+  if (handler !== undefined && (typeof handler !== 'string' || !handler.startsWith('/'))) throw new ProtocolError('request.handler must be an absolute path');
+  const service = field(obj, 'service');
+  if (service !== undefined && typeof service !== 'boolean') throw new ProtocolError('request.service must be true or false');
+  const callerPid = field(obj, 'caller_pid');
+  if (callerPid !== undefined && (typeof callerPid !== 'number' || !Number.isInteger(callerPid) || callerPid <= 1)) {
+    throw new ProtocolError('request.caller_pid must be a process id');
+  }
   return {
     version: PROTOCOL_VERSION,
     action,
@@ -127,6 +141,9 @@ export function parseRequest(raw: string, action: HookAction): HookRequest {
     timeoutSeconds,
     hostname: text(obj, 'hostname', { empty: true }),
     ...(traceUs === undefined ? {} : { traceUs }),
+    ...(handler === undefined ? {} : { handler }),
+    ...(service === undefined ? {} : { service }),
+    ...(callerPid === undefined ? {} : { callerPid }),
   };
 }
 

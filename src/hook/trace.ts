@@ -20,11 +20,15 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** A trace starting at `calledUs` (epoch µs from the shim), or the no-op trace when it is undefined. */
-export function hookTrace(calledUs: number | undefined): HookTrace {
+/**
+ * A trace starting at `calledUs` (epoch µs from the shim), or the no-op trace when it is undefined.
+ * `processStarted: false` (the resident service, started long before the call) leaves out the
+ * process's own start.
+ */
+export function hookTrace(calledUs: number | undefined, options: { readonly processStarted?: boolean } = {}): HookTrace {
   if (calledUs === undefined) return OFF;
   const origin = calledUs / 1000;
-  const marks = new Map<string, number>([['node-started', round(performance.timeOrigin - origin)]]);
+  const marks = new Map<string, number>(options.processStarted === false ? [] : [['node-started', round(performance.timeOrigin - origin)]]);
   return {
     mark(name: string): void {
       if (!marks.has(name)) marks.set(name, round(nowMs() - origin));
