@@ -4,10 +4,11 @@
 //   1. a job that does not ask for a QPU: `srun true` with spank_qpu.so loaded vs an empty
 //      plugstack, interleaved in the same run (goal: ratio <= 1.05);
 //   2. a QPU job: `srun --gres=qpu:sim:1 --q_backend=sim true` minus `srun true` (the added ms:
-//      one handler start, acquire, and the epilog's release off the critical path) vs one
+//      acquire through the node's resident hook service, and the epilog's release) vs one
 //      `node -e 0` (goal: <= 1.25x one Node start); how long after the QPU srun returned its lane
 //      and its lease are gone (goal: lane <= 100 ms); and a plain `srun true` started the moment the
 //      QPU srun returned, against one started after the release (goal: no wait charged to it);
+//      then the same with service=no in plugstack.conf (a handler process per hook call), side by side;
 //   3. a QPU job whose hook handler hangs (test/e2e/fixtures/hook-hangs.mjs, timeout=3): how long
 //      after the timeout the shim has killed it and srun has failed (the e2e test checks only that
 //      it fails with the timeout's message and leaves no handler behind).
@@ -79,7 +80,7 @@ const stats = (xs) => {
 
 const plain = ['-Q', '-N1', 'true'];
 const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
-const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [] };
+const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [], qpuProcess: [], laneFreeProcess: [], plainNextProcess: [] };
 const HANG_TIMEOUT_S = 3;
 const hangRuns = Math.min(runs, 5);
 const withArg = (line, key, value) => `${line.replace(new RegExp(`\\s${key}=\\S*`), '')} ${key}=${value}`;
@@ -91,6 +92,15 @@ const hanging = original
       : line,
   )
   .join('\n');
+// The same plugin line without the node's resident hook service: a handler process per hook call.
+const noService = original
+  .split('\n')
+  .map((line) => (line.startsWith('required ') ? withArg(line, 'service', 'no') : line))
+  .join('\n');
+if (!existsSync(join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'hook.sock'))) {
+  console.error('the dev cluster runs no hook service (up --no-hook-service?): the service rows would measure handler processes');
+  process.exit(1);
+}
 const leaseDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'leases');
 const laneDir = join(vars.QPU_DEV_CLUSTER_QPU_STATE, 'lanes');
 
@@ -148,6 +158,18 @@ try {
     samples.plainNext.push(timed('srun', plain));
     waitReleased(process.hrtime.bigint());
   }
+  // 2b. The same QPU jobs with service=no: what the resident service saves.
+  writePlugstack(noService);
+  for (let i = 0; i < runs; i++) {
+    samples.qpuProcess.push(timed('srun', qpu));
+    const returned = process.hrtime.bigint();
+    samples.laneFreeProcess.push(waitLaneFree(returned));
+    waitReleased(returned);
+    timed('srun', qpu);
+    samples.plainNextProcess.push(timed('srun', plain));
+    waitReleased(process.hrtime.bigint());
+  }
+  writePlugstack(original);
   // 3. A hanging handler: the job fails once the shim has killed it at timeout=.
   writePlugstack(hanging);
   for (let i = 0; i < hangRuns; i++) samples.hang.push(timed('srun', qpu, { fails: true }));
@@ -168,6 +190,9 @@ const rows = [
   ['  lane free after the QPU srun returned', s.laneFree],
   ['  release done after the QPU srun returned', s.release],
   ['srun true, started as a QPU srun returns', s.plainNext],
+  ['srun QPU, service=no (handler processes)', s.qpuProcess],
+  ['  lane free after the QPU srun returned', s.laneFreeProcess],
+  ['srun true, started as a QPU srun returns', s.plainNextProcess],
   [`srun, QPU job, handler hangs (timeout=${HANG_TIMEOUT_S})`, s.hang],
 ];
 console.log(`spank_qpu overhead, ${runs} runs each, interleaved (ms)\n`);
@@ -182,6 +207,10 @@ console.log(
 console.log(`QPU srun's lane free again:               ${s.laneFree.median.toFixed(1)} ms after srun returned (median; goal <= 100 ms)`);
 console.log(
   `next plain srun right after a QPU srun:  ${(s.plainNext.median - s.plainLoaded.median).toFixed(1)} ms slower than one after the release (median; goal ~0)`,
+);
+const addedProcess = s.qpuProcess.median - s.plainLoaded.median;
+console.log(
+  `same with service=no (handler processes): ${addedProcess.toFixed(1)} ms = ${(addedProcess / s.node.median).toFixed(2)}x node -e 0; lane free ${s.laneFreeProcess.median.toFixed(1)} ms; next plain srun +${(s.plainNextProcess.median - s.plainLoaded.median).toFixed(1)} ms`,
 );
 console.log(`hanging handler: srun failed ${(s.hang.median - HANG_TIMEOUT_S * 1000).toFixed(0)} ms after the ${HANG_TIMEOUT_S} s timeout (median of ${hangRuns})`);
 console.log('\nThe shim defines job_epilog (release), so slurmd execs `slurmstepd spank epilog` once per job; that');

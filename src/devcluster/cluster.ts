@@ -23,6 +23,7 @@ import {
   shortHostname,
   userIds,
 } from './host.js';
+import { stopHookServices, waitForHookServices } from './hook-services.js';
 import { devNodes, GATEWAY_RUNTIME_ROOT, namespacedSlurmd, nodeDirs, type DevNode } from './nodes.js';
 import { DEFAULT_CATALOGUE, HANDLER_PATH, REPO_ROOT, SHIM_PATH, type ClusterPaths } from './paths.js';
 import {
@@ -53,6 +54,8 @@ export interface UpOptions {
   readonly nodes?: number;
   /** plugstack trace=yes (the hook's start-up trace in its log). */
   readonly trace?: boolean;
+  /** false: plugstack service=no, every hook call starts a handler process (the resident service's fallback). */
+  readonly hookService?: boolean;
 }
 
 /** What `up` started and changed, so `down` undoes exactly that. Saved as .dev-cluster/cluster.json. */
@@ -98,6 +101,11 @@ function runtimeLayout(runtimeDir: string) {
     qpuState: join(runtimeDir, 'qpu'),
     jobs: join(runtimeDir, 'jobs'),
   };
+}
+
+/** Each node's QPU state directory as seen from the host (one for the single-host layout); CPU-only nodes too (licenses). */
+function qpuStateDirs(runtimeDir: string, nodes: readonly DevNode[] | undefined): string[] {
+  return nodes === undefined ? [runtimeLayout(runtimeDir).qpuState] : nodes.map((n) => nodeDirs(runtimeDir, n.name).qpuState);
 }
 
 async function readCatalogue(path: string): Promise<{ text: string; data: unknown }> {
@@ -278,6 +286,7 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
               timeoutSeconds: options.hookTimeout,
               serviceUser: options.serviceUser,
               trace: options.trace === true,
+              service: options.hookService !== false,
             },
       ),
       { mode: 0o644 },
@@ -378,6 +387,11 @@ export async function up(paths: ClusterPaths, options: UpOptions, say: Say): Pro
       30_000,
     );
 
+    if (shim !== null && options.hookService !== false) {
+      // Each slurmd started its node's hook service through the shim; the first QPU job should find it.
+      const late = await waitForHookServices(qpuStateDirs(runtimeDir, nodes), 15_000);
+      for (const dir of late) say(`the hook service of ${dir} is not listening yet; QPU jobs there start handler processes until it is`);
+    }
     record.openedDirs.push(...(await openTraversal(REPO_ROOT)));
     await saveRecord(paths, record);
     await writeFile(
@@ -447,6 +461,8 @@ export async function down(paths: ClusterPaths, say: Say): Promise<void> {
       if (await isOurs(daemon.pid, record.runtimeDir)) say(`${daemon.name} (pid ${daemon.pid}) ${await stopProcess(daemon.pid, 10_000)}`);
     }),
   );
+  // The nodes' hook services outlive slurmd, as on a real node: stopped by their pid files.
+  await stopHookServices(qpuStateDirs(record.runtimeDir, record.nodes), say);
   for (const name of ['slurmctld', 'slurmdbd', 'mariadbd', 'munged']) {
     const daemon = record.daemons.find((d) => d.name === name);
     if (!daemon || !(await isOurs(daemon.pid, record.runtimeDir))) continue;

@@ -48,8 +48,9 @@ function buildProgram(): Command {
     .option('--hook-timeout <seconds>', 'seconds the shim waits for the hook handler', positiveInt, 30)
     .option('--nodes <count>', 'Slurm nodes on this host: qn1..qnN, the last of several CPU-only (docs/dev-cluster.md)', nodeCount, 1)
     .option('--trace', 'plugstack trace=yes: each QPU handler run writes its start-up timestamps to the hook log')
+    .option('--no-hook-service', 'plugstack service=no: no resident hook service on the nodes; every hook call starts a handler process')
     .option('--accounting', 'also start slurmdbd with a MariaDB on loopback (ports base+2, base+3), so sacct shows QPU use')
-    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; secondUser?: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number; trace?: boolean }) => {
+    .action(async (opts: { catalogue?: string; build: boolean; portBase: number; testUser: string; secondUser?: string; serviceUser: string; hookTimeout: number; accounting?: boolean; nodes: number; trace?: boolean; hookService: boolean }) => {
       const started = Date.now();
       const paths = clusterPaths();
       const record = await up(
@@ -65,6 +66,7 @@ function buildProgram(): Command {
           accounting: opts.accounting === true,
           nodes: opts.nodes,
           trace: opts.trace === true,
+          hookService: opts.hookService,
         },
         say,
       );

@@ -153,6 +153,8 @@ export interface PlugstackArgs {
   readonly serviceUser: string;
   /** plugstack `trace=yes`: the hook log gets each handler run's start-up timestamps. */
   readonly trace?: boolean;
+  /** false: plugstack `service=no` (no resident hook service; a handler process per hook call). */
+  readonly service?: boolean;
 }
 
 /** An empty plugstack (no shim) is legal: the cluster then runs plain Slurm. */
@@ -162,7 +164,7 @@ export function renderPlugstackConf(args: PlugstackArgs | null): string {
   return (
     header +
     `required ${args.shim} config=${args.catalogue} handler=${args.handler} node=${args.node} ` +
-    `state_dir=${args.stateDir} timeout=${args.timeoutSeconds} service_user=${args.serviceUser}${args.trace === true ? ' trace=yes' : ''}\n`
+    `state_dir=${args.stateDir} timeout=${args.timeoutSeconds} service_user=${args.serviceUser}${args.trace === true ? ' trace=yes' : ''}${args.service === false ? ' service=no' : ''}\n`
   );
 }
 

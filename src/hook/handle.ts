@@ -17,8 +17,6 @@ export interface HandleContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The service's open hook log; a handler process opens its own per run. */
   readonly log?: Logger;
-  /** Log bindings beside `action` (the service marks its lines `via: service`). */
-  readonly bindings?: Record<string, unknown>;
 }
 
 /** Starts `scontrol show job` at once, so it overlaps with loading the rest of the handler. */
@@ -51,7 +49,7 @@ export async function handle(request: HookRequest, trace: HookTrace, context: Ha
       paths,
       env: context.env,
       timeoutSeconds: request.timeoutSeconds,
-      bindings: { action: request.action, ...context.bindings },
+      bindings: { action: request.action },
       slurm,
       ...(context.log === undefined ? {} : { log: context.log }),
       ...(request.callerPid === undefined ? {} : { callerPid: request.callerPid }),
@@ -95,7 +93,7 @@ export function writeTrace(request: HookRequest, trace: HookTrace, context: Hand
     log.info({ backend: request.backends.join(',') || null, step: stepName(request.stepId), marks }, 'trace');
     log.flush();
   };
-  const bindings = { action: request.action, jobId: request.jobId, ...context.bindings };
+  const bindings = { action: request.action, jobId: request.jobId };
   if (context.log !== undefined) {
     line(context.log.child(bindings));
     return;

@@ -31,6 +31,7 @@ import { nodeHookDeps } from './node-deps.js';
 import { statePaths, type StatePaths } from './paths.js';
 import { isHookAction, parseRequest, renderReply, type HookRequest } from './protocol.js';
 import { hookTrace } from './trace.js';
+import { readLease } from './journal.js';
 
 /** Worker exit codes the keeper acts on; anything else is a crash, and the worker is started again. */
 export const EXIT_STOP = 0;
@@ -162,6 +163,12 @@ async function listen(server: Server, socketPath: string): Promise<void> {
   await rename(aside, socketPath);
 }
 
+/** Whether every backend of the job's lease counts per-node capacity (GRES); false when unsure. */
+async function perNodeOnly(paths: StatePaths, jobId: number): Promise<boolean> {
+  const lease = await readLease(paths, jobId).catch(() => undefined);
+  return lease !== undefined && lease.backends.length > 0 && lease.backends.every((b) => b.capacity.kind === 'gres');
+}
+
 interface InFlight {
   readonly jobId: number;
   readonly action: string;
@@ -189,8 +196,9 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
   const entryIdentity = await identity(entry);
   await preload(paths, log, env);
 
-  const context: HandleContext = { env, log, bindings: { via: 'service' } };
+  const context: HandleContext = { env, log };
   const inFlight = new Set<InFlight>();
+  const releasing = new Set<Promise<void>>();
   const handlers = new Map<string, Promise<string | null>>();
   let exitCode: number | null = null;
   let reaping: Promise<unknown> | null = null;
@@ -259,17 +267,35 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
       reapInBackground(request);
       return renderReply({ ok: true, message: 'reap started by the hook service' });
     }
+    // A release started in the background holds its lanes until it is done: this node's next job waits for it here.
+    if (request.action === 'acquire') await Promise.all(releasing);
     const flight: InFlight = { jobId: request.jobId, action: request.action, deadline: Date.now() + request.timeoutSeconds * 1000 };
     inFlight.add(flight);
-    try {
-      const trace = hookTrace(request.traceUs, { processStarted: false });
-      const reply = rendered(await handle(request, trace, context), request, (line) => log.error({ action: request.action, jobId: request.jobId, line }, 'reply refused'));
-      trace.mark('reply-written');
-      writeTrace(request, trace, context);
-      return reply;
-    } finally {
-      inFlight.delete(flight);
+    const run = async (): Promise<string> => {
+      try {
+        const trace = hookTrace(request.traceUs, { processStarted: false });
+        const reply = rendered(await handle(request, trace, context), request, (line) => log.error({ action: request.action, jobId: request.jobId, line }, 'reply refused'));
+        trace.mark('reply-written');
+        writeTrace(request, trace, context);
+        return reply;
+      } finally {
+        inFlight.delete(flight);
+      }
+    };
+    if (request.action === 'release' && (await perNodeOnly(paths, request.jobId))) {
+      // Slurm starts the node's next job when the epilog returns: a lease of per-node GRES only
+      // is released after the answer (journalled, as every release), and the next acquire here
+      // waits for it. A cluster-wide license is handed on the moment the epilog returns, to any
+      // node, so such a release is answered only once it is done.
+      const background = run().then(
+        () => undefined,
+        (error: unknown) => log.error({ action: 'release', jobId: request.jobId, err: error }, 'release failed'),
+      );
+      releasing.add(background);
+      void background.finally(() => releasing.delete(background));
+      return renderReply({ ok: true, message: 'release started by the hook service' });
     }
+    return run();
   };
 
   const serveOne = (socket: Socket): void => {
@@ -295,7 +321,7 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
 
   await listen(server, paths.serviceSocket);
   const socketIdentity = await identity(paths.serviceSocket);
-  log.info({ action: 'serve', socket: paths.serviceSocket, pid: process.pid }, 'hook service listening');
+  log.info({ action: 'serve', socket: paths.serviceSocket }, 'hook service listening');
   reapInBackground(startRequest);
 
   // A request past the shim's timeout would have had its handler killed: the same here, for the
@@ -321,7 +347,7 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
   process.on('SIGTERM', () => stop(EXIT_STOP));
   const code = await finished;
   clearInterval(watchdog);
-  log.info({ action: 'serve', pid: process.pid, code }, 'hook service worker stopped');
+  log.info({ action: 'serve', code }, 'hook service worker stopped');
   log.flush();
   return code;
 }
