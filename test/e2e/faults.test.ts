@@ -19,9 +19,17 @@ import { restartDaemon } from '../../src/devcluster/cluster.js';
 import type { IbmComputeFake } from '../fakes/ibm-quantum-compute/index.js';
 import { alive, BELL, QRUN } from './gateway-helpers.js';
 import { armFault, faultsArmed, ibmFakeWithCatalogue, leaseFile, lanes, releasedOnce, until, waitQpuBack } from './fault-helpers.js';
-import { drain, hookEvents, leases, nodeState, output, qpuCluster, qpuSkipReason, slurmCmd, submit, waitState, withCatalogue } from './qpu-helpers.js';
+import { drain, hookEvents, leases, nodeState, output, qpuCluster, qpuSkipReason, setArg, slurmCmd, submit, waitState, withCatalogue, withPlugstack } from './qpu-helpers.js';
 
 const ALL = process.env.QPU_TEST_FAULTS === 'all';
+/** The shim without the node's hook service: every hook call is a handler process, killed alone. */
+const withoutService = <T>(body: () => Promise<T>): Promise<T> => withPlugstack((line) => setArg(line, 'service', 'no'), body);
+
+/** Hook log lines of the service's keeper saying it started a worker again after one died. */
+async function workerRestarts(): Promise<number> {
+  const log = await readFile(join(qpuCluster().stateDir, 'hook.log'), 'utf8').catch(() => '');
+  return log.split('\n').filter((line) => line.includes('"hook service worker ended; starting it again"')).length;
+}
 const SIM = ['--gres=qpu:sim:1', '--q_backend=sim'];
 
 /** A job script that signals <jobs>/f-<id>.ready, waits for <jobs>/f-<id>.go, then runs `after`. */
@@ -43,12 +51,21 @@ async function fileExists(path: string): Promise<boolean> {
   );
 }
 
-/** After a fault: the QPU came back, the release was logged once, and the next job gets the QPU. */
-async function expectRecovered(id: string, bounds: Record<string, number>, name: string): Promise<void> {
+/**
+ * After a fault: the QPU came back, the release was logged once, and the next job gets the QPU.
+ * `undone: true` (a hook service worker died mid-acquire): the handler the shim ran instead undid
+ * the dead worker's lease before acquiring afresh, so there is one release of each.
+ */
+async function expectRecovered(id: string, bounds: Record<string, number>, name: string, options: { undone?: boolean } = {}): Promise<void> {
   bounds[name] = await waitQpuBack(id);
-  // The epilog's release runs detached: its log line follows the lease's removal by a moment.
-  await until(`job ${id}'s release to be logged`, async () => (await releasedOnce(id)) >= 1, 5_000).catch(() => undefined);
-  expect(await releasedOnce(id), `${name}: 'lease released' lines of job ${id}`).toBe(1);
+  const expected = options.undone === true ? 2 : 1;
+  // The epilog's release may be answered before it is done: its log line follows the lease's removal by a moment.
+  await until(`job ${id}'s release to be logged`, async () => (await releasedOnce(id)) >= expected, 5_000).catch(() => undefined);
+  expect(await releasedOnce(id), `${name}: 'lease released' lines of job ${id}`).toBe(expected);
+  if (options.undone === true) {
+    const reasons = (await hookEvents(id)).filter((e) => e.msg === 'lease released').map((e) => e.reason);
+    expect(reasons.sort(), name).toEqual(['acquire-recovery', 'epilog']);
+  }
 }
 
 describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
@@ -104,20 +121,65 @@ describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
   }, 180_000);
 
   it('the handler killed at acquire (after the claim, after the gateway started): the job fails, the epilog undoes it', async () => {
-    for (const point of ['acquire:after-claim', 'acquire:after-gateway'] as const) {
-      await armFault(point);
-      const id = await submit(['-t', '2', ...SIM, '--wrap', 'true'], { user: testUser });
-      jobs.push(id);
-      expect(await waitState(id, undefined, 90_000), point).toBe('FAILED');
-      await expectRecovered(id, bounds, `handler killed at ${point}`);
-    }
+    await withoutService(async () => {
+      for (const point of ['acquire:after-claim', 'acquire:after-gateway'] as const) {
+        await armFault(point);
+        const id = await submit(['-t', '2', ...SIM, '--wrap', 'true'], { user: testUser });
+        jobs.push(id);
+        expect(await waitState(id, undefined, 90_000), point).toBe('FAILED');
+        await expectRecovered(id, bounds, `handler killed at ${point}`);
+      }
+    });
     const next = await submit(['-t', '2', ...SIM, '--wrap', `node ${QRUN} sample ${BELL} /dev/null`], { user: testUser });
     jobs.push(next);
     expect(await waitState(next, undefined, 90_000), output(next)).toBe('COMPLETED');
     expect(await nodeState()).not.toMatch(/drain|drng|down/);
   }, 240_000);
 
+  it('the hook service worker killed at acquire: the shim runs the handler itself, the job runs, and the keeper starts a new worker', async () => {
+    for (const point of ['acquire:after-claim', 'acquire:after-gateway'] as const) {
+      const restarts = await workerRestarts();
+      await armFault(point);
+      const path = await script(`f-service-${point.replace(':', '-')}.sh`, [], [`node ${QRUN} sample ${BELL} /dev/null`]);
+      const id = await submit(['-t', '2', ...SIM, path], { user: testUser });
+      jobs.push(id);
+      await ready(id);
+      // Undone and acquired again by the handler process: one lane, one gateway, the lease held.
+      expect((await leaseFile(id))?.state, point).toBe('held');
+      expect(Object.values(await lanes()).filter((job) => job === id), point).toHaveLength(1);
+      await go(id);
+      expect(await waitState(id, undefined, 90_000), `${point}: ${output(id)}`).toBe('COMPLETED');
+      // After the claim the lease was half done, so it was undone and taken afresh; after the
+      // gateway it was already held, so the handler found it and the job uses it.
+      await expectRecovered(id, bounds, `service worker killed at ${point}`, { undone: point === 'acquire:after-claim' });
+      if (point === 'acquire:after-gateway') expect((await hookEvents(id)).some((e) => e.msg === 'lease found')).toBe(true);
+      expect(await workerRestarts(), point).toBe(restarts + 1);
+    }
+  }, 240_000);
+
   it('the epilog handler killed: the gateway stops by itself at the job end, the next acquire reaps the lease', async () => {
+    await withoutService(() => epilogKilled());
+  }, 180_000);
+
+  it('the hook service worker killed mid-release: the new worker reaps the lease as it starts', async () => {
+    const path = await script('f-service-epilog-kill.sh', [], []);
+    const id = await submit(['-t', '2', ...SIM, path], { user: testUser });
+    jobs.push(id);
+    await ready(id);
+    const pid = (await leaseFile(id))?.gateway?.pid ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    const restarts = await workerRestarts();
+    await armFault('release:after-journal');
+    await go(id);
+    expect(await waitState(id, undefined, 90_000)).toBe('COMPLETED');
+    await until('the orphaned gateway to stop', async () => !alive(pid), 5_000);
+    // No next job is needed: the keeper's new worker reaps at its start.
+    await expectRecovered(id, bounds, 'service worker killed mid-release (reaped by the next worker)');
+    expect((await hookEvents(id)).some((e) => e.msg === 'lease reaped')).toBe(true);
+    expect(await workerRestarts()).toBe(restarts + 1);
+  }, 180_000);
+
+  async function epilogKilled(): Promise<void> {
     const path = await script('f-epilog-kill.sh', [], []);
     const id = await submit(['-t', '2', ...SIM, path], { user: testUser });
     jobs.push(id);
@@ -138,7 +200,7 @@ describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
     expect(await waitState(next, undefined, 90_000), output(next)).toBe('COMPLETED');
     await expectRecovered(id, bounds, 'epilog handler killed (reaped at the next acquire)');
     expect((await hookEvents(id)).some((e) => e.msg === 'lease reaped')).toBe(true);
-  }, 180_000);
+  }
 
   it('scancel of a running QPU job gives the lane back', async () => {
     const id = await submit(['-t', '2', ...SIM, '--wrap', 'sleep 300'], { user: testUser });
@@ -175,15 +237,35 @@ describe.skipIf(qpuSkipReason() !== '')('faults under real Slurm', () => {
 
     it('the handler killed just after IBM opened the session: the epilog closes it, once', async () => {
       const running = fake as IbmComputeFake;
+      await withoutService(() =>
+        withCatalogue(catalogue, async () => {
+          const before = running.counts();
+          await armFault('acquire:after-session');
+          const id = await submit(['-t', '2', '--gres=qpu:ibm_fake:1', '--q_backend=ibm_fake', '--wrap', 'true'], { user: testUser });
+          jobs.push(id);
+          expect(await waitState(id, undefined, 90_000)).toBe('FAILED');
+          await expectRecovered(id, bounds, 'handler killed after the IBM session opened');
+          const counts = running.counts();
+          expect((counts['POST /sessions'] ?? 0) - (before['POST /sessions'] ?? 0)).toBe(1);
+          expect((counts['DELETE /sessions/{id}/close'] ?? 0) - (before['DELETE /sessions/{id}/close'] ?? 0)).toBe(1);
+          expect([...running.sessions.values()].every((s) => s.state === 'closed')).toBe(true);
+        }),
+      );
+    }, 150_000);
+
+    it('the hook service worker killed just after IBM opened the session: the handler closes it and opens the job its own', async () => {
+      const running = fake as IbmComputeFake;
       await withCatalogue(catalogue, async () => {
+        const before = running.counts();
         await armFault('acquire:after-session');
         const id = await submit(['-t', '2', '--gres=qpu:ibm_fake:1', '--q_backend=ibm_fake', '--wrap', 'true'], { user: testUser });
         jobs.push(id);
-        expect(await waitState(id, undefined, 90_000)).toBe('FAILED');
-        await expectRecovered(id, bounds, 'handler killed after the IBM session opened');
+        expect(await waitState(id, undefined, 90_000), output(id)).toBe('COMPLETED');
+        await expectRecovered(id, bounds, 'service worker killed after the IBM session opened', { undone: true });
         const counts = running.counts();
-        expect(counts['POST /sessions']).toBe(1);
-        expect(counts['DELETE /sessions/{id}/close']).toBe(1);
+        // The dead worker's session and the job's own: both opened once and closed once.
+        expect((counts['POST /sessions'] ?? 0) - (before['POST /sessions'] ?? 0)).toBe(2);
+        expect((counts['DELETE /sessions/{id}/close'] ?? 0) - (before['DELETE /sessions/{id}/close'] ?? 0)).toBe(2);
         expect([...running.sessions.values()].every((s) => s.state === 'closed')).toBe(true);
       });
     }, 150_000);

@@ -54,9 +54,10 @@ describe.skipIf(qpuSkipReason() !== '')('QPU hook handler failures', () => {
     );
   });
 
-  it('a missing node binary fails the QPU job and names node=', async () => {
+  it('a missing node binary fails the QPU job and names node= (service=no: the shim starts the handler)', async () => {
+    // With the node's hook service the node= binary is not needed until the service is gone.
     await withPlugstack(
-      (line) => setArg(line, 'node', '/nonexistent/bin/node'),
+      (line) => setArg(setArg(line, 'node', '/nonexistent/bin/node'), 'service', 'no'),
       async () => {
         const result = await slurmCmd('srun', ['-Q', '--gres=qpu:sim:1', '--q_backend=sim', 'true']);
         expect(result.code).not.toBe(0);
