@@ -8,12 +8,16 @@
 //   in-process, no gateway   acquire()+release() of dist/hook in this process, service_user empty
 //                            (the sim backend then runs in the job: nothing is started)
 //   in-process, gateway      the same with service_user=qpu-gateway: one gateway process per job
+//   hook service             the node's resident hook service (main.js serve), asked over its
+//                            socket as the shim asks it (spank/service.c): the path QPU jobs take
 //   handler processes        `node dist/hook/main.js acquire|release` per job, as the shim runs it
+//                            without the service (plugstack service=no, or the service gone)
 //   node -e 0 / scontrol     the floor under the rows above: one Node start, one scontrol start
 //
 // Reproduce:  npm run -s build:ts && node bench/hook-throughput.mjs [--jobs 200] [--concurrency 1,8]
 // Needs root (the state directory is root's; the gateway runs as qpu-gateway, created if missing).
 import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -121,6 +125,43 @@ function handlerProcesses(stateDir, serviceUser) {
   };
 }
 
+/** One call as the shim makes it to the node's hook service (spank/service.c): connect, send, half-close, read to EOF. */
+function askService(socket, body) {
+  return new Promise((resolvePromise, reject) => {
+    const client = connect(socket);
+    let out = '';
+    client.on('connect', () => client.end(body));
+    client.on('data', (d) => (out += d));
+    client.on('error', reject);
+    client.on('close', () => resolvePromise(out));
+  });
+}
+
+const services = [];
+
+/** The resident hook service (main.js serve, as slurmd's start runs it) on its own state directory. */
+async function hookService(stateDir, serviceUser) {
+  const main = join(root, 'dist', 'hook', 'main.js');
+  const start = { ...request('reap', 0, stateDir, serviceUser), backends: [] };
+  const body = (r) => JSON.stringify({ ...JSON.parse(wire(r)), handler: main, service: true, caller_pid: process.pid });
+  const keeper = spawn(process.execPath, [main, 'serve'], { env, stdio: ['pipe', 'ignore', 'inherit'], detached: true });
+  keeper.stdin.end(body(start));
+  services.push(keeper);
+  const socket = join(stateDir, 'hook.sock');
+  for (let i = 0; ; i++) {
+    if ((await askService(socket, body(start)).catch(() => '')).startsWith('qpu-reply')) break;
+    if (i > 400) throw new Error(`the hook service on ${stateDir} did not answer`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return async () => {
+    const jobId = nextJob++;
+    const got = await askService(socket, body(request('acquire', jobId, stateDir, serviceUser)));
+    if (!/^qpu-reply \d+ ok/.test(got)) throw new Error(`acquire: ${got}`);
+    const gave = await askService(socket, body(request('release', jobId, stateDir, serviceUser)));
+    if (!/^qpu-reply \d+ ok/.test(gave)) throw new Error(`release: ${gave}`);
+  };
+}
+
 async function measure(makeJob, count, concurrency) {
   const job = await makeJob();
   await job(); // warm: catalogue cache, module loads
@@ -141,6 +182,8 @@ const processJobs = Math.max(4, Math.floor(jobs / 5));
 for (const c of concurrencies) {
   rows.push(['in-process, no gateway', c, jobs, await measure(() => inProcess(fresh('a'), ''), jobs, c)]);
   rows.push(['in-process, gateway', c, processJobs, await measure(() => inProcess(fresh('b'), 'qpu-gateway'), processJobs, c)]);
+  rows.push(['hook service, no gateway', c, jobs, await measure(() => hookService(fresh('e'), ''), jobs, c)]);
+  rows.push(['hook service, gateway', c, processJobs, await measure(() => hookService(fresh('f'), 'qpu-gateway'), processJobs, c)]);
   rows.push(['handler processes, no gateway', c, processJobs, await measure(async () => handlerProcesses(fresh('c'), ''), processJobs, c)]);
   rows.push(['handler processes, gateway', c, processJobs, await measure(async () => handlerProcesses(fresh('d'), 'qpu-gateway'), processJobs, c)]);
   rows.push(['floor: 2x node -e 0', c, processJobs, await measure(async () => async () => {
@@ -156,4 +199,6 @@ for (const [what, c, n, r] of rows) {
   console.log(`${what.padEnd(32)} ${String(c).padStart(4)} ${String(n).padStart(5)} ${r.perSecond.toFixed(1).padStart(8)} ${r.msPerJob.toFixed(2).padStart(8)}`);
 }
 console.log(`\nreproduce: npm run -s build:ts && node bench/hook-throughput.mjs --jobs ${jobs} --concurrency ${concurrencies.join(',')}`);
+for (const keeper of services) keeper.kill('SIGTERM');
+await new Promise((r) => setTimeout(r, 500));
 rmSync(work, { recursive: true, force: true });
