@@ -69,6 +69,8 @@ export interface ShimSettings {
   readonly service_user: string | null;
   /** trace=yes: the handler's start-up timestamps in the hook log. */
   readonly trace: boolean;
+  /** service=yes (the default): the node keeps a resident hook service (src/hook/service.ts). */
+  readonly service: boolean;
   /** Arguments the shim would refuse, with why. */
   readonly problems: readonly string[];
 }
@@ -91,7 +93,7 @@ export function shimSettings(args: readonly string[]): ShimSettings {
     const key = eq < 0 ? arg : arg.slice(0, eq);
     const value = eq < 0 ? '' : arg.slice(eq + 1);
     if (eq < 0) problems.push(`argument is not key=value: ${arg}`);
-    else if (![...PATH_KEYS, 'timeout', 'service_user', 'trace'].includes(key)) problems.push(`unknown key: ${key}`);
+    else if (![...PATH_KEYS, 'timeout', 'service_user', 'trace', 'service'].includes(key)) problems.push(`unknown key: ${key}`);
     else if (key in values) problems.push(`${key}: given more than once`);
     else if (value === '') problems.push(`${key}: empty value`);
     else if ((PATH_KEYS as readonly string[]).includes(key) && !value.startsWith('/')) problems.push(`${key}: must be an absolute path: ${value}`);
@@ -101,6 +103,8 @@ export function shimSettings(args: readonly string[]): ShimSettings {
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) problems.push(`timeout: expected whole seconds between 1 and 3600, got: ${values['timeout'] ?? ''}`);
   const trace = values['trace'];
   if (trace !== undefined && !['yes', 'no', '1', '0'].includes(trace)) problems.push(`trace: expected yes, no, 1 or 0, got: ${trace}`);
+  const service = values['service'];
+  if (service !== undefined && !['yes', 'no', '1', '0'].includes(service)) problems.push(`service: expected yes, no, 1 or 0, got: ${service}`);
   return {
     config: values['config'] ?? SHIM_DEFAULTS.config,
     handler: values['handler'] ?? SHIM_DEFAULTS.handler,
@@ -109,6 +113,7 @@ export function shimSettings(args: readonly string[]): ShimSettings {
     timeout,
     service_user: values['service_user'] ?? null,
     trace: trace === 'yes' || trace === '1',
+    service: service !== 'no' && service !== '0',
     problems,
   };
 }

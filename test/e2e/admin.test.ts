@@ -93,7 +93,7 @@ describe.skipIf(qpuSkipReason() !== '')('qrun admin on the dev cluster', () => {
       expect(report.findings.filter((f) => f.status === 'fail'), shown(healthy)).toEqual([]);
       expect(healthy.code).toBe(0);
       const checks = report.findings.filter((f) => f.status === 'ok').map((f) => f.check);
-      expect(checks).toEqual(expect.arrayContaining(['plugin.loaded', 'plugin.version', 'handler.runs', 'catalogue', 'capacity.sim', 'capacity.sim_shared', 'service_user', 'state_dir', 'vendor.sim']));
+      expect(checks).toEqual(expect.arrayContaining(['plugin.loaded', 'plugin.version', 'handler.runs', 'catalogue', 'capacity.sim', 'capacity.sim_shared', 'service_user', 'state_dir', 'hook-service', 'vendor.sim']));
     });
 
     const dir = await mkdtemp(join(tmpdir(), 'doctor-e2e-'));

@@ -14,6 +14,18 @@ import { hookServicePid, waitForHookServices } from '../../src/devcluster/hook-s
 import { stopProcess } from '../../src/devcluster/daemons.js';
 import { until } from './fault-helpers.js';
 import { hookEvents, qpuCluster, qpuSkipReason, slurmCmd, waitReleased } from './qpu-helpers.js';
+import { REPO_ROOT } from '../../src/devcluster/paths.js';
+
+/** `qrun admin doctor --json`'s finding for the hook service. */
+async function doctorSays(): Promise<{ status: string; message: string } | undefined> {
+  const { slurmConf } = qpuCluster();
+  const ran = await run('node', [join(REPO_ROOT, 'bin', 'qrun.js'), '--json', 'admin', 'doctor', '--no-vendors'], {
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', SLURM_CONF: slurmConf, HOME: '/root' },
+    timeoutMs: 90_000,
+  });
+  const report = JSON.parse(ran.stdout) as { findings: Array<{ check: string; status: string; message: string }> };
+  return report.findings.find((f) => f.check === 'hook-service');
+}
 
 const SIM = ['--gres=qpu:sim:1', '--q_backend=sim'];
 
@@ -64,6 +76,7 @@ describe.skipIf(qpuSkipReason() !== '')('the node hook service', () => {
     expect(keeper).not.toBeNull();
     await stopProcess(keeper ?? 0, 5_000);
     await until('the pid file to go', async () => (await hookServicePid(stateDir)) === null, 10_000);
+    expect(await doctorSays()).toMatchObject({ status: 'warn', message: expect.stringMatching(/no hook service runs on this node/) });
     const id = await qpuStep();
     const served = (await hookEvents(id)).filter((e) => e.msg === 'lease acquired' || e.msg === 'lease released');
     expect(served.map((e) => e.msg)).toEqual(['lease acquired', 'lease released']);
@@ -74,6 +87,7 @@ describe.skipIf(qpuSkipReason() !== '')('the node hook service', () => {
     const next = await hookServicePid(stateDir);
     expect(next).not.toBeNull();
     expect(next).not.toBe(keeper);
+    expect(await doctorSays()).toMatchObject({ status: 'ok', message: expect.stringContaining(`keeper pid ${next}`) });
     const again = await qpuStep();
     expect((await hookEvents(again)).filter((e) => e.msg === 'lease acquired').every((e) => e.via === 'service')).toBe(true);
   }, 120_000);

@@ -3,7 +3,9 @@
  * service user the gateway runs as, and the root-only state directory.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { processStartTime } from '../../process/start-time.js';
 import type { ShimSettings } from '../../slurm/plugstack.js';
 import { lookupAccount } from '../accounts.js';
 import { fail, ok, warn, type Finding } from './finding.js';
@@ -21,7 +23,7 @@ function runHandler(node: string, handler: string): Promise<{ code: number | nul
 export async function handlerFindings(settings: ShimSettings): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const problem of settings.problems) {
-    findings.push(fail('plugin.arguments', `plugstack.conf: ${problem}; the shim refuses every QPU job`, 'Fix the spank_qpu.so line (keys: config, handler, node, state_dir, timeout, service_user; docs/admin-guide.md).'));
+    findings.push(fail('plugin.arguments', `plugstack.conf: ${problem}; the shim refuses every QPU job`, 'Fix the spank_qpu.so line (keys: config, handler, node, state_dir, timeout, service_user, trace, service; docs/admin-guide.md).'));
   }
   const node = await stat(settings.node).catch(() => null);
   if (node === null || !node.isFile() || (node.mode & 0o111) === 0) {
@@ -59,4 +61,20 @@ export async function stateDirFindings(settings: ShimSettings): Promise<Finding[
   if (info.uid !== 0) return [fail('state_dir', `state_dir ${dir} is owned by uid ${info.uid}, not root`, `chown root:root ${dir} && chmod 700 ${dir}`)];
   if ((info.mode & 0o077) !== 0) return [fail('state_dir', `state_dir ${dir} has mode 0${(info.mode & 0o777).toString(8)}: leases and usage records are root's alone`, `chmod 700 ${dir}`)];
   return [ok('state_dir', `state_dir ${dir}: root's, mode 0700`)];
+}
+
+/** Whether the node's resident hook service runs (its keeper's pid file names a live process). Root only: the state directory is root's. */
+export async function hookServiceFindings(settings: ShimSettings): Promise<Finding[]> {
+  if (!settings.service) return [ok('hook-service', 'service=no: every hook call starts a handler process (docs/adr/0008-resident-hook-service.md)')];
+  const text = await readFile(join(settings.state_dir, 'hook-service.pid'), 'utf8').catch(() => '');
+  const [pid, start] = text.trim().split(' ');
+  const n = Number(pid);
+  if (Number.isInteger(n) && n > 1 && String(processStartTime(n)) === start) return [ok('hook-service', `the hook service runs (keeper pid ${n}, socket ${join(settings.state_dir, 'hook.sock')})`)];
+  return [
+    warn(
+      'hook-service',
+      'no hook service runs on this node: QPU jobs still run, but each hook call starts a handler process',
+      `Restart slurmd (its start starts the service), then look for "hook service" in ${join(settings.state_dir, 'hook.log')}; or set service=no to silence this.`,
+    ),
+  ];
 }

@@ -16,7 +16,7 @@ import { checkBackend } from '../backend-check.js';
 import { readDrains } from '../drain.js';
 import { capacityFindings } from './capacity.js';
 import { fail, ok, skip, warn, type Finding } from './finding.js';
-import { handlerFindings, serviceUserFindings, stateDirFindings } from './host.js';
+import { handlerFindings, hookServiceFindings, serviceUserFindings, stateDirFindings } from './host.js';
 import { pluginFindings } from './plugin.js';
 import { secretFindings } from './secrets.js';
 
@@ -111,6 +111,8 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   if (line !== undefined) {
     findings.push(...(await serviceUserFindings(settings)));
     findings.push(...(await stateDirFindings(settings)));
+    if (root) findings.push(...(await hookServiceFindings(settings)));
+    else findings.push(skip('hook-service', 'the hook service is checked only as root (its state directory is root\'s)', 'sudo qrun admin doctor'));
   }
   if (catalogue !== null && options.vendors !== false) {
     for (const [alias, entry] of Object.entries(catalogue.backends)) {

@@ -38,7 +38,7 @@ function renderFindings(findings: readonly Finding[]): string {
 export function registerAdminDoctorCommand(admin: Command, ctx: CliContext): void {
   admin
     .command('doctor')
-    .description('check this node as an admin would: plugin loaded by this Slurm, handler, catalogue, Slurm capacity = lanes, secrets, service user, state dir, vendors, engine; each finding says how to fix it')
+    .description('check this node as an admin would: plugin loaded by this Slurm, handler, catalogue, Slurm capacity = lanes, secrets, service user, state dir, hook service, vendors, engine; each finding says how to fix it')
     .option('--plugstack <file>', "plugstack.conf to read (default: the one `scontrol show config` names)")
     .option('--catalogue <file>', "catalogue to check (default: the spank_qpu.so line's config=)")
     .option('--no-vendors', 'do not ask the vendors whether they answer')

@@ -31,6 +31,8 @@ describe('plugstack.conf', () => {
       'trace: expected yes, no, 1 or 0, got: maybe',
     ]);
     expect(shimSettings(['trace=yes'])).toMatchObject({ trace: true, problems: [] });
-    expect(shimSettings([])).toMatchObject({ trace: false });
+    expect(shimSettings([])).toMatchObject({ trace: false, service: true });
+    expect(shimSettings(['service=no'])).toMatchObject({ service: false, problems: [] });
+    expect(shimSettings(['service=sometimes']).problems).toEqual(['service: expected yes, no, 1 or 0, got: sometimes']);
   });
 });

@@ -53,6 +53,15 @@ describe.skipIf(cSkipReason(work) !== '')('the shim parses user and admin input'
     ]);
   });
 
+  it('takes service= as yes, no, 1 or 0 and nothing else', () => {
+    expect(parse(['config\tservice=no', 'config\tservice=1', 'config\tservice=later', 'config\tservice=no\tservice=yes'])).toEqual([
+      'ok',
+      'ok',
+      'refused: service: expected yes, no, 1 or 0, got: later',
+      'refused: service: given more than once',
+    ]);
+  });
+
   it('refuses a config= longer than a path can be', () => {
     expect(parse([`config\tconfig=/${'a'.repeat(5000)}.json`])).toEqual(['refused: config: path too long']);
   });
