@@ -75,7 +75,8 @@ export async function keep(raw: string, request: HookRequest, env: NodeJS.Proces
     // Every QPU job's own handler says what is wrong with the state directory; nothing runs here.
     return EXIT_STOP;
   }
-  const log = bound(openHookLog(paths.log).log);
+  const keeperLog = openHookLog(paths.log);
+  const log = bound(keeperLog.log);
   const other = await otherKeeper(paths);
   if (other !== null) {
     log.info({ pid: other }, 'hook service already running');
@@ -92,6 +93,11 @@ export async function keep(raw: string, request: HookRequest, env: NodeJS.Proces
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // logrotate's postrotate signals the keeper (its pid is in the pid file); the worker holds the log.
+  process.on('SIGHUP', () => {
+    keeperLog.reopen();
+    worker?.kill('SIGHUP');
+  });
   // Two keepers started at once: the later pid file wins, and the other one steps aside.
   const watch = setInterval(() => {
     void ownsPidFile(paths, mine).then((owns) => {

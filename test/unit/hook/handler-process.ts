@@ -62,7 +62,8 @@ export interface HandlerFixture {
   endJob(jobId: number): Promise<void>;
 }
 
-export async function handlerFixture(jobGres = 'qpu:sim:1'): Promise<HandlerFixture> {
+/** `licenses`: what the stand-in scontrol says the job holds (Licenses=), for the license-counted `sim_shared`. */
+export async function handlerFixture(jobGres = 'qpu:sim:1', options: { licenses?: string } = {}): Promise<HandlerFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'qpu-main-'));
   const bin = join(dir, 'bin');
   const ended = join(dir, 'ended');
@@ -75,13 +76,19 @@ export async function handlerFixture(jobGres = 'qpu:sim:1'): Promise<HandlerFixt
       'for id; do :; done\n' +
       `if [ -e "${ended}/$id" ]; then echo "slurm_load_jobs error: Invalid job id specified" >&2; exit 1; fi\n` +
       '[ "$SLURM_TIME_FORMAT" = "%s" ] || [ "$3" = "-o" ] || { echo "SLURM_TIME_FORMAT not set" >&2; exit 1; }\n' +
-      `echo "JobId=$id JobName=wrap UserId=u(1000) JobState=RUNNING EndTime=1900000000 JOB_GRES=${jobGres} Licenses=(null) WorkDir=/tmp"\n`,
+      `echo "JobId=$id JobName=wrap UserId=u(1000) JobState=RUNNING EndTime=1900000000 JOB_GRES=${jobGres} Licenses=${options.licenses ?? '(null)'} WorkDir=/tmp"\n`,
   );
   await chmod(join(bin, 'scontrol'), 0o755);
   const catalogue = join(dir, 'qpu.json');
   await writeFile(
     catalogue,
-    JSON.stringify({ version: 1, backends: { sim: { type: 'sim', capacity: { gres: 'sim', lanes: 4 }, metadata: { num_qubits: 2 } } } }),
+    JSON.stringify({
+      version: 1,
+      backends: {
+        sim: { type: 'sim', capacity: { gres: 'sim', lanes: 4 }, metadata: { num_qubits: 2 } },
+        sim_shared: { type: 'sim', capacity: { license: 'qpu_sim_shared', lanes: 2 }, metadata: { num_qubits: 2 } },
+      },
+    }),
     { mode: 0o644 },
   );
   const stateDir = join(dir, 'state');

@@ -5,7 +5,7 @@
  * shim run the handler itself (spank/service.c).
  */
 import { connect } from 'node:net';
-import { readFile, stat, utimes, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,8 +56,8 @@ afterEach(() => {
   }
 });
 
-async function startService(options: { timeout?: number; faults?: boolean } = {}): Promise<Running> {
-  const f = await handlerFixture();
+async function startService(options: { timeout?: number; faults?: boolean; fixture?: HandlerFixture } = {}): Promise<Running> {
+  const f = options.fixture ?? (await handlerFixture());
   const body = (action: string, extra: Record<string, unknown> = {}): string =>
     f.body(action, { handler: MAIN, service: true, caller_pid: process.pid, ...(options.timeout === undefined ? {} : { timeout: options.timeout }), ...extra });
   if (options.faults === true) {
@@ -91,12 +91,24 @@ describe('the resident hook service', () => {
     expect(await readdir(join(s.f.stateDir, 'leases'))).toEqual(['77.json']);
     // A later step of the job finds the lease and gets the same environment.
     expect(readReply((await ask(s.socket, s.body('acquire', { step_id: 1 }))) ?? '').env).toEqual(acquired.env);
-    expect(readReply((await ask(s.socket, s.body('release'))) ?? '')).toMatchObject({ ok: true, message: 'lease released' });
-    expect(await readdir(join(s.f.stateDir, 'leases'))).toEqual([]);
+    // A lease of per-node GRES: answered at once (the epilog returns), released right after.
+    expect(readReply((await ask(s.socket, s.body('release'))) ?? '')).toMatchObject({ ok: true, message: 'release started by the hook service' });
+    await eventually('the lease to go', async () => ((await readdir(join(s.f.stateDir, 'leases'))).length === 0 ? true : undefined));
     const lines = (await s.logLines()).filter((l) => l.jobId === 77);
     expect(lines.map((l) => l.msg)).toEqual(['lease acquired', 'lease found', 'lease released']);
     expect(lines.every((l) => l.via === 'service' && l.pid !== s.keeper)).toBe(true);
     expect(JSON.stringify(await s.logLines())).not.toContain(acquired.env.QRUN_TOKEN);
+  }, 60_000);
+
+  it('answers the release of a license-counted lease only once it is done (Slurm hands the license on when the epilog returns)', async () => {
+    const f = await handlerFixture('qpu:sim:1', { licenses: 'qpu_sim_shared:1' });
+    const s = await startService({ fixture: f });
+    expect(readReply((await ask(s.socket, s.body('acquire', { backends: ['sim_shared'] }))) ?? '').ok).toBe(true);
+    expect(await readdir(join(s.f.stateDir, 'lanes', 'sim_shared'))).toHaveLength(1);
+    expect(readReply((await ask(s.socket, s.body('release'))) ?? '')).toMatchObject({ ok: true, message: 'lease released' });
+    // Nothing is left the moment the answer is in.
+    expect(await readdir(join(s.f.stateDir, 'leases'))).toEqual([]);
+    expect(await readdir(join(s.f.stateDir, 'lanes', 'sim_shared'))).toEqual([]);
   }, 60_000);
 
   it('is reachable by root only: the socket is 0600 in the 0700 state directory, and the pid file names its keeper', async () => {
@@ -149,7 +161,8 @@ describe('the resident hook service', () => {
       await utimes(MAIN, before.atime, before.mtime);
     }
     const released = await eventually('a worker of the restored code', async () => (await ask(s.socket, s.body('release'))) ?? undefined);
-    expect(readReply(released)).toMatchObject({ ok: true, message: 'lease released' });
+    expect(readReply(released)).toMatchObject({ ok: true, message: 'release started by the hook service' });
+    await eventually('the lease to go', async () => ((await readdir(join(s.f.stateDir, 'leases'))).length === 0 ? true : undefined));
   }, 90_000);
 
   it('ends a worker whose request runs past the shim timeout, and the next worker finishes what it journalled', async () => {
@@ -161,10 +174,23 @@ describe('the resident hook service', () => {
     expect((await s.logLines()).some((l) => l.msg === 'request ran past the shim timeout; the service worker restarts' && l.jobId === 77)).toBe(true);
     await eventually('another worker', async () => ((await s.workerPid()) === first ? undefined : true));
     // The job's epilog: the half-done lease is released, its lane freed.
-    expect(readReply((await ask(s.socket, s.body('release'))) ?? '')).toMatchObject({ ok: true, message: 'lease released' });
-    expect(await readdir(join(s.f.stateDir, 'leases'))).toEqual([]);
+    expect(readReply((await ask(s.socket, s.body('release'))) ?? '')).toMatchObject({ ok: true });
+    await eventually('the lease to go', async () => ((await readdir(join(s.f.stateDir, 'leases'))).length === 0 ? true : undefined));
     expect(await readdir(join(s.f.stateDir, 'lanes', 'sim')).catch(() => [])).toEqual([]);
   }, 90_000);
+
+  it('writes to a new hook.log after logrotate renames the old one and signals the keeper (SIGHUP)', async () => {
+    const s = await startService();
+    const log = join(s.f.stateDir, 'hook.log');
+    await rename(log, `${log}.1`);
+    process.kill(s.keeper, 'SIGHUP');
+    await eventually('the reopened log', async () => {
+      expect(readReply((await ask(s.socket, s.body('acquire', { job_id: 78 }))) ?? '').ok).toBe(true);
+      const text = await readFile(log, 'utf8').catch(() => '');
+      return text.includes('"lease acquired"') ? true : undefined;
+    });
+    expect(await readFile(`${log}.1`, 'utf8')).toContain('hook service listening');
+  }, 60_000);
 
   it('stops on SIGTERM: the worker ends, the pid file goes, the socket refuses', async () => {
     const s = await startService();
