@@ -1,5 +1,6 @@
 /**
- * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release|reap>`,
+ * qpu-hook: the handler the SPANK shim runs as root, `node dist/hook/main.js <acquire|release|reap>`
+ * (or, resident, `serve`: the node's hook service, service.ts, which the shim asks first),
  * with the JSON request on stdin and the line-oriented reply on stdout (protocol.ts). Exit 0
  * whenever a reply was written, also for a refusal (`qpu-reply 2 error`); any other exit makes the
  * shim fail the job with our stderr in the node's log. Start-up time is on every QPU job's launch path, so heavy modules
