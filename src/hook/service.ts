@@ -23,6 +23,7 @@ import { chmod, readFile, realpath, rename, stat, unlink } from 'node:fs/promise
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hookBackendFor, HOOK_BACKEND_TYPES } from '../backends/for-hook.js';
 import type { Logger } from '../log/logger.js';
+import { useCommandRunner } from '../process/run-captured.js';
 import { processStartTime } from '../process/start-time.js';
 import { checkStateDir, ensurePrivateDir, writeFileAtomic } from './fsutil.js';
 import { handle, rendered, writeTrace, type HandleContext } from './handle.js';
@@ -201,6 +202,11 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
   const entry = await realpath(process.argv[1] ?? '');
   const entryIdentity = await identity(entry);
   await preload(paths, log, env);
+  // Slurm's commands without a fork of this big process on the event loop, where the addon has it.
+  const { nativeCommandRunner } = await import('../native/spawn.js');
+  const native = nativeCommandRunner();
+  if (native !== null) useCommandRunner(native);
+  log.info({ action: 'serve', spawn: native === null ? 'fork' : 'posix_spawn' }, 'commands run by');
 
   const context: HandleContext = { env, log };
   const inFlight = new Set<InFlight>();

@@ -3,7 +3,7 @@
  * SLURM_CONF and a locale, never the caller's whole environment) and comes back as data, so callers
  * decide what a refusal means.
  */
-import { execFile } from 'node:child_process';
+import { runCaptured } from '../process/run-captured.js';
 
 export interface ScontrolCall {
   /** Environment to take PATH and SLURM_CONF from (the handler's, fixed by the shim). */
@@ -32,14 +32,5 @@ export function scontrol(args: readonly string[], call: ScontrolCall = {}): Prom
   const slurmConf = call.slurmConf === undefined ? call.env?.['SLURM_CONF'] : (call.slurmConf ?? undefined);
   const env: Record<string, string> = { PATH: call.env?.['PATH'] ?? DEFAULT_PATH, LC_ALL: 'C', ...call.extraEnv };
   if (slurmConf !== undefined) env['SLURM_CONF'] = slurmConf;
-  return new Promise((resolve) => {
-    execFile(
-      call.scontrol ?? 'scontrol',
-      [...args],
-      { env, timeout: call.timeoutMs ?? SCONTROL_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ ok: error === null, stdout, stderr, error: error === null ? '' : stderr.trim() || error.message });
-      },
-    );
-  });
+  return runCaptured(call.scontrol ?? 'scontrol', args, { env, timeoutMs: call.timeoutMs ?? SCONTROL_TIMEOUT_MS, maxBuffer: 1024 * 1024 });
 }
