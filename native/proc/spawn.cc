@@ -1,7 +1,7 @@
 // runCaptured(file, argv, envp, timeoutMs, maxBytes): runs a program with posix_spawn and returns a
 // Promise of its exit status, stdout and stderr. Why not child_process: Node forks, and a fork
-// copies the page tables of the whole process on the event loop's thread — 5-13 ms in a resident
-// root service of 50-100 MB (the hook service, src/hook/service.ts), for every scontrol it runs.
+// copies the page tables of the whole process on the event loop's thread — 1-2 ms idle, 5-13 ms
+// under load for a resident root service of 50-100 MB (the hook service, src/hook/service.ts), for every scontrol it runs.
 // glibc's posix_spawn uses clone(CLONE_VM | CLONE_VFORK): nothing is copied, and the wait runs
 // off the event loop, on a libuv worker thread.
 #include <napi.h>
