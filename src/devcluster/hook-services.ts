@@ -4,20 +4,14 @@
  * marker; their pid files (<state_dir>/hook-service.pid, "<pid> <start time>") say which they are.
  */
 import { connect } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVICE_SOCKET } from '../hook/paths.js';
-import { processStartTime } from '../process/start-time.js';
+import { runningKeeper } from '../hook/service-pid.js';
 import { stopProcess } from './daemons.js';
 import { sleep } from './exec.js';
 
 /** The keeper named by a state directory's pid file, when it is that very process. */
-export async function hookServicePid(stateDir: string): Promise<number | null> {
-  const text = await readFile(join(stateDir, 'hook-service.pid'), 'utf8').catch(() => '');
-  const [pid, start] = text.trim().split(' ');
-  const n = Number(pid);
-  return Number.isInteger(n) && n > 1 && String(processStartTime(n)) === start ? n : null;
-}
+export const hookServicePid = runningKeeper;
 
 function answers(socket: string): Promise<boolean> {
   return new Promise((resolve) => {

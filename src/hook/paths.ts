@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SERVICE_PID_FILE } from './service-pid.js';
 
 /**
  * Layout of the handler's state directory (plugstack `state_dir=`, root-only, one per node):
@@ -34,7 +35,7 @@ export function statePaths(root: string): StatePaths {
     catalogueCache: join(root, 'catalogue-cache.json'),
     log: join(root, 'hook.log'),
     serviceSocket: join(root, SERVICE_SOCKET),
-    servicePid: join(root, 'hook-service.pid'),
+    servicePid: join(root, SERVICE_PID_FILE),
   };
 }
 

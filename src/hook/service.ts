@@ -24,7 +24,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hookBackendFor, HOOK_BACKEND_TYPES } from '../backends/for-hook.js';
 import type { Logger } from '../log/logger.js';
 import { useCommandRunner } from '../process/run-captured.js';
-import { processStartTime } from '../process/start-time.js';
 import { checkStateDir, ensurePrivateDir, writeFileAtomic } from './fsutil.js';
 import { handle, rendered, writeTrace, type HandleContext } from './handle.js';
 import { openHookLog } from './logger.js';
@@ -33,6 +32,7 @@ import { statePaths, type StatePaths } from './paths.js';
 import { isHookAction, parseRequest, renderReply, type HookRequest } from './protocol.js';
 import { hookTrace } from './trace.js';
 import { readLease } from './journal.js';
+import { runningKeeper, servicePidLine } from './service-pid.js';
 
 /** Worker exit codes the keeper acts on; anything else is a crash, and the worker is started again. */
 export const EXIT_STOP = 0;
@@ -49,17 +49,10 @@ const WATCH_MS = 1_000;
 
 const bound = (log: Logger): Logger => log.child({ action: 'serve', via: 'service' });
 
-function pidLine(pid: number): string {
-  return `${pid} ${processStartTime(pid) ?? '-'}\n`;
-}
-
-/** Whether another live keeper holds the pid file (pid and start time: never a reused pid). */
+/** Whether another live keeper holds the pid file. */
 async function otherKeeper(paths: StatePaths): Promise<number | null> {
-  const text = await readFile(paths.servicePid, 'utf8').catch(() => '');
-  const [pid, start] = text.trim().split(' ');
-  const n = Number(pid);
-  if (!Number.isInteger(n) || n <= 1 || n === process.pid) return null;
-  return String(processStartTime(n)) === start ? n : null;
+  const pid = await runningKeeper(paths.root);
+  return pid === process.pid ? null : pid;
 }
 
 async function ownsPidFile(paths: StatePaths, mine: string): Promise<boolean> {
@@ -83,7 +76,7 @@ export async function keep(raw: string, request: HookRequest, env: NodeJS.Proces
     log.info({ pid: other }, 'hook service already running');
     return EXIT_STOP;
   }
-  const mine = pidLine(process.pid);
+  const mine = servicePidLine(process.pid);
   await writeFileAtomic(paths.servicePid, mine, 0o644);
   const entry = process.argv[1] ?? '';
   let stopping = false;

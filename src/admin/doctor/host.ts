@@ -3,9 +3,9 @@
  * service user the gateway runs as, and the root-only state directory.
  */
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processStartTime } from '../../process/start-time.js';
+import { runningKeeper } from '../../hook/service-pid.js';
 import type { ShimSettings } from '../../slurm/plugstack.js';
 import { lookupAccount } from '../accounts.js';
 import { fail, ok, warn, type Finding } from './finding.js';
@@ -66,10 +66,8 @@ export async function stateDirFindings(settings: ShimSettings): Promise<Finding[
 /** Whether the node's resident hook service runs (its keeper's pid file names a live process). Root only: the state directory is root's. */
 export async function hookServiceFindings(settings: ShimSettings): Promise<Finding[]> {
   if (!settings.service) return [ok('hook-service', 'service=no: every hook call starts a handler process (docs/adr/0008-resident-hook-service.md)')];
-  const text = await readFile(join(settings.state_dir, 'hook-service.pid'), 'utf8').catch(() => '');
-  const [pid, start] = text.trim().split(' ');
-  const n = Number(pid);
-  if (Number.isInteger(n) && n > 1 && String(processStartTime(n)) === start) return [ok('hook-service', `the hook service runs (keeper pid ${n}, socket ${join(settings.state_dir, 'hook.sock')})`)];
+  const n = await runningKeeper(settings.state_dir);
+  if (n !== null) return [ok('hook-service', `the hook service runs (keeper pid ${n}, socket ${join(settings.state_dir, 'hook.sock')})`)];
   return [
     warn(
       'hook-service',
