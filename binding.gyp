@@ -11,6 +11,7 @@
         "native/addon.cc",
         "native/common/errors.cc",
         "native/peercred/peercred.cc",
+        "native/proc/listen.cc",
         "native/proc/spawn.cc",
         "native/sim/branching.cc",
         "native/sim/instance.cc",

@@ -12,6 +12,7 @@ static Napi::Object InitQrunNative(Napi::Env env, Napi::Object exports) {
   qrun::RegisterSimulate(env, exports);
   qrun::RegisterPeerCredentials(env, exports);
   qrun::RegisterSpawn(env, exports);
+  qrun::RegisterListen(env, exports);
   return exports;
 }
 

@@ -10,7 +10,7 @@ import { QrunError } from '../errors.js';
 import { backendSecret } from '../secrets/for-backend.js';
 import type { SecretValue } from '../secrets/value.js';
 import { rm } from 'node:fs/promises';
-import { gatewayAlive, gatewayDir, startGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
+import { gatewayAlive, gatewayDir, prepareGateway, stopGateway, type GatewayRecord, type StopGatewayResult, type UnixListener } from './launch.js';
 import { writeUsageRecord, writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
 
 export interface ProcessGatewayStart {
@@ -39,6 +39,13 @@ export interface ProcessGatewayHandle {
   readonly record?: GatewayRecord | null | undefined;
 }
 
+/** A gateway ready to launch: its endpoint answers (calls wait in the backlog) before the process runs. */
+export interface ProcessGatewayPrepared {
+  readonly endpoint: string;
+  launch(onSpawn?: (record: GatewayRecord) => Promise<void>): Promise<ProcessGatewayHandle>;
+  abandon(): Promise<void>;
+}
+
 export interface ProcessGatewayStopReport extends StopGatewayResult {
   readonly slurm: SlurmUsageResult | null;
   /** Where the usage record was written, or null. */
@@ -49,6 +56,8 @@ export interface ProcessGatewayOptions {
   /** The handler's own environment (fixed by the shim): SLURM_CONF, PATH, and env: secrets. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly runtimeRoot?: string;
+  /** A socket binder no event loop accepts on (src/native/listen.ts): prepared gateways may then wait. */
+  readonly listen?: UnixListener | undefined;
 }
 
 const GATEWAY_LOG = 'gateway.log';
@@ -67,8 +76,13 @@ async function runsInJob(entry: BackendEntry): Promise<boolean> {
 const LOCAL_ENDPOINT = 'local:';
 
 export function processGateway(options: ProcessGatewayOptions) {
-  return {
-    async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
+  const gateway = {
+    /**
+     * The gateway made ready (src/gateway/launch.ts prepareGateway): a handle at once where none
+     * runs (`local:`), else the endpoint and a `launch` the caller runs when it chooses. With the
+     * options' `listen` the launch may wait while the job is answered.
+     */
+    async prepare(request: ProcessGatewayStart): Promise<ProcessGatewayHandle | ProcessGatewayPrepared> {
       if (request.serviceUser === '') {
         // No service_user= in plugstack.conf: nothing may hold a credential for the job. What a
         // backend says runs in the job's own process is harmless there; anything else fails closed.
@@ -93,24 +107,39 @@ export function processGateway(options: ProcessGatewayOptions) {
           session: request.sessions?.[alias] ?? null,
         });
       }
-      const record = await startGateway({
-        jobId: request.jobId,
-        uid: request.uid,
-        gid: request.gid,
-        token: request.token,
-        deadline: request.deadline,
-        backends,
-        serviceUser: request.serviceUser,
-        stateDir: request.stateDir,
-        logFile: join(request.stateDir, GATEWAY_LOG),
-        slurmConf: options.env['SLURM_CONF'] ?? null,
-        timeZone: options.env['TZ'],
-        ...(request.onSpawn === undefined ? {} : { onSpawn: request.onSpawn }),
-        ...(request.watch === undefined ? {} : { watch: request.watch }),
-        ...(request.resumeUsage === true ? { resumeUsage: true } : {}),
-        ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }),
-      });
-      return { endpoint: record.endpoint, pid: record.pid, record };
+      const prepared = await prepareGateway(
+        {
+          jobId: request.jobId,
+          uid: request.uid,
+          gid: request.gid,
+          token: request.token,
+          deadline: request.deadline,
+          backends,
+          serviceUser: request.serviceUser,
+          stateDir: request.stateDir,
+          logFile: join(request.stateDir, GATEWAY_LOG),
+          slurmConf: options.env['SLURM_CONF'] ?? null,
+          timeZone: options.env['TZ'],
+          ...(request.onSpawn === undefined ? {} : { onSpawn: request.onSpawn }),
+          ...(request.watch === undefined ? {} : { watch: request.watch }),
+          ...(request.resumeUsage === true ? { resumeUsage: true } : {}),
+          ...(options.runtimeRoot === undefined ? {} : { runtimeRoot: options.runtimeRoot }),
+        },
+        options.listen,
+      );
+      return {
+        endpoint: prepared.endpoint,
+        launch: async (onSpawn) => {
+          const record = await prepared.launch(onSpawn);
+          return { endpoint: record.endpoint, pid: record.pid, record };
+        },
+        abandon: () => prepared.abandon(),
+      };
+    },
+
+    async start(request: ProcessGatewayStart): Promise<ProcessGatewayHandle> {
+      const prepared = await gateway.prepare(request);
+      return 'launch' in prepared ? prepared.launch() : prepared;
     },
 
     alive(record: GatewayRecord): boolean {
@@ -130,4 +159,5 @@ export function processGateway(options: ProcessGatewayOptions) {
       return { ...stopped, slurm, record: written };
     },
   };
+  return gateway;
 }

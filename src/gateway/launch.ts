@@ -14,6 +14,9 @@
  * - Start without waiting: the launcher binds the socket itself and hands the listening descriptor
  *   over (fd 5); it returns once the gateway is spawned and has its configuration, not when it is
  *   ready. The job's first call waits in the socket's backlog instead (docs/adr/0007-job-start.md).
+ *   The node's resident hook service goes one step further (docs/adr/0009-gateway-after-reply.md):
+ *   `prepareGateway` binds the socket through the addon (a bare descriptor nothing accepts on), the
+ *   job is answered, and the prepared gateway's `launch` spawns it afterwards.
  * - Identity: it runs as the unprivileged service user (plugstack `service_user=`), with no
  *   supplementary groups (libuv calls setgroups(0) when it changes uid), never as root or the job user.
  * - Secrets: configuration and credentials go over a pipe on fd 3, never argv or env; its
@@ -23,10 +26,11 @@
  *   that group can reach the socket; the gateway then accepts only the job's uid (SO_PEERCRED) and
  *   the job's token. Parent directories are root-owned 0711.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { runCaptured } from '../process/run-captured.js';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmod, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -126,32 +130,31 @@ function failed(message: string, hint: string, cause?: unknown): QrunError {
   return new QrunError('GATEWAY_FAILED', message, { hint, cause });
 }
 
-function lookupUser(name: string): Promise<{ uid: number; gid: number }> {
-  return new Promise((resolve, reject) => {
-    execFile('getent', ['passwd', name], { timeout: 5_000, encoding: 'utf8' }, (error, stdout) => {
-      const fields = stdout.trim().split(':');
-      const uid = Number(fields[2]);
-      const gid = Number(fields[3]);
-      if (error !== null || !Number.isInteger(uid) || !Number.isInteger(gid)) {
-        reject(failed(`the service user ${JSON.stringify(name)} does not exist`, 'Create it (useradd --system --no-create-home --shell /usr/sbin/nologin NAME) or fix service_user= in plugstack.conf.'));
-        return;
-      }
-      resolve({ uid, gid });
-    });
-  });
+/** The service user's ids, by getent (any NSS source); through runCaptured, so the service does not fork. */
+async function lookupUser(name: string): Promise<{ uid: number; gid: number }> {
+  const result = await runCaptured('getent', ['passwd', name], { env: { PATH: '/usr/bin:/bin' }, timeoutMs: 5_000, maxBuffer: 64 * 1024 });
+  const fields = result.stdout.trim().split(':');
+  const uid = Number(fields[2]);
+  const gid = Number(fields[3]);
+  if (!result.ok || !Number.isInteger(uid) || !Number.isInteger(gid)) {
+    throw failed(`the service user ${JSON.stringify(name)} does not exist`, 'Create it (useradd --system --no-create-home --shell /usr/sbin/nologin NAME) or fix service_user= in plugstack.conf.');
+  }
+  return { uid, gid };
 }
 
 /** A directory on the path to the socket must be root's and writable by no one else. */
-async function ensureRootDir(path: string): Promise<void> {
-  await mkdir(path, { mode: 0o711 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  const info = await lstat(path);
+function ensureRootDir(path: string): void {
+  try {
+    mkdirSync(path, { mode: 0o711 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const info = lstatSync(path);
   if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o022) !== 0) {
     throw failed(`${path} must be a directory owned by root and writable only by root`, `Run: chown root:root ${path} && chmod 711 ${path}`);
   }
   // Traversable by all (the service user and the job's user pass through), listable by none.
-  if ((info.mode & 0o777) !== 0o711) await chmod(path, 0o711);
+  if ((info.mode & 0o777) !== 0o711) chmodSync(path, 0o711);
 }
 
 function stateKey(stateDir: string): string {
@@ -168,14 +171,16 @@ export function gatewayBackoffDir(options: Pick<StartGatewayOptions, 'runtimeRoo
   return join(options.runtimeRoot ?? DEFAULT_RUNTIME_ROOT, stateKey(options.stateDir), 'backoff');
 }
 
-async function ensureBackoffDir(path: string, uid: number, gid: number): Promise<void> {
-  await mkdir(path, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  const info = await lstat(path);
+function ensureBackoffDir(path: string, uid: number, gid: number): void {
+  try {
+    mkdirSync(path, { mode: 0o755 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const info = lstatSync(path);
   if (!info.isDirectory()) throw failed(`${path} exists and is not a directory`, `Remove it; the gateway launcher creates it (rm ${path}).`);
-  await chown(path, uid, gid);
-  await chmod(path, 0o755);
+  chownSync(path, uid, gid);
+  chmodSync(path, 0o755);
 }
 
 export function gatewayDir(options: Pick<StartGatewayOptions, 'runtimeRoot' | 'stateDir' | 'jobId'>): string {
@@ -254,7 +259,46 @@ async function bindSocket(socketPath: string): Promise<{ fd: number; close: () =
   return { fd, close };
 }
 
-export async function startGateway(options: StartGatewayOptions): Promise<GatewayRecord> {
+/** The same socket as bindSocket's, from the addon: a bare descriptor, so connections wait in the backlog. */
+async function bindBareSocket(socketPath: string, listen: UnixListener): Promise<{ fd: number; close: () => void }> {
+  const bindPath = `${socketPath}.bind`;
+  rmSync(bindPath, { force: true });
+  const fd = listen(bindPath, 511);
+  const close = (): void => {
+    closeSync(fd);
+  };
+  try {
+    chmodSync(bindPath, 0o666);
+    renameSync(bindPath, socketPath);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { fd, close };
+}
+
+/** Binds and listens on a Unix socket, returning a bare descriptor no event loop polls (src/native/listen.ts). */
+export type UnixListener = (path: string, backlog: number) => number;
+
+/**
+ * A gateway made ready to run: its directory made, its socket bound and listening, its
+ * configuration built. The endpoint is usable from here on (calls wait in the socket's backlog);
+ * `launch` starts the process, `abandon` gives back the descriptors without starting one.
+ */
+export interface PreparedGateway {
+  readonly endpoint: string;
+  /** `onSpawn` replaces the options' one: told the record before the gateway has its configuration. */
+  launch(onSpawn?: (record: GatewayRecord) => Promise<void>): Promise<GatewayRecord>;
+  /** Closes what prepare opened; the directory stays for whoever owns the job's lease (release's forget). */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Everything of a start but the spawn. With `listen` (the addon's bare socket) the prepared socket
+ * may wait for its launch while the caller answers the job: nothing here accepts a connection. A
+ * Node server would, so without it prepare and launch must follow each other at once (startGateway).
+ */
+export async function prepareGateway(options: StartGatewayOptions, listen?: UnixListener): Promise<PreparedGateway> {
   const service = await lookupUser(options.serviceUser);
   if (service.uid === 0 || service.uid === options.uid) {
     throw failed(
@@ -268,17 +312,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
     throw failed(`the gateway socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes`, 'Use a shorter runtime root.');
   }
-  await ensureRootDir(root);
-  await ensureRootDir(join(root, stateKey(options.stateDir)));
+  // Small synchronous calls: a dozen thread-pool round trips cost more than they block (the service).
+  ensureRootDir(root);
+  ensureRootDir(join(root, stateKey(options.stateDir)));
   // A restarted gateway counts on from what the dead one last wrote; otherwise a directory left by
   // a gateway that died with its node is stale: start clean.
   const previousUsage = options.resumeUsage === true ? await readUsage(join(dir, USAGE_NAME)) : null;
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { mode: 0o700 });
-  await chown(dir, service.uid, options.gid);
-  await chmod(dir, 0o710);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  chownSync(dir, service.uid, options.gid);
+  chmodSync(dir, 0o710);
   const backoffDir = gatewayBackoffDir(options);
-  await ensureBackoffDir(backoffDir, service.uid, service.gid);
+  ensureBackoffDir(backoffDir, service.uid, service.gid);
 
   const config: GatewayConfigWire = {
     version: GATEWAY_CONFIG_VERSION,
@@ -316,75 +361,95 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const log = await open(options.logFile, 'a', 0o600);
   let socket: { fd: number; close: () => void };
   try {
-    socket = await bindSocket(socketPath);
+    socket = listen === undefined ? await bindSocket(socketPath) : await bindBareSocket(socketPath, listen);
   } catch (error) {
     await log.close();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const child = spawn(process.execPath, [...execArgv, script, `--job=${options.jobId}`], {
-    detached: true,
-    uid: service.uid,
-    gid: service.gid,
-    cwd: '/',
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(options.timeZone === undefined ? {} : { TZ: options.timeZone }) },
-    // fd 4, where a gateway started by hand reports readiness, is the log: nobody waits on it here,
-    // and an unused descriptor number could be taken by Node's own and then written to.
-    stdio: ['ignore', log.fd, log.fd, 'pipe', log.fd, socket.fd],
-  });
-  const configPipe = child.stdio[3];
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error) => reject(failed(`cannot start the gateway: ${error.message}`, 'Check that the service user can read and run the installation.', error)));
-  });
-  await log.close();
-  // The gateway holds its own copy now (or never will): this process's copy goes at once.
-  socket.close();
-  const kill = (): void => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
+  let used = false;
+  const release = async (): Promise<void> => {
+    used = true;
+    await log.close();
+    socket.close();
   };
-  try {
-    await spawned;
-    if (configPipe === null || configPipe === undefined || child.pid === undefined) {
-      throw failed('the gateway was started without its pipes', 'This is a bug in slurm-qpu.');
-    }
-    const pid = child.pid;
-    const record: GatewayRecord = {
-      jobId: options.jobId,
-      stateDir: options.stateDir,
-      pid,
-      procStart: processStart(pid)?.start ?? null,
-      socketPath,
-      endpoint: `unix:${socketPath}`,
-      tcpEndpoint: null,
-      dir,
-      usageFile: config.usageFile,
-      startedAt: new Date().toISOString(),
-    };
-    // Journalled before the gateway has its configuration: it cannot serve yet, and if this
-    // process dies now the pipe closes and the gateway exits on the truncated configuration.
-    await options.onSpawn?.(record);
-    // The one place a credential leaves this process: into the pipe, then the pipe is closed.
-    // The configuration fits the pipe's buffer, so this returns without waiting for the gateway to
-    // read it. From here the job's calls queue on the socket until the gateway serves them; one that
-    // fails to start (its log says why) closes the socket, and those calls get GATEWAY_GONE.
-    await new Promise<void>((resolve, reject) => {
-      configPipe.once('error', reject);
-      (configPipe as Writable).end(JSON.stringify(config), () => resolve());
-    });
-    return record;
-  } catch (error) {
-    kill();
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  } finally {
-    configPipe?.destroy();
-    child.unref();
-  }
+  return {
+    endpoint: `unix:${socketPath}`,
+    abandon: async () => {
+      if (!used) await release();
+    },
+    launch: async (onSpawn = options.onSpawn) => {
+      if (used) throw failed('the prepared gateway was launched twice', 'This is a bug in slurm-qpu.');
+      used = true;
+      const child = spawn(process.execPath, [...execArgv, script, `--job=${options.jobId}`], {
+        detached: true,
+        uid: service.uid,
+        gid: service.gid,
+        cwd: '/',
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/', ...(options.timeZone === undefined ? {} : { TZ: options.timeZone }) },
+        // fd 4, where a gateway started by hand reports readiness, is the log: nobody waits on it here,
+        // and an unused descriptor number could be taken by Node's own and then written to.
+        stdio: ['ignore', log.fd, log.fd, 'pipe', log.fd, socket.fd],
+      });
+      const configPipe = child.stdio[3];
+      const spawned = new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', (error) => reject(failed(`cannot start the gateway: ${error.message}`, 'Check that the service user can read and run the installation.', error)));
+      });
+      await log.close();
+      // The gateway holds its own copy now (or never will): this process's copy goes at once.
+      socket.close();
+      const kill = (): void => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      };
+      try {
+        await spawned;
+        if (configPipe === null || configPipe === undefined || child.pid === undefined) {
+          throw failed('the gateway was started without its pipes', 'This is a bug in slurm-qpu.');
+        }
+        const pid = child.pid;
+        const record: GatewayRecord = {
+          jobId: options.jobId,
+          stateDir: options.stateDir,
+          pid,
+          procStart: processStart(pid)?.start ?? null,
+          socketPath,
+          endpoint: `unix:${socketPath}`,
+          tcpEndpoint: null,
+          dir,
+          usageFile: config.usageFile,
+          startedAt: new Date().toISOString(),
+        };
+        // Journalled before the gateway has its configuration: it cannot serve yet, and if this
+        // process dies now the pipe closes and the gateway exits on the truncated configuration.
+        await onSpawn?.(record);
+        // The one place a credential leaves this process: into the pipe, then the pipe is closed.
+        // The configuration fits the pipe's buffer, so this returns without waiting for the gateway to
+        // read it. From here the job's calls queue on the socket until the gateway serves them; one that
+        // fails to start (its log says why) closes the socket, and those calls get GATEWAY_GONE.
+        await new Promise<void>((resolve, reject) => {
+          configPipe.once('error', reject);
+          (configPipe as Writable).end(JSON.stringify(config), () => resolve());
+        });
+        return record;
+      } catch (error) {
+        kill();
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      } finally {
+        configPipe?.destroy();
+        child.unref();
+      }
+    },
+  };
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<GatewayRecord> {
+  return (await prepareGateway(options)).launch();
 }
 
 async function waitGone(record: Pick<GatewayRecord, 'pid' | 'procStart'>, ms: number): Promise<boolean> {

@@ -3,7 +3,8 @@ import { hookBackendFor } from '../backends/for-hook.js';
 import { isQrunError, QrunError } from '../errors.js';
 import type { SecretValue } from '../secrets/value.js';
 import { capacityNeed, describeCapacityProblems, missingCapacity, nodeShare } from './capacity.js';
-import type { HookDeps } from './deps.js';
+import type { HookDeps, PreparedGateway } from './deps.js';
+import type { GatewayRecord } from '../gateway/launch.js';
 import { jobEnvironment } from './env.js';
 import { withSiteProxy } from './catalogue-entry.js';
 import { faultPoint } from './faults.js';
@@ -116,7 +117,7 @@ function reply(lease: Lease, message: string): HookReply {
 }
 
 /** The environment the gateway's restart and the first start share: entries, secrets, sessions. */
-async function gatewayStartOf(
+function gatewayRequest(
   request: HookRequest,
   lease: Pick<Lease, 'token' | 'deadline' | 'backends'>,
   requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>,
@@ -125,7 +126,7 @@ async function gatewayStartOf(
   save: (next: Partial<Lease>) => Promise<void>,
   resumeUsage: boolean,
 ) {
-  return deps.gateway.start({
+  return {
     jobId: request.jobId,
     uid: request.uid,
     aliases: lease.backends.map((b) => b.alias),
@@ -136,13 +137,43 @@ async function gatewayStartOf(
     stateDir: deps.paths.root,
     backends: requested.map(({ alias, entry }) => ({ alias, entry, secret: secrets.get(alias) })),
     sessions: Object.fromEntries(lease.backends.map((b) => [b.alias, b.session])),
-    onSpawn: (record) => {
+    onSpawn: (record: GatewayRecord) => {
       deps.trace?.mark('gateway-spawned');
       return save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint });
     },
     watch: deps.stepProcess === undefined ? undefined : { ...deps.stepProcess, jobEnds: stepName(request.stepId) === 'batch' },
     resumeUsage,
-  });
+  };
+}
+
+/**
+ * The gateway a service prepared before answering the job (deps.afterReply), started now: under the
+ * job's lock, and only while the lease still waits for it (a release or a restart may have come first).
+ * A start that fails leaves the lease `starting` without a gateway: the job's calls get GATEWAY_GONE,
+ * and the job's next step starts one (restartGatewayIfDead).
+ */
+async function launchAfterReply(jobId: number, token: string, prepared: PreparedGateway, deps: HookDeps): Promise<void> {
+  const { paths, log } = deps;
+  try {
+    await withJobLock(paths, jobId, deps.lockWaitMs, async () => {
+      const lease = await readLease(paths, jobId);
+      if (lease === undefined || lease.token !== token || lease.state !== 'held' || lease.gatewayState !== 'starting' || lease.gateway != null) {
+        await prepared.abandon();
+        return;
+      }
+      let current = lease;
+      const save = async (patch: Partial<Lease>): Promise<void> => {
+        current = { ...current, ...patch };
+        await writeLease(paths, current);
+      };
+      const handle = await prepared.launch((record) => save({ gateway: record, gatewayPid: record.pid, endpoint: record.endpoint }));
+      await save({ gatewayState: 'running', endpoint: handle.endpoint, gatewayPid: handle.pid, gateway: handle.record ?? null });
+      await faultPoint('acquire:after-gateway');
+    });
+  } catch (error) {
+    await prepared.abandon().catch(() => undefined);
+    log.error({ err: error, backend: null }, "gateway start after the reply failed; the job's calls get GATEWAY_GONE until its next step starts one");
+  }
 }
 
 async function secretsOf(requested: ReadonlyArray<{ alias: string; entry: BackendEntry }>, deps: HookDeps): Promise<Map<string, SecretValue>> {
@@ -160,11 +191,14 @@ async function secretsOf(requested: ReadonlyArray<{ alias: string; entry: Backen
  */
 async function restartGatewayIfDead(request: HookRequest, existing: Lease, deps: HookDeps): Promise<Lease> {
   const record = existing.gateway ?? null;
-  if (record === null || existing.gatewayState === 'stopped' || deps.gateway.alive?.(record) !== false) return existing;
+  // Held and still starting without a record: a start after the reply (launchAfterReply) died, and
+  // this step holds the job's lock, so nobody is starting it now.
+  const startDied = record === null && existing.gatewayState === 'starting';
+  if (!startDied && (record === null || existing.gatewayState === 'stopped' || deps.gateway.alive?.(record) !== false)) return existing;
   const restarts = existing.gatewayRestarts ?? 0;
   const backend = existing.backends.map((b) => b.alias).join(',');
   if (restarts >= 1) {
-    deps.log.warn({ backend, pid: record.pid, restarts }, 'gateway gone again; not restarted');
+    deps.log.warn({ backend, pid: record?.pid ?? null, restarts }, 'gateway gone again; not restarted');
     return existing;
   }
   const catalogue = await catalogueOrRefuse({ ...request, config: existing.catalogue ?? request.config }, deps);
@@ -176,9 +210,9 @@ async function restartGatewayIfDead(request: HookRequest, existing: Lease, deps:
     lease = { ...lease, ...patch };
     await writeLease(deps.paths, lease);
   };
-  const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, true);
+  const gateway = await deps.gateway.start(gatewayRequest(request, lease, requested, secrets, deps, save, true));
   await save({ gatewayState: 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null });
-  deps.log.warn({ backend, oldPid: record.pid, pid: gateway.pid, step: stepName(request.stepId) }, 'gateway restarted');
+  deps.log.warn({ backend, oldPid: record?.pid ?? null, pid: gateway.pid, step: stepName(request.stepId) }, 'gateway restarted');
   return lease;
 }
 
@@ -300,11 +334,21 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       await faultPoint('acquire:after-session');
     }
     deps.trace?.mark('lanes-and-sessions');
-    const gateway = await gatewayStartOf(request, lease, requested, secrets, deps, save, false);
-    // Running and held in one write: a crash before the reply leaves a held lease, which the job's epilog releases.
-    await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null, state: 'held' });
-    deps.trace?.mark('gateway-ready');
-    await faultPoint('acquire:after-gateway');
+    const start = gatewayRequest(request, lease, requested, secrets, deps, save, false);
+    const gateway = deps.afterReply !== undefined && deps.gateway.prepare !== undefined ? await deps.gateway.prepare(start) : await deps.gateway.start(start);
+    if ('launch' in gateway) {
+      // The service answers the job first and spawns the gateway right after: the endpoint takes
+      // calls already (they wait in the socket's backlog), and the step starts a Node start sooner.
+      await save({ gatewayState: 'starting', endpoint: gateway.endpoint, state: 'held' });
+      deps.trace?.mark('gateway-prepared');
+      const token = lease.token;
+      deps.afterReply?.(request.jobId, () => launchAfterReply(request.jobId, token, gateway, deps));
+    } else {
+      // Running and held in one write: a crash before the reply leaves a held lease, which the job's epilog releases.
+      await save({ gatewayState: gateway.pid === null ? 'none' : 'running', endpoint: gateway.endpoint, gatewayPid: gateway.pid, gateway: gateway.record ?? null, state: 'held' });
+      deps.trace?.mark('gateway-ready');
+      await faultPoint('acquire:after-gateway');
+    }
     deps.trace?.mark('lease-held');
     // The job runs now, so Slurm takes the update; never fatal (vendor-ids.ts).
     await recordVendorIds(lease, deps);

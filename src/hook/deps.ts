@@ -54,8 +54,21 @@ interface GatewayStopReport {
   readonly detached?: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A gateway whose endpoint already takes calls (they wait in its socket's backlog); `launch` runs it. */
+export interface PreparedGateway {
+  readonly endpoint: string;
+  launch(onSpawn?: (record: GatewayRecord) => Promise<void>): Promise<GatewayHandle>;
+  /** Closes the prepared socket without starting anything. */
+  abandon(): Promise<void>;
+}
+
 interface JobGateway {
   start(request: GatewayStart): Promise<GatewayHandle>;
+  /**
+   * Everything of start but the process: a handle at once where none runs, else a prepared gateway.
+   * Absent, or without `afterReply` in the deps: acquire starts the gateway before it answers.
+   */
+  prepare?(request: GatewayStart): Promise<GatewayHandle | PreparedGateway>;
   stop(handle: GatewayHandle): Promise<GatewayStopReport | undefined | void>;
   /** Whether the recorded gateway process still runs; absent: assumed so. */
   alive?(record: GatewayRecord): boolean;
@@ -89,6 +102,12 @@ export interface HookDeps {
    * `render` gets the bytes left and returns the value, or null when nothing fits. Absent: not written.
    */
   readonly adminComment?: (jobId: number, key: string, render: (room: number) => string | null) => Promise<AdminCommentUpdate>;
+  /**
+   * Runs `work` once the reply has reached the shim (the node's resident hook service, which keeps
+   * it in flight and makes the job's next hook wait for it). Absent in a handler process, which
+   * exits after its reply: everything then happens before it.
+   */
+  readonly afterReply?: ((jobId: number, work: () => Promise<void>) => void) | undefined;
   /** Start-up trace marks (plugstack trace=yes, trace.ts); absent or a no-op otherwise. */
   readonly trace?: HookTrace | undefined;
 }

@@ -11,12 +11,17 @@ import { nodeHookDeps, slurmSource } from './node-deps.js';
 import { ProtocolError, renderReply, stepName, type HookReply, type HookRequest } from './protocol.js';
 import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
 import type { HookTrace } from './trace.js';
+import type { HookDeps } from './deps.js';
 
 export interface HandleContext {
   /** The handler's own environment (fixed by the shim, never the job's): PATH, SLURM_CONF, env: secrets. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The service's open hook log; a handler process opens its own per run. */
   readonly log?: Logger;
+  /** The service's: work run once the reply is out (HookDeps.afterReply). */
+  readonly afterReply?: HookDeps['afterReply'];
+  /** The service's: the addon's socket binder, so a gateway can be prepared and launched after the reply. */
+  readonly listen?: ((path: string, backlog: number) => number) | undefined;
 }
 
 /** Starts `scontrol show job` at once, so it overlaps with loading the rest of the handler. */
@@ -53,8 +58,11 @@ export async function handle(request: HookRequest, trace: HookTrace, context: Ha
       slurm,
       ...(context.log === undefined ? {} : { log: context.log }),
       ...(request.callerPid === undefined ? {} : { callerPid: request.callerPid }),
+      ...(context.listen === undefined ? {} : { listen: context.listen }),
     })),
     trace,
+    // Only a gateway the addon bound may wait for its launch while the job is answered.
+    ...(context.afterReply === undefined || context.listen === undefined ? {} : { afterReply: context.afterReply }),
   };
   trace.mark('deps-loaded');
   const { log } = deps;

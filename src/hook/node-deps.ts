@@ -25,6 +25,8 @@ export interface NodeDepsOptions {
   readonly log?: Logger;
   /** The shim's process (the step's slurmstepd at acquire); default: this process's parent. */
   readonly callerPid?: number;
+  /** A socket binder no event loop accepts on (the service's, src/native/listen.ts), for prepared gateways. */
+  readonly listen?: (path: string, backlog: number) => number;
 }
 
 export function slurmSource(env: Readonly<Record<string, string | undefined>>, timeoutSeconds: number): SlurmJobSource {
@@ -49,7 +51,7 @@ export async function nodeHookDeps(options: NodeDepsOptions): Promise<HookDeps> 
     log: options.log === undefined ? createHookLogger(paths.log, options.bindings) : options.log.child(options.bindings),
     loadCatalogue: (path: string) => loadCatalogue(path, paths),
     // One gateway process per QPU job (src/gateway/), whatever the backend types.
-    gateway: processGateway({ env }),
+    gateway: processGateway({ env, ...(options.listen === undefined ? {} : { listen: options.listen }) }),
     // env: secrets come from the handler's own environment, which the shim fixes.
     secretFor: (alias: string, reference: string) => backendSecret(alias, reference, env),
     newToken: mintToken,

@@ -169,6 +169,13 @@ async function perNodeOnly(paths: StatePaths, jobId: number): Promise<boolean> {
   return lease !== undefined && lease.backends.length > 0 && lease.backends.every((b) => b.capacity.kind === 'gres');
 }
 
+/** Work a request's handling left for after its reply (HookDeps.afterReply). */
+interface AfterReply {
+  readonly jobId: number;
+  readonly work: () => Promise<void>;
+  readonly timeoutSeconds: number;
+}
+
 interface InFlight {
   readonly jobId: number;
   readonly action: string;
@@ -201,8 +208,13 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
   if (native !== null) useCommandRunner(native);
   log.info({ action: 'serve', spawn: native === null ? 'fork' : 'posix_spawn' }, 'commands run by');
 
-  const context: HandleContext = { env, log };
+  // Job gateways prepared on a socket nothing here accepts on, so each starts after its job's answer.
+  const { nativeUnixListener } = await import('../native/listen.js');
+  const listenBare = nativeUnixListener();
+  const context: HandleContext = { env, log, ...(listenBare === null ? {} : { listen: listenBare }) };
   const inFlight = new Set<InFlight>();
+  /** Work a reply left to do (a gateway's start), by job: the job's next hook waits for it. */
+  const afterReplies = new Map<number, Promise<void>>();
   const releasing = new Set<Promise<void>>();
   const handlers = new Map<string, Promise<string | null>>();
   let exitCode: number | null = null;
@@ -245,8 +257,25 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
     return known.then((real) => real === entry);
   };
 
+  /** Starts what a reply left to do, as in-flight work under the same timeout as a request. */
+  const startAfterReply = (after: readonly AfterReply[]): void => {
+    for (const { jobId, work, timeoutSeconds } of after) {
+      const flight: InFlight = { jobId, action: 'after-reply', deadline: Date.now() + timeoutSeconds * 1000 };
+      inFlight.add(flight);
+      const previous = afterReplies.get(jobId) ?? Promise.resolve();
+      const done: Promise<void> = previous
+        .then(work)
+        .catch((error: unknown) => log.error({ action: 'after-reply', jobId, err: error }, 'work after the reply failed'))
+        .finally(() => {
+          inFlight.delete(flight);
+          if (afterReplies.get(jobId) === done) afterReplies.delete(jobId);
+        });
+      afterReplies.set(jobId, done);
+    }
+  };
+
   /** The reply for one request, or null: closed unanswered, and the shim runs the handler itself. */
-  const answer = async (raw: string): Promise<string | null> => {
+  const answer = async (raw: string, after: AfterReply[]): Promise<string | null> => {
     if (exitCode !== null) return null;
     if ((await identity(entry)) !== entryIdentity) {
       log.info({ action: 'serve' }, 'hook service files changed; stopping for the new code');
@@ -272,6 +301,8 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
       reapInBackground(request);
       return renderReply({ ok: true, message: 'reap started by the hook service' });
     }
+    // What the job's last reply left to do (its gateway's start) comes before anything else of the job.
+    await afterReplies.get(request.jobId);
     // A release started in the background holds its lanes until it is done: this node's next job waits for it here.
     if (request.action === 'acquire') await Promise.all(releasing);
     const flight: InFlight = { jobId: request.jobId, action: request.action, deadline: Date.now() + request.timeoutSeconds * 1000 };
@@ -279,7 +310,11 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
     const run = async (): Promise<string> => {
       try {
         const trace = hookTrace(request.traceUs, { processStarted: false });
-        const reply = rendered(await handle(request, trace, context), request, (line) => log.error({ action: request.action, jobId: request.jobId, line }, 'reply refused'));
+        const requestContext: HandleContext = {
+          ...context,
+          afterReply: (jobId, work) => after.push({ jobId, work, timeoutSeconds: request.timeoutSeconds }),
+        };
+        const reply = rendered(await handle(request, trace, requestContext), request, (line) => log.error({ action: request.action, jobId: request.jobId, line }, 'reply refused'));
         trace.mark('reply-written');
         writeTrace(request, trace, context);
         return reply;
@@ -313,8 +348,13 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
       else chunks.push(chunk);
     });
     socket.on('end', () => {
-      void answer(Buffer.concat(chunks).toString('utf8')).then(
-        (reply) => (reply === null ? socket.destroy() : socket.end(reply)),
+      const after: AfterReply[] = [];
+      void answer(Buffer.concat(chunks).toString('utf8'), after).then(
+        (reply) => {
+          if (reply === null) socket.destroy();
+          else socket.end(reply);
+          startAfterReply(after);
+        },
         (error: unknown) => {
           log.error({ action: 'serve', err: error }, 'request failed');
           socket.destroy();

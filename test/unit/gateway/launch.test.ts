@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../src/backends/job-gateway/client.js';
-import { startGateway, stopGateway, type GatewayRecord, type StartGatewayOptions } from '../../../src/gateway/launch.js';
+import { prepareGateway, startGateway, stopGateway, type GatewayRecord, type StartGatewayOptions } from '../../../src/gateway/launch.js';
+import { nativeUnixListener } from '../../../src/native/listen.js';
 import { mintToken } from '../../../src/gateway/token.js';
 import { SecretValue } from '../../../src/secrets/value.js';
 import { example } from './helpers.js';
@@ -107,6 +108,45 @@ describe.skipIf(!runnable)('gateway launcher', () => {
       await client.close();
     }
     expect(await readFile(join(base, 'gateway.log'), 'utf8')).not.toContain(CANARY);
+  });
+
+  it('prepared on the addon\'s socket: a call made before the launch waits in the backlog and is answered once it runs', async () => {
+    const listen = nativeUnixListener();
+    expect(listen, 'the addon has listenUnix').not.toBeNull();
+    const opts = options(105);
+    const prepared = await prepareGateway(opts, listen ?? undefined);
+    const client = new GatewayClient(prepared.endpoint, opts.token);
+    try {
+      // Nothing runs behind the socket yet, and nothing in this process accepts on it: the call waits.
+      const early = client.backends();
+      let answered = false;
+      void early.then(() => (answered = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      const spawned: GatewayRecord[] = [];
+      const record = await prepared.launch(async (r) => {
+        spawned.push(r);
+      });
+      records.push(record);
+      expect(spawned.map((r) => r.pid)).toEqual([record.pid]);
+      expect((await early).backends.map((b) => b.name)).toEqual(['sim']);
+      await expect(prepared.launch()).rejects.toThrow(/launched twice/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('an abandoned prepared gateway refuses calls at once: its socket has no listener left', async () => {
+    const opts = options(106);
+    const prepared = await prepareGateway(opts, nativeUnixListener() ?? undefined);
+    await prepared.abandon();
+    await prepared.abandon();
+    const client = new GatewayClient(prepared.endpoint, opts.token);
+    try {
+      await expect(client.backends()).rejects.toThrow();
+    } finally {
+      await client.close();
+    }
   });
 
   it('stops it gracefully, returns its usage and removes socket and directory; a second stop is harmless', async () => {
