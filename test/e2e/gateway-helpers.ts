@@ -24,8 +24,9 @@ export async function waitLease(jobId: string, timeoutMs = 30_000): Promise<Leas
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if ((await leases()).includes(jobId)) {
-      const lease = JSON.parse(await readFile(join(qpuCluster().stateDir, 'leases', `${jobId}.json`), 'utf8')) as LeaseGateway & { state: string };
-      if (lease.state === 'held') return lease;
+      const lease = JSON.parse(await readFile(join(qpuCluster().stateDir, 'leases', `${jobId}.json`), 'utf8')) as LeaseGateway & { state: string; gatewayState?: string };
+      // The hook service answers the job before it spawns the gateway (docs/adr/0009-gateway-after-reply.md): held, then running.
+      if (lease.state === 'held' && lease.gatewayState !== 'starting') return lease;
     }
     if (Date.now() > deadline) throw new Error(`job ${jobId} never acquired a lease`);
     await sleep(100);
