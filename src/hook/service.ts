@@ -19,7 +19,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createServer, type Server, type Socket } from 'node:net';
-import { chmod, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hookBackendFor, HOOK_BACKEND_TYPES } from '../backends/for-hook.js';
 import type { Logger } from '../log/logger.js';
@@ -136,8 +137,14 @@ export async function keep(raw: string, request: HookRequest, env: NodeJS.Proces
 
 /** A file's identity: a rebuilt or reinstalled handler has another one. */
 async function identity(path: string): Promise<string> {
-  const s = await stat(path).catch(() => null);
-  return s === null ? 'gone' : `${s.ino}:${s.size}:${s.mtimeMs}`;
+  // One stat on every request's path: synchronous, as a thread-pool round trip costs more than it blocks.
+  let s;
+  try {
+    s = statSync(path);
+  } catch {
+    return 'gone';
+  }
+  return `${s.ino}:${s.size}:${s.mtimeMs}`;
 }
 
 /** Every module a request may need, loaded before the first job rather than on its path. */

@@ -41,6 +41,7 @@ export async function lanes(): Promise<Record<string, string>> {
 export interface LeaseFile {
   readonly state: string;
   readonly gateway?: { pid: number; socketPath: string; dir: string } | null;
+  readonly gatewayState?: string;
   readonly gatewayRestarts?: number;
   readonly backends: Array<{ alias: string; session: string | null; sessionState?: string }>;
 }
