@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config.js';
 import { sendError } from './http.js';
 import type { PeerUidLookup } from './peer.js';
 import { route, type RouteContext } from './routes.js';
-import { backendFor } from '../backends/registry.js';
+import { loadBackend } from '../backends/loaders.js';
 import type { TaskRunner } from '../backends/types.js';
 import { writeDetachedJobs } from './detached.js';
 import { TaskManager, type DetachedJob } from './tasks.js';
@@ -63,13 +63,13 @@ function listen(server: Server, target: string | { host: string; port: number } 
   });
 }
 
-/** The runner of every backend type this gateway serves, from the registry. */
-function registryRunners(config: GatewayConfig, logger: Logger): Record<string, TaskRunner> {
+/** The runner of every backend type this gateway serves, loading only those types (a gateway starts per job). */
+async function grantedRunners(config: GatewayConfig, logger: Logger): Promise<Record<string, TaskRunner>> {
   const runners: Record<string, TaskRunner> = {};
   const context = { deadline: config.deadline, backoffDir: config.backoffDir ?? undefined, logger, jobId: config.jobId };
   for (const { type } of config.backends) {
     if (runners[type] !== undefined) continue;
-    const runner = backendFor(type)?.runner(context);
+    const runner = (await loadBackend(type))?.runner(context);
     if (runner !== undefined) runners[type] ??= runner;
   }
   return runners;
@@ -108,7 +108,7 @@ export async function startGatewayServer(config: GatewayConfig, deps: GatewaySer
   // Read by the hook's release before it cancels what the job left at the vendor (src/gateway/detached.ts).
   let detachedWrites: Promise<void> = Promise.resolve();
   const writeDetached = (jobs: readonly DetachedJob[]): Promise<void> => writeDetachedJobs(dirname(config.usageFile), jobs);
-  const runners = deps.runners ?? registryRunners(config, log);
+  const runners = deps.runners ?? (await grantedRunners(config, log));
   const manager = new TaskManager({
     jobId: config.jobId,
     backends: config.backends,
