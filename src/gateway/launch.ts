@@ -130,8 +130,31 @@ function failed(message: string, hint: string, cause?: unknown): QrunError {
   return new QrunError('GATEWAY_FAILED', message, { hint, cause });
 }
 
-/** The service user's ids, by getent (any NSS source); through runCaptured, so the service does not fork. */
+/** The service user's line in /etc/passwd, where nsswitch looks first on every usual system; null if absent. */
+function passwdFileUser(name: string): { uid: number; gid: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n')) {
+    const fields = line.split(':');
+    if (fields[0] !== name || fields.length < 4) continue;
+    const uid = Number(fields[2]);
+    const gid = Number(fields[3]);
+    return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : null;
+  }
+  return null;
+}
+
+/**
+ * The service user's ids: from /etc/passwd when it is there (a file read, on every QPU job's start),
+ * else by getent (LDAP and other NSS sources), through runCaptured so the hook service does not fork.
+ */
 async function lookupUser(name: string): Promise<{ uid: number; gid: number }> {
+  const local = passwdFileUser(name);
+  if (local !== null) return local;
   const result = await runCaptured('getent', ['passwd', name], { env: { PATH: '/usr/bin:/bin' }, timeoutMs: 5_000, maxBuffer: 64 * 1024 });
   const fields = result.stdout.trim().split(':');
   const uid = Number(fields[2]);

@@ -8,11 +8,17 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { ERROR_CATALOG, QrunError, type ErrorCode } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 
-/** worker.py, shipped beside this module (the build copies it to dist/). */
-export const WORKER_SCRIPT = fileURLToPath(new URL('./worker.py', import.meta.url));
+/**
+ * worker.py, shipped beside this module (the build copies it to dist/backends/qiskit-aer/); from
+ * the gateway's bundle (dist/gateway/, scripts/bundle-entries.mjs) that folder is one level over.
+ */
+export const WORKER_SCRIPT = [new URL('./worker.py', import.meta.url), new URL('../backends/qiskit-aer/worker.py', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./worker.py', import.meta.url));
 
 /** Importing Qiskit from a cold disk cache, or building a large device's noise model, takes a while. */
 const DEFAULT_START_TIMEOUT_MS = 180_000;
