@@ -166,3 +166,21 @@ export function fromNativeError(error: unknown): unknown {
       });
   }
 }
+
+/**
+ * One function of the addon bound to it, or null when the addon is absent, cannot be loaded or
+ * predates that function: for the optional parts (process spawning, bare sockets) whose callers
+ * keep a pure-Node way.
+ */
+export function optionalBindingFunction<F extends (...args: never[]) => unknown>(name: string, root?: string): F | null {
+  let binding: Record<string, unknown>;
+  try {
+    const found = loadBinding(root);
+    if (found.status !== 'loaded') return null;
+    binding = found.binding as unknown as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const fn = binding[name];
+  return typeof fn === 'function' ? (fn.bind(binding) as F) : null;
+}

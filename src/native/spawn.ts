@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRunner } from '../process/run-captured.js';
-import { loadBinding } from './binding.js';
+import { optionalBindingFunction } from './binding.js';
 
 interface SpawnExports {
   runCaptured(
@@ -34,21 +34,13 @@ export function onPath(file: string, path: string | undefined): string | null {
 }
 
 export function nativeCommandRunner(root?: string): CommandRunner | null {
-  let binding: Partial<SpawnExports>;
-  try {
-    const found = loadBinding(root);
-    if (found.status !== 'loaded') return null;
-    binding = found.binding as unknown as Partial<SpawnExports>;
-  } catch {
-    return null;
-  }
-  const run = binding.runCaptured;
-  if (typeof run !== 'function') return null;
+  const run = optionalBindingFunction<SpawnExports['runCaptured']>('runCaptured', root);
+  if (run === null) return null;
   return async (file, args, options) => {
     const path = onPath(file, options.env['PATH']);
     if (path === null) return { ok: false, stdout: '', stderr: '', error: `spawn ${file} ENOENT` };
     const envp = Object.entries(options.env).map(([key, value]) => `${key}=${value}`);
-    const result = await run.call(binding, path, [file, ...args], envp, options.timeoutMs, options.maxBuffer);
+    const result = await run(path, [file, ...args], envp, options.timeoutMs, options.maxBuffer);
     const stderr = result.stderr;
     if (result.spawnError !== undefined) return { ok: false, stdout: '', stderr: '', error: `spawn ${file}: ${result.spawnError}` };
     if (result.timedOut) return { ok: false, stdout: result.stdout, stderr, error: stderr.trim() || `${file} timed out after ${options.timeoutMs} ms` };
