@@ -4,7 +4,8 @@
 //   1. a job that does not ask for a QPU: `srun true` with spank_qpu.so loaded vs an empty
 //      plugstack, interleaved in the same run (goal: ratio <= 1.05);
 //   2. a QPU job: `srun --gres=qpu:sim:1 --q_backend=sim true` minus `srun true` (the added ms:
-//      acquire through the node's resident hook service, and the epilog's release) vs one
+//      acquire through the node's resident hook service, and the epilog's release; beside it
+//      `srun --gres=qpu:sim:1 true`, the part that is Slurm's own GRES handling) vs one
 //      `node -e 0` (goal: <= 1.25x one Node start); how long after the QPU srun returned its lane
 //      and its lease are gone (goal: lane <= 100 ms); and a plain `srun true` started the moment the
 //      QPU srun returned, against one started after the release (goal: no wait charged to it);
@@ -80,7 +81,9 @@ const stats = (xs) => {
 
 const plain = ['-Q', '-N1', 'true'];
 const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
-const samples = { loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [], qpuProcess: [], laneFreeProcess: [], plainNextProcess: [] };
+// The same GRES without --q_backend: what Slurm's own GRES handling adds, which the plugin does not touch.
+const gresOnly = ['-Q', '-N1', '--gres=qpu:sim:1', 'true'];
+const samples = { gresOnly: [], loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [], qpuProcess: [], laneFreeProcess: [], plainNextProcess: [] };
 const HANG_TIMEOUT_S = 3;
 const hangRuns = Math.min(runs, 5);
 const withArg = (line, key, value) => `${line.replace(new RegExp(`\\s${key}=\\S*`), '')} ${key}=${value}`;
@@ -152,6 +155,7 @@ try {
     samples.laneFree.push(waitLaneFree(returned));
     samples.release.push(waitReleased(returned));
     samples.plainLoaded.push(timed('srun', plain));
+    samples.gresOnly.push(timed('srun', gresOnly));
     samples.node.push(timed(process.execPath, ['-e', '0']));
     // The node's next job, started the moment a QPU srun returns: does it wait for the release?
     timed('srun', qpu);
@@ -185,6 +189,7 @@ const rows = [
   ['srun true, empty plugstack', s.empty],
   ['srun true, spank_qpu.so loaded', s.loaded],
   ['srun true (loaded, phase 2)', s.plainLoaded],
+  ['srun --gres=qpu:sim:1 true (no --q_backend)', s.gresOnly],
   ['srun --gres=qpu:sim:1 --q_backend=sim true', s.qpu],
   ['node -e 0', s.node],
   ['  lane free after the QPU srun returned', s.laneFree],
@@ -204,6 +209,8 @@ console.log(`non-QPU srun, loaded / empty plugstack:  ${ratio.toFixed(3)}x   (go
 console.log(
   `QPU srun added over plain srun:          ${added.toFixed(1)} ms = ${(added / s.node.median).toFixed(2)}x node -e 0   (goal <= 1.25x)`,
 );
+const gresPart = s.gresOnly.median - s.plainLoaded.median;
+console.log(`  of which Slurm's GRES alone:          ${gresPart.toFixed(1)} ms (srun --gres=qpu:sim:1 true, no --q_backend); the plugin's part ${(added - gresPart).toFixed(1)} ms = ${((added - gresPart) / s.node.median).toFixed(2)}x node -e 0`);
 console.log(`QPU srun's lane free again:               ${s.laneFree.median.toFixed(1)} ms after srun returned (median; goal <= 100 ms)`);
 console.log(
   `next plain srun right after a QPU srun:  ${(s.plainNext.median - s.plainLoaded.median).toFixed(1)} ms slower than one after the release (median; goal ~0)`,
