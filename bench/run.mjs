@@ -1,7 +1,7 @@
 // Runs every benchmark, one after the other, each in its own process (npm run bench). The sizes are
 // bounded for this 2-core, 24 GiB machine; `--quick` runs small sizes only (a smoke test, minutes).
-// Each script prints its own table and the exact command that reproduces it. spank-overhead.mjs runs
-// only when a dev cluster is up; quantum-circuit.mjs and qsharp.mjs only when the benchmark peers are
+// Each script prints its own table and the exact command that reproduces it. spank-overhead.mjs and
+// gateway-start.mjs run only when a dev cluster is up (the service user, root); quantum-circuit.mjs and qsharp.mjs only when the benchmark peers are
 // installed (npm run bench:peers), and each says when it skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -43,7 +43,7 @@ const runs = quick
     ];
 // The SPANK shim's overhead needs a running dev cluster (npm run dev-cluster -- up), and root.
 const clusterEnv = process.env.QPU_DEV_CLUSTER_ENV ?? fileURLToPath(new URL('../.dev-cluster/env', import.meta.url));
-if (existsSync(clusterEnv)) runs.push(['spank-overhead.mjs']);
+if (existsSync(clusterEnv)) runs.push(['gateway-start.mjs', '--runs', quick ? '3' : '10'], ['spank-overhead.mjs']);
 else console.log(`# spank-overhead.mjs skipped: no dev cluster (${clusterEnv} missing; start one with npm run dev-cluster -- up)`);
 
 let failed = 0;
