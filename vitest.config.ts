@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/fakes/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          // The C toolchain the shim's parser tests build with (test/unit/global-setup.ts).
+          globalSetup: ['test/unit/global-setup.ts'],
           testTimeout: 30_000,
         },
       },
