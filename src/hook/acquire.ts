@@ -339,7 +339,10 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     if ('launch' in gateway) {
       // The service answers the job first and spawns the gateway right after: the endpoint takes
       // calls already (they wait in the socket's backlog), and the step starts a Node start sooner.
-      await save({ gatewayState: 'starting', endpoint: gateway.endpoint, state: 'held' });
+      await save({ gatewayState: 'starting', endpoint: gateway.endpoint, state: 'held' }).catch(async (error: unknown) => {
+        await gateway.abandon();
+        throw error;
+      });
       deps.trace?.mark('gateway-prepared');
       const token = lease.token;
       deps.afterReply?.(request.jobId, () => launchAfterReply(request.jobId, token, gateway, deps));
