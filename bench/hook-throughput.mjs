@@ -6,7 +6,9 @@
 // first on PATH) for the job's facts, so no slurmctld is needed. Rows, side by side:
 //
 //   in-process, no gateway   acquire()+release() of dist/hook in this process, service_user empty
-//                            (the sim backend then runs in the job: nothing is started)
+//                            (the sim backend then runs in the job: nothing is started); Slurm's
+//                            commands by the native addon's posix_spawn when it is built, as the
+//                            hook service runs them (src/hook/service.ts)
 //   in-process, gateway      the same with service_user=qpu-gateway: one gateway process per job
 //   hook service             the node's resident hook service (main.js serve), asked over its
 //                            socket as the shim asks it (spank/service.c): the path QPU jobs take
@@ -68,6 +70,10 @@ const { nodeHookDeps } = await import(dist('hook/node-deps.js'));
 const { statePaths } = await import(dist('hook/paths.js'));
 const { ensurePrivateDir } = await import(dist('hook/fsutil.js'));
 const { PROTOCOL_VERSION } = await import(dist('hook/protocol.js'));
+const { useCommandRunner } = await import(dist('process/run-captured.js'));
+const { nativeCommandRunner } = await import(dist('native/spawn.js'));
+const nativeRunner = nativeCommandRunner();
+if (nativeRunner !== null) useCommandRunner(nativeRunner);
 
 let nextJob = 1;
 function request(action, jobId, stateDir, serviceUser) {
@@ -193,7 +199,9 @@ for (const c of concurrencies) {
   rows.push(['floor: 1x scontrol stand-in', c, jobs, await measure(async () => () => runProcess(join(bin, 'scontrol'), ['show', 'job', '-d', '-o', '1']), jobs, c)]);
 }
 
-console.log(`QPU hook acquire+release on one node (${process.version}, ${(await import('node:os')).cpus().length} cores); jobs/s, higher is better`);
+const os = await import('node:os');
+console.log(`QPU hook acquire+release on one node (${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); jobs/s, higher is better`);
+console.log(`in-process rows run Slurm's commands by ${nativeRunner === null ? 'fork (the native addon is not built)' : 'posix_spawn (the native addon)'}`);
 console.log(`${'what'.padEnd(32)} ${'conc'.padStart(4)} ${'jobs'.padStart(5)} ${'jobs/s'.padStart(8)} ${'ms/job'.padStart(8)}`);
 for (const [what, c, n, r] of rows) {
   console.log(`${what.padEnd(32)} ${String(c).padStart(4)} ${String(n).padStart(5)} ${r.perSecond.toFixed(1).padStart(8)} ${r.msPerJob.toFixed(2).padStart(8)}`);

@@ -7,7 +7,13 @@
 import type { Backend } from './types.js';
 import type { BackendType } from './registry.js';
 
-export type HookBackend = Pick<Backend, 'type' | 'runsInJob' | 'acquire' | 'release'>;
+export type HookBackend = Pick<Backend, 'type' | 'runsInJob' | 'acquire' | 'release'> & {
+  /**
+   * false: `acquire` opens nothing at a vendor (the simulator), so the hook journals no `opening`
+   * before it and the lease needs no fsync (src/hook/journal.ts). Absent: it may open a session.
+   */
+  readonly opensSession?: boolean;
+};
 
 const LOADERS: Record<BackendType, () => Promise<HookBackend>> = {
   sim: async () => (await import('./sim/hook.js')).simHookSide,

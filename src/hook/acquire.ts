@@ -10,7 +10,7 @@ import { faultPoint } from './faults.js';
 import { CorruptLeaseError, readLease, writeLease, type Lease, type LeaseBackend } from './journal.js';
 import { claimLane, laneOwners } from './lanes.js';
 import { withJobLock } from './lock.js';
-import { reapOthers } from './reaper.js';
+import { reapAsked, reapOthers } from './reaper.js';
 import { recordVendorIds } from './vendor-ids.js';
 import { releaseJob, releaseLease } from './release.js';
 import { stepName, type HookReply, type HookRequest } from './protocol.js';
@@ -52,6 +52,14 @@ async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEn
   if (retried !== undefined) {
     deps.log.info({ backend: alias, lane: retried, waitedFor: holders }, 'lane claimed after a release finished');
     return retried;
+  }
+  // A lane may still be held by a job Slurm no longer runs whose release never came (slurmd died
+  // before its epilog): the full reap gives those back, then one more try.
+  await reapOthers(deps, request.jobId);
+  const reaped = await claim();
+  if (reaped !== undefined) {
+    deps.log.info({ backend: alias, lane: reaped }, 'lane claimed after a reap');
+    return reaped;
   }
   const owners = await laneOwners(deps.paths, alias);
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
@@ -236,8 +244,9 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     );
     refuse(describeCapacityProblems(problems));
   }
-  // Leases of jobs Slurm no longer runs give their lanes back before this job claims one.
-  await reapOthers(deps, request.jobId);
+  // Releases that did not finish (a killed epilog, a vendor that would not close) are finished
+  // before this job claims a lane; with none asked for, this costs one directory read.
+  await reapAsked(deps, request.jobId);
   deps.trace?.mark('others-reaped');
 
   let lease: Lease = {
@@ -270,8 +279,8 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
 
   try {
     const secrets = new Map<string, SecretValue>();
-    // Each journal write costs two fsyncs (file and directory), the most of an acquire: a write
-    // guards the next external step only, and steps with nothing external between them share one.
+    // A write guards the next external step only, and steps with nothing external between them
+    // share one. A lease naming a vendor session is fsynced (file and directory) at each write.
     for (const [index, { alias, entry }] of requested.entries()) {
       const backend = (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
@@ -279,7 +288,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
       // The lane file names the job, so release frees a lane claimed just before a crash even
       // before the journal names it; the next write records it with the session about to open.
       const lane = await claimLaneOf(request, alias, entry, deps);
-      await saveBackend(index, { lane, sessionState: 'opening' });
+      if (backend.opensSession === false) {
+        // Nothing at a vendor to guard: the lane goes into the next write (its file names the job).
+        lease = { ...lease, backends: lease.backends.map((b, i) => (i === index ? { ...b, lane } : b)) };
+      } else {
+        // Durable before the vendor is asked (durableLease): a power cut must leave the record.
+        await saveBackend(index, { lane, sessionState: 'opening' });
+      }
       await faultPoint('acquire:after-claim');
       const { session } = await backend.acquire({
         jobId: request.jobId,

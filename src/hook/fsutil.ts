@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { access, constants, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QrunError } from '../errors.js';
@@ -45,6 +46,47 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     throw stateWriteFailed(path, error);
   }
   await syncDir(dir);
+}
+
+/**
+ * Runs `work` (synchronous file calls in `dir`), creating `dir` (0700, with parents) only when
+ * `work` finds it missing: one mkdir per new directory, not one per write.
+ */
+export function inPrivateDir<T>(dir: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return work();
+}
+
+let replaced = 0;
+
+/**
+ * Replaces `path` with `data` atomically but without fsync, in synchronous calls (a page-cache
+ * write of a few hundred bytes costs microseconds; a libuv thread-pool round trip per call costs
+ * more than the call). A crash of this process leaves the old or the new content, never a mix
+ * (rename is atomic); a power cut may leave either, or an empty file: for state that a reboot
+ * makes moot (docs/reliability.md, "What survives what"). Throws STATE_WRITE_FAILED, leaving no
+ * temp file. The directory must exist (see inPrivateDir).
+ */
+export function replaceFileSync(path: string, data: string, mode = 0o600): void {
+  // pid + counter: unique among live writers, so a file of that name is a dead writer's leftover.
+  const tmp = join(dirname(path), `.${process.pid}.${replaced++}.tmp`);
+  try {
+    writeFileSync(tmp, data, { flag: 'w', mode });
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never made, or already renamed
+    }
+    if (isErrno(error, 'ENOENT')) throw error;
+    throw stateWriteFailed(path, error);
+  }
 }
 
 export async function syncDir(dir: string): Promise<void> {

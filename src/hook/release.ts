@@ -7,6 +7,7 @@ import { faultPoint } from './faults.js';
 import { CorruptLeaseError, readLease, removeLease, sessionOpen, writeLease, type Lease, type LeaseBackend } from './journal.js';
 import { releaseLanes } from './lanes.js';
 import { withJobLock } from './lock.js';
+import { reapDone, wantReap } from './reap-wanted.js';
 import type { HookReply, HookRequest } from './protocol.js';
 
 /**
@@ -119,6 +120,8 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
     lease = next;
     await writeLease(paths, lease);
   };
+  // Until the file is gone, a release cut short here is the next acquire's to reap.
+  wantReap(paths, lease.jobId);
   if (lease.state !== 'releasing') await save({ ...lease, state: 'releasing', releaseReason: reason });
   await faultPoint('release:after-journal');
 
@@ -150,6 +153,7 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
 
   if (lease.backends.some(sessionOpen)) return { released: true, pending: true };
   await removeLease(paths, lease.jobId);
+  reapDone(paths, lease.jobId);
   deps.trace?.mark('lease-removed');
   const heldSeconds = Math.max(0, Math.round((deps.now().getTime() - Date.parse(lease.acquiredAt)) / 1000));
   for (const held of lease.backends) {
@@ -171,6 +175,7 @@ export async function releaseJob(jobId: number, deps: HookDeps, reason: ReleaseR
   if (lease !== undefined) return releaseLease(lease, deps, reason);
   const freed = await releaseLanes(paths, jobId);
   const removed = await removeLease(paths, jobId);
+  reapDone(paths, jobId);
   if (!removed && freed.length === 0) return { released: false, pending: false };
   for (const held of freed) log.info({ backend: held.alias, type: 'unknown', lane: held.lane, heldSeconds: null, state: 'unknown', reason }, 'lease released');
   return { released: true, pending: false };
