@@ -249,6 +249,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
   await reapAsked(deps, request.jobId);
   deps.trace?.mark('others-reaped');
 
+  const hookSides = await Promise.all(
+    requested.map(async ({ entry }) => (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`)),
+  );
+  // Backends that open nothing at a vendor leave the gateway as the one external step: its
+  // `starting` goes into the first write, the lanes (their files name the job) into the last.
+  const nothingAtVendors = hookSides.every((side) => side.opensSession === false);
+
   let lease: Lease = {
     version: 1,
     jobId: request.jobId,
@@ -262,7 +269,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     deadline: facts.endTime,
     gatewayPid: null,
     gateway: null,
-    gatewayState: 'none',
+    gatewayState: nothingAtVendors ? 'starting' : 'none',
     catalogue: request.config,
     acquiredAt: deps.now().toISOString(),
     acquiredBy: stepName(request.stepId),
@@ -282,7 +289,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     // A write guards the next external step only, and steps with nothing external between them
     // share one. A lease naming a vendor session is fsynced (file and directory) at each write.
     for (const [index, { alias, entry }] of requested.entries()) {
-      const backend = (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      const backend = hookSides[index] ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
       // The lane file names the job, so release frees a lane claimed just before a crash even
@@ -308,10 +315,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
         slurmJob: (id) => deps.slurm.show(id),
       });
       const last = index === requested.length - 1;
-      await save({
-        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? 'none' : 'open' } : b)),
+      const patch = {
+        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? ('none' as const) : ('open' as const) } : b)),
         ...(last ? { gatewayState: 'starting' as const } : {}),
-      });
+      };
+      // A session is journalled (durably) the moment it is known, whatever the backend declared.
+      if (nothingAtVendors && session === null) lease = { ...lease, ...patch };
+      else await save(patch);
       await faultPoint('acquire:after-session');
     }
     deps.trace?.mark('lanes-and-sessions');

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { GatewayRecord } from '../gateway/launch.js';
 import { QrunError } from '../errors.js';
-import { ensurePrivateDir, inPrivateDir, isErrno, replaceFileSync, writeFileAtomic } from './fsutil.js';
+import { ensurePrivateDir, inPrivateDir, isErrno, replaceFileSync, unlinkFileSync, writeFileAtomic } from './fsutil.js';
 import { leaseFile, type StatePaths } from './paths.js';
 
 /**
@@ -155,12 +155,12 @@ export function sessionOpen(backend: LeaseBackend): boolean {
  */
 export async function removeLease(paths: StatePaths, jobId: number): Promise<boolean> {
   try {
-    unlinkSync(leaseFile(paths, jobId));
+    unlinkFileSync(leaseFile(paths, jobId));
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return false;
     throw error;
   }
-  return Promise.resolve(true);
+  return true;
 }
 
 /** Job ids with a lease on this node. */

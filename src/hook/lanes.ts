@@ -82,7 +82,7 @@ export async function claimLane(paths: StatePaths, alias: string, lanes: number,
   const taken = new Map<number, LaneOwner>();
   for (const lane of laneNames(dir)) {
     const job = owner(join(dir, String(lane)));
-    if (job === jobId && lane < lanes) return Promise.resolve(lane);
+    if (job === jobId && lane < lanes) return lane;
     taken.set(lane, job);
   }
   for (let lane = 0; lane < lanes; lane++) {
@@ -111,7 +111,7 @@ export async function laneOwners(paths: StatePaths, alias: string): Promise<Map<
     const job = owner(join(dir, String(lane)));
     if (typeof job === 'number') owners.set(lane, job);
   }
-  return Promise.resolve(owners);
+  return owners;
 }
 
 /** The backends with a lane directory on this node. */

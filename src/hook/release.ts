@@ -109,6 +109,11 @@ async function closeSession(lease: Lease, held: LeaseBackend, deps: HookDeps): P
   }
 }
 
+/** Whether the lease names a gateway that may run (or may have left its directory). */
+function gatewayToStop(lease: Lease): boolean {
+  return lease.gatewayState !== 'stopped' && (lease.gateway != null || lease.gatewayState === 'starting' || lease.gatewayPid !== null);
+}
+
 /**
  * Releases what `lease` says the job holds, from wherever its journal stands. The caller holds the
  * job's lock. Every part done is journalled before the next begins.
@@ -122,10 +127,13 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
   };
   // Until the file is gone, a release cut short here is the next acquire's to reap.
   wantReap(paths, lease.jobId);
-  if (lease.state !== 'releasing') await save({ ...lease, state: 'releasing', releaseReason: reason });
+  // `releasing` guards the gateway's stop and the sessions' close; a lease with neither is given
+  // back by freeing its lanes (their files name the job) and removing it, which a crash between
+  // leaves for the reaper to finish the same way.
+  if (lease.state !== 'releasing' && (gatewayToStop(lease) || lease.backends.some(sessionOpen))) await save({ ...lease, state: 'releasing', releaseReason: reason });
   await faultPoint('release:after-journal');
 
-  if (lease.gatewayState !== 'stopped' && (lease.gateway != null || lease.gatewayState === 'starting' || lease.gatewayPid !== null)) {
+  if (gatewayToStop(lease)) {
     const detached = await stopGatewayOf(lease, deps);
     // Journalled with the stop, so a release finished after a crash still keeps them.
     const backends = lease.backends.map((b) => {
