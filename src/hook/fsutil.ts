@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, close, constants, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QrunError } from '../errors.js';
 
-/** Creates `dir` (and parents) private to root: 0700. */
+/**
+ * Creates `dir` (and parents) private to root: 0700. Synchronous: it runs before every hook
+ * request, and a mkdir that finds the directory costs less than a thread-pool round trip, whose
+ * wake-up on a busy node waits for a core.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return Promise.resolve();
 }
 
 export function isErrno(error: unknown, code: string): boolean {
