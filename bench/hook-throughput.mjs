@@ -6,7 +6,9 @@
 // first on PATH) for the job's facts, so no slurmctld is needed. Rows, side by side:
 //
 //   in-process, no gateway   acquire()+release() of dist/hook in this process, service_user empty
-//                            (the sim backend then runs in the job: nothing is started)
+//                            (the sim backend then runs in the job: nothing is started); Slurm's
+//                            commands by the native addon's posix_spawn when it is built, as the
+//                            hook service runs them (src/hook/service.ts)
 //   in-process, gateway      the same with service_user=qpu-gateway: one gateway process per job
 //   hook service             the node's resident hook service (main.js serve), asked over its
 //                            socket as the shim asks it (spank/service.c): the path QPU jobs take
@@ -14,12 +16,14 @@
 //                            without the service (plugstack service=no, or the service gone)
 //   node -e 0 / scontrol     the floor under the rows above: one Node start, one scontrol start
 //
-// Reproduce:  npm run -s build:ts && node bench/hook-throughput.mjs [--jobs 200] [--concurrency 1,8]
+// Reproduce:  npm run -s build:ts && node bench/hook-throughput.mjs [--jobs 200] [--concurrency 1,8] [--baseline DIR]
+// --baseline DIR adds the in-process and hook service rows of another built checkout (its dist/ and
+// addon, e.g. the main branch's), measured in the same run beside this one's.
 // Needs root (the state directory is root's; the gateway runs as qpu-gateway, created if missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,6 +47,7 @@ if (spawnSync('id', ['-u', 'qpu-gateway']).status !== 0) {
   spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'qpu-gateway']);
 }
 
+const loadAtStart = loadavg();
 const work = mkdtempSync(join(tmpdir(), 'qpu-hook-bench-'));
 chmodSync(work, 0o755);
 const bin = join(work, 'bin');
@@ -61,13 +66,28 @@ const catalogue = join(work, 'qpu.json');
 writeFileSync(catalogue, JSON.stringify({ version: 1, backends: { sim: { type: 'sim', capacity: { gres: 'sim', lanes: 64 }, metadata: { num_qubits: 8 } } } }));
 const env = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`, SLURM_CONF: '/nonexistent/slurm.conf' };
 
-const dist = (path) => pathToFileURL(join(root, 'dist', path)).href;
-const { acquire } = await import(dist('hook/acquire.js'));
-const { release } = await import(dist('hook/release.js'));
-const { nodeHookDeps } = await import(dist('hook/node-deps.js'));
-const { statePaths } = await import(dist('hook/paths.js'));
-const { ensurePrivateDir } = await import(dist('hook/fsutil.js'));
-const { PROTOCOL_VERSION } = await import(dist('hook/protocol.js'));
+/** The hook of one checkout (its dist/ and native addon): this one, or a --baseline to compare with. */
+async function hookOf(checkout) {
+  const dist = (path) => pathToFileURL(join(checkout, 'dist', path)).href;
+  const { useCommandRunner } = await import(dist('process/run-captured.js'));
+  const { nativeCommandRunner } = await import(dist('native/spawn.js'));
+  const runner = nativeCommandRunner(checkout);
+  if (runner !== null) useCommandRunner(runner);
+  return {
+    checkout,
+    main: join(checkout, 'dist', 'hook', 'main.js'),
+    spawn: runner === null ? 'fork (the native addon is not built)' : 'posix_spawn (the native addon)',
+    ...(await import(dist('hook/acquire.js'))),
+    ...(await import(dist('hook/release.js'))),
+    ...(await import(dist('hook/node-deps.js'))),
+    ...(await import(dist('hook/paths.js'))),
+    ...(await import(dist('hook/fsutil.js'))),
+    ...(await import(dist('hook/protocol.js'))),
+  };
+}
+const baselineDir = opt('--baseline', undefined);
+const hooks = [await hookOf(root), ...(baselineDir === undefined ? [] : [await hookOf(resolve(baselineDir))])];
+const { PROTOCOL_VERSION } = hooks[0];
 
 let nextJob = 1;
 function request(action, jobId, stateDir, serviceUser) {
@@ -88,15 +108,15 @@ function request(action, jobId, stateDir, serviceUser) {
 }
 const wire = (r) => JSON.stringify({ version: r.version, action: r.action, job_id: r.jobId, step_id: r.stepId, uid: r.uid, gid: r.gid, backends: r.backends, config: r.config, state_dir: r.stateDir, service_user: r.serviceUser, timeout: r.timeoutSeconds, hostname: r.hostname });
 
-async function inProcess(stateDir, serviceUser) {
-  const paths = statePaths(stateDir);
-  await ensurePrivateDir(paths.root);
-  const deps = await nodeHookDeps({ paths, env, timeoutSeconds: 30, bindings: { action: 'bench' } });
+async function inProcess(hook, stateDir, serviceUser) {
+  const paths = hook.statePaths(stateDir);
+  await hook.ensurePrivateDir(paths.root);
+  const deps = await hook.nodeHookDeps({ paths, env, timeoutSeconds: 30, bindings: { action: 'bench' } });
   return async () => {
     const jobId = nextJob++;
-    const got = await acquire(request('acquire', jobId, stateDir, serviceUser), deps);
+    const got = await hook.acquire(request('acquire', jobId, stateDir, serviceUser), deps);
     if (!got.ok) throw new Error(`acquire refused: ${got.message}`);
-    const gave = await release(request('release', jobId, stateDir, serviceUser), deps);
+    const gave = await hook.release(request('release', jobId, stateDir, serviceUser), deps);
     if (!gave.ok) throw new Error(`release failed: ${gave.message}`);
   };
 }
@@ -115,7 +135,7 @@ function runProcess(command, argv, input) {
 }
 
 function handlerProcesses(stateDir, serviceUser) {
-  const main = join(root, 'dist', 'hook', 'main.js');
+  const { main } = hooks[0];
   return async () => {
     const jobId = nextJob++;
     const got = await runProcess(process.execPath, [main, 'acquire'], wire(request('acquire', jobId, stateDir, serviceUser)));
@@ -140,8 +160,8 @@ function askService(socket, body) {
 const services = [];
 
 /** The resident hook service (main.js serve, as slurmd's start runs it) on its own state directory. */
-async function hookService(stateDir, serviceUser) {
-  const main = join(root, 'dist', 'hook', 'main.js');
+async function hookService(hook, stateDir, serviceUser) {
+  const { main } = hook;
   const start = { ...request('reap', 0, stateDir, serviceUser), backends: [] };
   const body = (r) => JSON.stringify({ ...JSON.parse(wire(r)), handler: main, service: true, caller_pid: process.pid });
   const keeper = spawn(process.execPath, [main, 'serve'], { env, stdio: ['pipe', 'ignore', 'inherit'], detached: true });
@@ -180,10 +200,13 @@ const rows = [];
 const fresh = (name) => join(work, `${name}-${nextJob}`);
 const processJobs = Math.max(4, Math.floor(jobs / 5));
 for (const c of concurrencies) {
-  rows.push(['in-process, no gateway', c, jobs, await measure(() => inProcess(fresh('a'), ''), jobs, c)]);
-  rows.push(['in-process, gateway', c, processJobs, await measure(() => inProcess(fresh('b'), 'qpu-gateway'), processJobs, c)]);
-  rows.push(['hook service, no gateway', c, jobs, await measure(() => hookService(fresh('e'), ''), jobs, c)]);
-  rows.push(['hook service, gateway', c, processJobs, await measure(() => hookService(fresh('f'), 'qpu-gateway'), processJobs, c)]);
+  for (const [i, hook] of hooks.entries()) {
+    const tag = i === 0 ? '' : ' (baseline)';
+    rows.push([`in-process, no gateway${tag}`, c, jobs, await measure(() => inProcess(hook, fresh('a'), ''), jobs, c)]);
+    rows.push([`in-process, gateway${tag}`, c, processJobs, await measure(() => inProcess(hook, fresh('b'), 'qpu-gateway'), processJobs, c)]);
+    rows.push([`hook service, no gateway${tag}`, c, jobs, await measure(() => hookService(hook, fresh('e'), ''), jobs, c)]);
+    rows.push([`hook service, gateway${tag}`, c, processJobs, await measure(() => hookService(hook, fresh('f'), 'qpu-gateway'), processJobs, c)]);
+  }
   rows.push(['handler processes, no gateway', c, processJobs, await measure(async () => handlerProcesses(fresh('c'), ''), processJobs, c)]);
   rows.push(['handler processes, gateway', c, processJobs, await measure(async () => handlerProcesses(fresh('d'), 'qpu-gateway'), processJobs, c)]);
   rows.push(['floor: 2x node -e 0', c, processJobs, await measure(async () => async () => {
@@ -193,12 +216,15 @@ for (const c of concurrencies) {
   rows.push(['floor: 1x scontrol stand-in', c, jobs, await measure(async () => () => runProcess(join(bin, 'scontrol'), ['show', 'job', '-d', '-o', '1']), jobs, c)]);
 }
 
-console.log(`QPU hook acquire+release on one node (${process.version}, ${(await import('node:os')).cpus().length} cores); jobs/s, higher is better`);
-console.log(`${'what'.padEnd(32)} ${'conc'.padStart(4)} ${'jobs'.padStart(5)} ${'jobs/s'.padStart(8)} ${'ms/job'.padStart(8)}`);
+const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`QPU hook acquire+release on one node (${process.version}, ${cpus().length} cores); jobs/s, higher is better`);
+console.log(`load average (1, 5, 15 min) at the start ${load(loadAtStart)}, at the end ${load(loadavg())}`);
+for (const [i, hook] of hooks.entries()) console.log(`${i === 0 ? 'this checkout' : 'baseline'} ${hook.checkout}: in-process rows run Slurm's commands by ${hook.spawn}`);
+console.log(`${'what'.padEnd(43)} ${'conc'.padStart(4)} ${'jobs'.padStart(5)} ${'jobs/s'.padStart(8)} ${'ms/job'.padStart(8)}`);
 for (const [what, c, n, r] of rows) {
-  console.log(`${what.padEnd(32)} ${String(c).padStart(4)} ${String(n).padStart(5)} ${r.perSecond.toFixed(1).padStart(8)} ${r.msPerJob.toFixed(2).padStart(8)}`);
+  console.log(`${what.padEnd(43)} ${String(c).padStart(4)} ${String(n).padStart(5)} ${r.perSecond.toFixed(1).padStart(8)} ${r.msPerJob.toFixed(2).padStart(8)}`);
 }
-console.log(`\nreproduce: npm run -s build:ts && node bench/hook-throughput.mjs --jobs ${jobs} --concurrency ${concurrencies.join(',')}`);
+console.log(`\nreproduce: npm run -s build:ts && node bench/hook-throughput.mjs --jobs ${jobs} --concurrency ${concurrencies.join(',')}${baselineDir === undefined ? '' : ` --baseline ${baselineDir}`}`);
 for (const keeper of services) keeper.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 500));
 rmSync(work, { recursive: true, force: true });

@@ -6,7 +6,13 @@
 import { LOADABLE_BACKEND_TYPES, loadBackend } from './loaders.js';
 import type { Backend } from './types.js';
 
-export type HookBackend = Pick<Backend, 'type' | 'runsInJob' | 'acquire' | 'release'>;
+export type HookBackend = Pick<Backend, 'type' | 'runsInJob' | 'acquire' | 'release'> & {
+  /**
+   * false: `acquire` opens nothing at a vendor (the simulator), so the hook journals no `opening`
+   * before it and the lease needs no fsync (src/hook/journal.ts). Absent: it may open a session.
+   */
+  readonly opensSession?: boolean;
+};
 
 /** Every type the hook can load (the resident service loads them all before it serves). */
 export const HOOK_BACKEND_TYPES: readonly string[] = LOADABLE_BACKEND_TYPES;

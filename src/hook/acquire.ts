@@ -11,7 +11,7 @@ import { faultPoint } from './faults.js';
 import { CorruptLeaseError, readLease, writeLease, type Lease, type LeaseBackend } from './journal.js';
 import { claimLane, laneOwners } from './lanes.js';
 import { withJobLock } from './lock.js';
-import { reapOthers } from './reaper.js';
+import { reapAsked, reapOthers } from './reaper.js';
 import { recordVendorIds } from './vendor-ids.js';
 import { releaseJob, releaseLease } from './release.js';
 import { stepName, type HookReply, type HookRequest } from './protocol.js';
@@ -53,6 +53,14 @@ async function claimLaneOf(request: HookRequest, alias: string, entry: BackendEn
   if (retried !== undefined) {
     deps.log.info({ backend: alias, lane: retried, waitedFor: holders }, 'lane claimed after a release finished');
     return retried;
+  }
+  // A lane may still be held by a job Slurm no longer runs whose release never came (slurmd died
+  // before its epilog): the full reap gives those back, then one more try.
+  await reapOthers(deps, request.jobId);
+  const reaped = await claim();
+  if (reaped !== undefined) {
+    deps.log.info({ backend: alias, lane: reaped }, 'lane claimed after a reap');
+    return reaped;
   }
   const owners = await laneOwners(deps.paths, alias);
   throw lanesExhausted(alias, entry.capacity.lanes, [...new Set(owners.values())]);
@@ -270,9 +278,17 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     );
     refuse(describeCapacityProblems(problems));
   }
-  // Leases of jobs Slurm no longer runs give their lanes back before this job claims one.
-  await reapOthers(deps, request.jobId);
+  // Releases that did not finish (a killed epilog, a vendor that would not close) are finished
+  // before this job claims a lane; with none asked for, this costs one directory read.
+  await reapAsked(deps, request.jobId);
   deps.trace?.mark('others-reaped');
+
+  const hookSides = await Promise.all(
+    requested.map(async ({ entry }) => (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`)),
+  );
+  // Backends that open nothing at a vendor leave the gateway as the one external step: its
+  // `starting` goes into the first write, the lanes (their files name the job) into the last.
+  const nothingAtVendors = hookSides.every((side) => side.opensSession === false);
 
   let lease: Lease = {
     version: 1,
@@ -287,7 +303,7 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
     deadline: facts.endTime,
     gatewayPid: null,
     gateway: null,
-    gatewayState: 'none',
+    gatewayState: nothingAtVendors ? 'starting' : 'none',
     catalogue: request.config,
     acquiredAt: deps.now().toISOString(),
     acquiredBy: stepName(request.stepId),
@@ -304,16 +320,22 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
 
   try {
     const secrets = new Map<string, SecretValue>();
-    // Each journal write costs two fsyncs (file and directory), the most of an acquire: a write
-    // guards the next external step only, and steps with nothing external between them share one.
+    // A write guards the next external step only, and steps with nothing external between them
+    // share one. A lease naming a vendor session is fsynced (file and directory) at each write.
     for (const [index, { alias, entry }] of requested.entries()) {
-      const backend = (await hookBackendFor(entry.type)) ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
+      const backend = hookSides[index] ?? refuse(`backend type ${entry.type} is not supported by this version of slurm-qpu`);
       const secret = entry.secret === undefined ? undefined : await deps.secretFor(alias, entry.secret);
       if (secret !== undefined) secrets.set(alias, secret);
       // The lane file names the job, so release frees a lane claimed just before a crash even
       // before the journal names it; the next write records it with the session about to open.
       const lane = await claimLaneOf(request, alias, entry, deps);
-      await saveBackend(index, { lane, sessionState: 'opening' });
+      if (backend.opensSession === false) {
+        // Nothing at a vendor to guard: the lane goes into the next write (its file names the job).
+        lease = { ...lease, backends: lease.backends.map((b, i) => (i === index ? { ...b, lane } : b)) };
+      } else {
+        // Durable before the vendor is asked (durableLease): a power cut must leave the record.
+        await saveBackend(index, { lane, sessionState: 'opening' });
+      }
       await faultPoint('acquire:after-claim');
       const { session } = await backend.acquire({
         jobId: request.jobId,
@@ -327,10 +349,13 @@ async function acquireLocked(request: HookRequest, deps: HookDeps): Promise<Hook
         slurmJob: (id) => deps.slurm.show(id),
       });
       const last = index === requested.length - 1;
-      await save({
-        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? 'none' : 'open' } : b)),
+      const patch = {
+        backends: lease.backends.map((b, i) => (i === index ? { ...b, session, sessionState: session === null ? ('none' as const) : ('open' as const) } : b)),
         ...(last ? { gatewayState: 'starting' as const } : {}),
-      });
+      };
+      // A session is journalled (durably) the moment it is known, whatever the backend declared.
+      if (nothingAtVendors && session === null) lease = { ...lease, ...patch };
+      else await save(patch);
       await faultPoint('acquire:after-session');
     }
     deps.trace?.mark('lanes-and-sessions');

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { accessSync, close, constants, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QrunError } from '../errors.js';
 
-/** Creates `dir` (and parents) private to root: 0700. */
+/**
+ * Creates `dir` (and parents) private to root: 0700. Synchronous: it runs before every hook
+ * request, and a mkdir that finds the directory costs less than a thread-pool round trip, whose
+ * wake-up on a busy node waits for a core.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return Promise.resolve();
 }
 
 export function isErrno(error: unknown, code: string): boolean {
@@ -47,6 +53,73 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   await syncDir(dir);
 }
 
+/**
+ * Runs `work` (synchronous file calls in `dir`), creating `dir` (0700, with parents) only when
+ * `work` finds it missing: one mkdir per new directory, not one per write.
+ */
+export function inPrivateDir<T>(dir: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return work();
+}
+
+let replaced = 0;
+
+/**
+ * Runs `drop` (a rename over `path`, or its unlink) holding the file it replaces open, and closes
+ * that on the libuv thread pool. Why: ext4 (auto_da_alloc, the default) starts writing a file out
+ * when it is renamed over another, and freeing a replaced file whose pages are still being
+ * written waits for that I/O: 2-3 ms per rename or unlink on a busy disk, on the event loop,
+ * where the call itself takes 60-140 us. Held open, the file is freed at the close, off the loop.
+ */
+function dropOffLoop(path: string, drop: () => void): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    // nothing there to replace
+  }
+  try {
+    drop();
+  } finally {
+    if (fd !== undefined) close(fd, () => undefined);
+  }
+}
+
+/** Removes `path` (ENOENT is thrown as usual), freeing its pages off the event loop (dropOffLoop). */
+export function unlinkFileSync(path: string): void {
+  dropOffLoop(path, () => unlinkSync(path));
+}
+
+/**
+ * Replaces `path` with `data` atomically but without fsync, in synchronous calls (a page-cache
+ * write of a few hundred bytes costs microseconds; a libuv thread-pool round trip per call costs
+ * more than the call). A crash of this process leaves the old or the new content, never a mix
+ * (rename is atomic); a power cut may leave either, or an empty file: for state that a reboot
+ * makes moot (docs/reliability.md, "What survives what"). Throws STATE_WRITE_FAILED, leaving no
+ * temp file. The directory must exist (see inPrivateDir).
+ */
+export function replaceFileSync(path: string, data: string, mode = 0o600): void {
+  // pid + counter: unique among live writers, so a file of that name is a dead writer's leftover.
+  const tmp = join(dirname(path), `.${process.pid}.${replaced++}.tmp`);
+  try {
+    writeFileSync(tmp, data, { flag: 'w', mode });
+    dropOffLoop(path, () => renameSync(tmp, path));
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never made, or already renamed
+    }
+    if (isErrno(error, 'ENOENT')) throw error;
+    throw stateWriteFailed(path, error);
+  }
+}
+
 export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -60,14 +133,15 @@ export async function syncDir(dir: string): Promise<void> {
  * The state directory is root's alone: whoever else can write there could forge a lease (and so a
  * token and a gateway to kill) or free someone's lane. Group/other write, another owner, or a
  * non-directory makes every QPU job on the node fail closed, with the fix; jobs without a QPU never
- * get here (the shim spawns nothing for them).
+ * get here (the shim spawns nothing for them). Synchronous calls: it runs before every request, and
+ * an lstat of a cached inode costs less than a thread-pool round trip.
  */
 export async function checkStateDir(root: string, subdirs: readonly string[]): Promise<void> {
   const owner = process.getuid?.() ?? 0;
   for (const dir of [root, ...subdirs]) {
     let info;
     try {
-      info = await lstat(dir);
+      info = lstatSync(dir);
     } catch (error) {
       if (isErrno(error, 'ENOENT') && dir !== root) continue;
       throw new QrunError('STATE_DIR_UNUSABLE', `the QPU state directory ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
@@ -90,7 +164,7 @@ export async function checkStateDir(root: string, subdirs: readonly string[]): P
     }
   }
   try {
-    await access(root, constants.W_OK);
+    accessSync(root, constants.W_OK);
   } catch (error) {
     throw new QrunError('STATE_DIR_UNUSABLE', `the QPU state directory ${root} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}), so no QPU is granted on this node`, {
       hint: `Remount its file system read-write, or point state_dir= in plugstack.conf at a writable root-only directory`,

@@ -1,7 +1,7 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { GatewayRecord } from '../gateway/launch.js';
 import { QrunError } from '../errors.js';
-import { ensurePrivateDir, isErrno, syncDir, writeFileAtomic } from './fsutil.js';
+import { ensurePrivateDir, inPrivateDir, isErrno, replaceFileSync, unlinkFileSync, writeFileAtomic } from './fsutil.js';
 import { leaseFile, type StatePaths } from './paths.js';
 
 /**
@@ -20,6 +20,11 @@ import { leaseFile, type StatePaths } from './paths.js';
  * A crash leaves the file in the state of its last step, and the next handler continues from
  * there: it knows which lane, which session and which gateway (pid and start time) to give back,
  * and which it already gave back, so nothing is released twice. See docs/reliability.md.
+ *
+ * A process crash keeps every write (the page cache outlives the process). A power cut ends every
+ * job on the node with it, their lanes and gateways included; what outlives it is a vendor
+ * session. So a lease that names one (`opening`, an id) is fsynced at each write, before the
+ * vendor is asked, and every other lease is written without fsync (durableLease).
  */
 
 const LEASE_VERSION = 1;
@@ -101,7 +106,7 @@ export class CorruptLeaseError extends QrunError {
 export async function readLease(paths: StatePaths, jobId: number): Promise<Lease | undefined> {
   let text: string;
   try {
-    text = await readFile(leaseFile(paths, jobId), 'utf8');
+    text = readFileSync(leaseFile(paths, jobId), 'utf8');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
@@ -116,9 +121,25 @@ export async function readLease(paths: StatePaths, jobId: number): Promise<Lease
   return data;
 }
 
+/**
+ * Whether the lease must survive a power cut: it names a vendor session (being opened, open or
+ * closed), which outlives the node and is closed after the reboot from this record. Once a
+ * session is named every later write is durable too, so a non-durable rewrite can never replace
+ * the record of an open session by an empty file.
+ */
+export function durableLease(lease: Lease): boolean {
+  return lease.backends.some((b) => b.session !== null || b.sessionState === 'opening' || b.sessionState === 'open');
+}
+
 export async function writeLease(paths: StatePaths, lease: Lease): Promise<void> {
-  await ensurePrivateDir(paths.leases);
-  await writeFileAtomic(leaseFile(paths, lease.jobId), `${JSON.stringify(lease, null, 2)}\n`);
+  const path = leaseFile(paths, lease.jobId);
+  const text = `${JSON.stringify(lease, null, 2)}\n`;
+  if (durableLease(lease)) {
+    await ensurePrivateDir(paths.leases);
+    await writeFileAtomic(path, text);
+    return;
+  }
+  inPrivateDir(paths.leases, () => replaceFileSync(path, text));
 }
 
 /** Whether the backend's vendor session is (or may be) open: what release must still close. */
@@ -127,15 +148,18 @@ export function sessionOpen(backend: LeaseBackend): boolean {
   return state === 'open' && backend.session !== null;
 }
 
-/** Removes the job's lease; true when there was one. */
+/**
+ * Removes the job's lease; true when there was one. Not fsynced: a lease a power cut brings back
+ * is one whose release had finished (its sessions closed, as its last durable write says), and
+ * the reaper at slurmd's start removes it again without asking any vendor.
+ */
 export async function removeLease(paths: StatePaths, jobId: number): Promise<boolean> {
   try {
-    await unlink(leaseFile(paths, jobId));
+    unlinkFileSync(leaseFile(paths, jobId));
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return false;
     throw error;
   }
-  await syncDir(paths.leases);
   return true;
 }
 
@@ -143,7 +167,7 @@ export async function removeLease(paths: StatePaths, jobId: number): Promise<boo
 export async function listLeases(paths: StatePaths): Promise<number[]> {
   let names: string[];
   try {
-    names = await readdir(paths.leases);
+    names = readdirSync(paths.leases);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return [];
     throw error;

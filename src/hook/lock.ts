@@ -1,23 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { lstatSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QrunError } from '../errors.js';
-import { ensurePrivateDir, isErrno } from './fsutil.js';
+import { inPrivateDir, isErrno } from './fsutil.js';
 import { processStartTime } from '../process/start-time.js';
 import { lockFile, type StatePaths } from './paths.js';
 
 /**
  * One lock per job's lease: the steps of a job, its epilog and the reaper never work on the same
- * lease at once. The lock file says who holds it (`<pid> <process start> <nonce>`) and is made
- * whole before it appears (written aside, then hard-linked into place), so a reader never sees a
- * half-written one. A lock whose holder is dead, or a file that says nothing readable (a crash of
- * an older version, a damaged disk), is stale and taken over at once; takeovers are serialised by
- * a second, short-lived file so two waiters never remove each other's fresh lock.
+ * lease at once. The lock is a symbolic link whose target says who holds it (`<pid> <process
+ * start> <nonce>`): symlink(2) makes it whole in one call and fails when it exists, so taking a
+ * free lock is one system call and a reader never sees a half-made one. A lock whose holder is
+ * dead, or one that says nothing readable (a damaged disk, a crash of an older version, which made
+ * regular files), is stale and taken over at once; takeovers are serialised by a second,
+ * short-lived link so two waiters never remove each other's fresh lock.
+ *
+ * Nothing here is fsynced: a lock only matters to live processes, and a power cut leaves none.
  */
 
-/** A file that names no holder is someone's half-made lock for at most this long. */
+/** A regular file (an older version's lock) that names no holder is its half-made lock for at most this long. */
 const UNREADABLE_GRACE_MS = 1_000;
-/** The takeover file is held for a few file operations; older than this, its maker died. */
+/** The takeover link is held for a few file operations; older than this, its maker died. */
 const BREAK_STALE_MS = 2_000;
 const POLL_MS = 20;
 
@@ -51,57 +53,83 @@ function alive(holder: Holder): boolean {
   return start !== null && (holder.start === null || start === holder.start);
 }
 
-/** Why the current lock file is stale, or null when its holder lives (or it just changed). */
-async function staleness(path: string): Promise<{ text: string; why: string } | null> {
-  let text: string;
-  let mtimeMs: number;
+/** What a lock says, and whether it was made whole (a link) or may be half-made (an older version's file). */
+interface LockText {
+  readonly text: string;
+  readonly whole: boolean;
+  readonly mtimeMs: number;
+}
+
+function readLock(path: string): LockText | null {
   try {
-    text = await readFile(path, 'utf8');
-    mtimeMs = (await stat(path)).mtimeMs;
+    return { text: readlinkSync(path), whole: true, mtimeMs: 0 };
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null;
+    if (!isErrno(error, 'EINVAL')) throw error;
+  }
+  try {
+    return { text: readFileSync(path, 'utf8'), whole: false, mtimeMs: lstatSync(path).mtimeMs };
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return null;
     throw error;
   }
-  const holder = parseHolder(text);
-  if (holder === undefined) return Date.now() - mtimeMs > UNREADABLE_GRACE_MS ? { text, why: 'names no holder' } : null;
-  return alive(holder) ? null : { text, why: `holder pid ${holder.pid} is gone` };
 }
 
-async function createExclusive(path: string, content: string): Promise<boolean> {
-  const aside = `${path}.${randomBytes(6).toString('hex')}.new`;
-  const handle = await open(aside, 'wx', 0o600);
+/** Why the current lock is stale, or null when its holder lives (or it just changed). */
+function staleness(path: string): { text: string; why: string } | null {
+  const lock = readLock(path);
+  if (lock === null) return null;
+  const holder = parseHolder(lock.text);
+  if (holder === undefined) return lock.whole || Date.now() - lock.mtimeMs > UNREADABLE_GRACE_MS ? { text: lock.text, why: 'names no holder' } : null;
+  return alive(holder) ? null : { text: lock.text, why: `holder pid ${holder.pid} is gone` };
+}
+
+function createExclusive(path: string, content: string): boolean {
   try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(aside, path);
+    symlinkSync(content, path);
     return true;
   } catch (error) {
     if (isErrno(error, 'EEXIST')) return false;
     throw error;
-  } finally {
-    await unlink(aside).catch(() => undefined);
   }
 }
 
-/** Removes the lock file if it is still the stale one judged; under the takeover file. */
-async function breakStale(path: string, judged: string): Promise<boolean> {
+let myStart: string | undefined;
+let taken = 0;
+
+/** This process as a lock holder; the counter tells its locks apart (breakStale compares texts). */
+function holderText(): string {
+  myStart ??= String(processStartTime(process.pid) ?? '-');
+  return `${process.pid} ${myStart} ${taken++}`;
+}
+
+/** Removes the lock if it is still the stale one judged; under the takeover link. */
+function breakStale(path: string, judged: string): boolean {
   const breaker = `${path}.break`;
-  const mine = `${process.pid} ${processStartTime(process.pid) ?? '-'} ${randomBytes(6).toString('hex')}\n`;
-  if (!(await createExclusive(breaker, mine))) {
-    const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (age > BREAK_STALE_MS) await unlink(breaker).catch(() => undefined);
+  if (!createExclusive(breaker, holderText())) {
+    let age = 0;
+    try {
+      age = Date.now() - lstatSync(breaker).mtimeMs;
+    } catch {
+      // gone meanwhile
+    }
+    if (age > BREAK_STALE_MS) unlinkQuietly(breaker);
     return false;
   }
   try {
-    const now = await readFile(path, 'utf8').catch(() => null);
-    if (now !== judged) return false;
-    await unlink(path).catch(() => undefined);
+    if (readLock(path)?.text !== judged) return false;
+    unlinkQuietly(path);
     return true;
   } finally {
-    await unlink(breaker).catch(() => undefined);
+    unlinkQuietly(breaker);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
   }
 }
 
@@ -112,17 +140,16 @@ export interface LockOptions {
   readonly onStale?: (why: string) => void;
 }
 
-/** Runs `body` holding the job's lock; undefined when `waitMs` passed while a live holder kept it and `orSkip` is set. */
+/** Takes the job's lock; its path, or undefined when `waitMs` passed while a live holder kept it. */
 async function acquireLock(paths: StatePaths, jobId: number, options: LockOptions): Promise<string | undefined> {
-  await ensurePrivateDir(paths.locks);
   const path = lockFile(paths, jobId);
-  const content = `${process.pid} ${processStartTime(process.pid) ?? '-'} ${randomBytes(6).toString('hex')}\n`;
+  const content = holderText();
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    if (await createExclusive(path, content)) return path;
-    const stale = await staleness(path);
+    if (inPrivateDir(paths.locks, () => createExclusive(path, content))) return path;
+    const stale = staleness(path);
     if (stale !== null) {
-      if (await breakStale(path, stale.text)) options.onStale?.(stale.why);
+      if (breakStale(path, stale.text)) options.onStale?.(stale.why);
       continue;
     }
     if (Date.now() >= deadline) return undefined;
@@ -130,21 +157,28 @@ async function acquireLock(paths: StatePaths, jobId: number, options: LockOption
   }
 }
 
-async function holderOf(paths: StatePaths, jobId: number): Promise<string> {
-  const text = await readFile(lockFile(paths, jobId), 'utf8').catch(() => '');
-  return parseHolder(text)?.pid.toString() ?? 'unknown';
+/** Whether a live handler holds the job's lock now (the reaper at acquire skips a job being worked on). */
+export function jobLockHeld(paths: StatePaths, jobId: number): boolean {
+  const lock = readLock(lockFile(paths, jobId));
+  if (lock === null) return false;
+  const holder = parseHolder(lock.text);
+  return holder === undefined ? !lock.whole && Date.now() - lock.mtimeMs <= UNREADABLE_GRACE_MS : alive(holder);
+}
+
+function holderOf(paths: StatePaths, jobId: number): string {
+  return parseHolder(readLock(lockFile(paths, jobId))?.text ?? '')?.pid.toString() ?? 'unknown';
 }
 
 export async function withJobLock<T>(paths: StatePaths, jobId: number, waitMs: number, body: () => Promise<T>, onStale?: (why: string) => void): Promise<T> {
   const path = await acquireLock(paths, jobId, { waitMs, ...(onStale === undefined ? {} : { onStale }) });
   if (path === undefined) {
-    const holder = await holderOf(paths, jobId);
+    const holder = holderOf(paths, jobId);
     throw new LockTimeoutError(`job ${jobId}'s QPU lease is held by another handler (pid ${holder}) for more than ${Math.round(waitMs / 1000)} s`, { jobId, holder });
   }
   try {
     return await body();
   } finally {
-    await unlink(path).catch(() => undefined);
+    unlinkQuietly(path);
   }
 }
 
@@ -155,6 +189,6 @@ export async function tryJobLock<T>(paths: StatePaths, jobId: number, body: () =
   try {
     return await body();
   } finally {
-    await unlink(path).catch(() => undefined);
+    unlinkQuietly(path);
   }
 }

@@ -1,7 +1,8 @@
 import type { HookDeps } from './deps.js';
 import { CorruptLeaseError, listLeases, readLease, type Lease } from './journal.js';
 import { laneHolders } from './lanes.js';
-import { tryJobLock } from './lock.js';
+import { jobLockHeld, tryJobLock } from './lock.js';
+import { reapDone, reapsWanted } from './reap-wanted.js';
 import { releaseJob } from './release.js';
 import type { JobPresence } from '../slurm/presence.js';
 
@@ -12,9 +13,11 @@ import type { JobPresence } from '../slurm/presence.js';
  * state, or a job slurmctld does not know) is reaped; `running` and `ending` (the epilog is on its
  * way) are left, even when their gateway is dead; `unknown` (Slurm cannot be asked) touches nothing.
  *
- * It runs when a QPU job acquires on the node (other jobs' leases only), when slurmd starts (the
- * shim's `reap` event) and from `qrun admin reap`. Each lease is reaped under its own lock, taken
- * only when free: a lease an epilog or a step is working on is skipped, never waited for.
+ * It runs in full when slurmd starts (the shim's `reap` event), from `qrun admin reap`, and when a
+ * QPU job finds no free lane. A QPU job's acquire otherwise reaps only the jobs whose release began
+ * and did not finish (reap-wanted.ts) and whose lock no live handler holds: with none, it asks
+ * Slurm nothing. Each lease is reaped under its own lock, taken only when free: a lease an epilog
+ * or a step is working on is skipped, never waited for.
  */
 
 export interface ReapEntry {
@@ -34,6 +37,8 @@ export interface ReapOptions {
   readonly dryRun?: boolean;
   /** Jobs not to look at (the job acquiring right now). */
   readonly except?: number;
+  /** Look at these jobs only (those whose release asked for a reap); default: every job holding something. */
+  readonly only?: readonly number[];
 }
 
 async function describe(jobId: number, deps: HookDeps): Promise<{ state: ReapEntry['state']; backends: string[] }> {
@@ -55,7 +60,11 @@ async function holders(deps: HookDeps): Promise<number[]> {
 }
 
 export async function reap(baseDeps: HookDeps, options: ReapOptions = {}): Promise<ReapEntry[]> {
-  const jobs = (await holders(baseDeps)).filter((id) => id !== options.except);
+  const holding = await holders(baseDeps);
+  // A mark whose job holds nothing any more is a release that ended between its last two calls.
+  if (options.dryRun !== true) for (const id of reapsWanted(baseDeps.paths)) if (!holding.includes(id)) reapDone(baseDeps.paths, id);
+  const only = options.only === undefined ? undefined : new Set(options.only);
+  const jobs = holding.filter((id) => id !== options.except && (only === undefined || only.has(id)));
   // One question per job, asked together: the acquiring job waits for the slowest only.
   const answers = await Promise.all(jobs.map(async (jobId) => ({ jobId, presence: await baseDeps.presence(jobId).catch((): JobPresence => 'unknown') })));
   const entries: ReapEntry[] = [];
@@ -86,10 +95,23 @@ export async function reap(baseDeps: HookDeps, options: ReapOptions = {}): Promi
   return entries;
 }
 
-/** At acquire: reap the other jobs' leases; a failure here never fails the acquiring job. */
+/** When no lane is free: reap every other job's lease; a failure here never fails the acquiring job. */
 export async function reapOthers(deps: HookDeps, jobId: number): Promise<void> {
   try {
     await reap(deps, { except: jobId });
+  } catch (error) {
+    deps.log.error({ err: error, backend: null }, 'reap at acquire failed');
+  }
+}
+
+/**
+ * At acquire: reap the other jobs whose release began and did not finish, unless a live handler
+ * is still on it (its lock). Nothing asked: one directory read, no question to Slurm.
+ */
+export async function reapAsked(deps: HookDeps, jobId: number): Promise<void> {
+  try {
+    const asked = reapsWanted(deps.paths).filter((id) => id !== jobId && !jobLockHeld(deps.paths, id));
+    if (asked.length > 0) await reap(deps, { except: jobId, only: asked });
   } catch (error) {
     deps.log.error({ err: error, backend: null }, 'reap at acquire failed');
   }

@@ -7,6 +7,7 @@ import { faultPoint } from './faults.js';
 import { CorruptLeaseError, readLease, removeLease, sessionOpen, writeLease, type Lease, type LeaseBackend } from './journal.js';
 import { releaseLanes } from './lanes.js';
 import { withJobLock } from './lock.js';
+import { reapDone, wantReap } from './reap-wanted.js';
 import type { HookReply, HookRequest } from './protocol.js';
 
 /**
@@ -108,6 +109,11 @@ async function closeSession(lease: Lease, held: LeaseBackend, deps: HookDeps): P
   }
 }
 
+/** Whether the lease names a gateway that may run (or may have left its directory). */
+function gatewayToStop(lease: Lease): boolean {
+  return lease.gatewayState !== 'stopped' && (lease.gateway != null || lease.gatewayState === 'starting' || lease.gatewayPid !== null);
+}
+
 /**
  * Releases what `lease` says the job holds, from wherever its journal stands. The caller holds the
  * job's lock. Every part done is journalled before the next begins.
@@ -119,10 +125,15 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
     lease = next;
     await writeLease(paths, lease);
   };
-  if (lease.state !== 'releasing') await save({ ...lease, state: 'releasing', releaseReason: reason });
+  // Until the file is gone, a release cut short here is the next acquire's to reap.
+  wantReap(paths, lease.jobId);
+  // `releasing` guards the gateway's stop and the sessions' close; a lease with neither is given
+  // back by freeing its lanes (their files name the job) and removing it, which a crash between
+  // leaves for the reaper to finish the same way.
+  if (lease.state !== 'releasing' && (gatewayToStop(lease) || lease.backends.some(sessionOpen))) await save({ ...lease, state: 'releasing', releaseReason: reason });
   await faultPoint('release:after-journal');
 
-  if (lease.gatewayState !== 'stopped' && (lease.gateway != null || lease.gatewayState === 'starting' || lease.gatewayPid !== null)) {
+  if (gatewayToStop(lease)) {
     const detached = await stopGatewayOf(lease, deps);
     // Journalled with the stop, so a release finished after a crash still keeps them.
     const backends = lease.backends.map((b) => {
@@ -150,6 +161,7 @@ export async function releaseLease(start: Lease, deps: HookDeps, reason: Release
 
   if (lease.backends.some(sessionOpen)) return { released: true, pending: true };
   await removeLease(paths, lease.jobId);
+  reapDone(paths, lease.jobId);
   deps.trace?.mark('lease-removed');
   const heldSeconds = Math.max(0, Math.round((deps.now().getTime() - Date.parse(lease.acquiredAt)) / 1000));
   for (const held of lease.backends) {
@@ -171,6 +183,7 @@ export async function releaseJob(jobId: number, deps: HookDeps, reason: ReleaseR
   if (lease !== undefined) return releaseLease(lease, deps, reason);
   const freed = await releaseLanes(paths, jobId);
   const removed = await removeLease(paths, jobId);
+  reapDone(paths, jobId);
   if (!removed && freed.length === 0) return { released: false, pending: false };
   for (const held of freed) log.info({ backend: held.alias, type: 'unknown', lane: held.lane, heldSeconds: null, state: 'unknown', reason }, 'lease released');
   return { released: true, pending: false };

@@ -5,7 +5,7 @@
  * at it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sleep } from '../../src/devcluster/exec.js';
 import { gatewayDir } from '../../src/gateway/launch.js';
@@ -32,7 +32,9 @@ export async function lanes(): Promise<Record<string, string>> {
   for (const alias of await readdir(root).catch(() => [] as string[])) {
     for (const lane of await readdir(join(root, alias)).catch(() => [] as string[])) {
       if (!/^\d+$/.test(lane)) continue;
-      held[`${alias}/${lane}`] = (await readFile(join(root, alias, lane), 'utf8').catch(() => '')).trim();
+      // A lane is a symlink naming the job (src/hook/lanes.ts); an older version's, a file holding it.
+      const path = join(root, alias, lane);
+      held[`${alias}/${lane}`] = (await readlink(path).catch(() => readFile(path, 'utf8')).catch(() => '')).trim();
     }
   }
   return held;

@@ -4,7 +4,7 @@
  * keeps its own leases, lanes and gateway (docs/adr/0005-one-lease-per-node.md), and these tests
  * read them node by node.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down, up } from '../../src/devcluster/cluster.js';
@@ -38,7 +38,8 @@ async function nodeLeases(node: string): Promise<string[]> {
 /** Job ids holding a lane of `alias` on `node`. */
 async function laneHolders(node: string, alias: string): Promise<string[]> {
   const dir = join(nodeState(node), 'lanes', alias);
-  const held = await Promise.all((await names(dir)).filter((n) => /^\d+$/.test(n)).map((n) => readFile(join(dir, n), 'utf8').catch(() => '')));
+  // A lane is a symlink naming the job (src/hook/lanes.ts); an older version's, a file holding it.
+  const held = await Promise.all((await names(dir)).filter((n) => /^\d+$/.test(n)).map((n) => readlink(join(dir, n)).catch(() => readFile(join(dir, n), 'utf8')).catch(() => '')));
   return held.map((t) => t.trim()).filter(Boolean);
 }
 

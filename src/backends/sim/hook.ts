@@ -8,6 +8,8 @@ export const simHookSide = {
   // Without a credential nothing needs guarding: the simulator runs in the job's own process.
   runsInJob: (entry: { readonly secret?: string | undefined }): boolean => entry.secret === undefined,
   accessible: () => Promise.resolve({ ok: true }),
+  // Nothing outside the job's own process: no vendor session for a crash to leave open.
+  opensSession: false,
   acquire: () => Promise.resolve({ session: null }),
   release: () => Promise.resolve(),
 } as const;

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquire } from '../../../src/hook/acquire.js';
 import type { HookDeps } from '../../../src/hook/deps.js';
-import { writeFileAtomic } from '../../../src/hook/fsutil.js';
+import { configureFaults, FAULT_SWITCH } from '../../../src/hook/faults.js';
+import { replaceFileSync, writeFileAtomic } from '../../../src/hook/fsutil.js';
+import { withJobLock } from '../../../src/hook/lock.js';
+import { reapsWanted } from '../../../src/hook/reap-wanted.js';
 import { readLease } from '../../../src/hook/journal.js';
 import { laneOwners } from '../../../src/hook/lanes.js';
 import { reap } from '../../../src/hook/reaper.js';
@@ -137,6 +140,72 @@ describe('reaper', () => {
   });
 });
 
+describe('the reap at acquire', () => {
+  /** Presence answers by table, counting the questions asked of Slurm. */
+  function countedPresence(table: Record<number, JobPresence>): { asked: number[]; presence: (jobId: number) => Promise<JobPresence> } {
+    const asked: number[] = [];
+    return { asked, presence: (jobId) => (asked.push(jobId), Promise.resolve(table[jobId] ?? 'running')) };
+  }
+
+  it('asks Slurm nothing while every release finished, even with other jobs holding leases', async () => {
+    const slurm = countedPresence({});
+    const h = await harness({ presence: slurm.presence });
+    for (const id of [1, 2]) expect((await acquire(request(id), h.deps)).ok).toBe(true);
+    expect((await release(releaseRequest(1), h.deps)).message).toBe('lease released');
+    expect((await acquire(request(3), h.deps)).ok).toBe(true);
+    expect(slurm.asked).toEqual([]);
+    expect(reapsWanted(h.deps.paths)).toEqual([]);
+  });
+
+  it('finishes at the next acquire a release cut short after its journal, once Slurm says the job is gone', async () => {
+    const slurm = countedPresence({});
+    const h = await harness({ presence: slurm.presence });
+    const gateway = { ...h.deps.gateway, start: () => Promise.resolve({ endpoint: 'unix:/nowhere', pid: 999_999, record: null }) };
+    const deps: HookDeps = { ...h.deps, gateway };
+    expect((await acquire(request(4), deps)).ok).toBe(true);
+    await writeFile(join(h.dir, FAULT_SWITCH), 'enabled\n');
+    configureFaults(h.dir, { QPU_FAULT: 'release:after-journal:throw' });
+    try {
+      await expect(release(releaseRequest(4), deps)).rejects.toThrow(/fault injected at release:after-journal/);
+    } finally {
+      configureFaults(join(h.dir, 'nowhere'), {});
+    }
+    expect((await readLease(h.deps.paths, 4))?.state).toBe('releasing');
+    expect(reapsWanted(h.deps.paths)).toEqual([4]);
+    // Slurm still runs it (its epilog may come back): left, and asked again next time.
+    expect((await acquire(request(5), deps)).ok).toBe(true);
+    expect(slurm.asked).toEqual([4]);
+    expect(reapsWanted(h.deps.paths)).toEqual([4]);
+    const gone = countedPresence({ 4: 'gone' });
+    expect((await acquire(request(6), { ...deps, presence: gone.presence })).ok).toBe(true);
+    expect(gone.asked).toEqual([4]);
+    expect(await readLease(h.deps.paths, 4)).toBeUndefined();
+    expect(reapsWanted(h.deps.paths)).toEqual([]);
+    expect(await released(await h.logLines(), 4)).toBe(1);
+  });
+
+  it('leaves alone a release a live handler is still working on (its lock), without asking Slurm', async () => {
+    const slurm = countedPresence({ 7: 'gone' });
+    const h = await harness({ presence: slurm.presence });
+    expect((await acquire(request(7), h.deps)).ok).toBe(true);
+    await withJobLock(h.deps.paths, 7, 1000, async () => {
+      await mkdir(h.deps.paths.reapWanted, { recursive: true });
+      await writeFile(join(h.deps.paths.reapWanted, '7'), '');
+      expect((await acquire(request(8), h.deps)).ok).toBe(true);
+    });
+    expect(slurm.asked).toEqual([]);
+    expect((await readLease(h.deps.paths, 7))?.state).toBe('held');
+  });
+
+  it('reaps every other job when no lane is free: a lease whose epilog never came', async () => {
+    const slurm = countedPresence({});
+    const h = await harness({ presence: slurm.presence });
+    for (const id of [11, 12, 13, 14]) expect((await acquire(request(id), h.deps)).ok).toBe(true);
+    expect((await acquire(request(15), h.deps)).message).toMatch(/all 4 lanes of backend 'sim'/);
+    expect(slurm.asked.sort()).toEqual([11, 12, 13, 14]);
+  });
+});
+
 describe.skipIf(process.getuid?.() !== 0)('a full state file system', () => {
   it('leaves no temp file behind and says the disk is full', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qpu-full-'));
@@ -146,6 +215,9 @@ describe.skipIf(process.getuid?.() !== 0)('a full state file system', () => {
         code: 'STATE_WRITE_FAILED',
         message: expect.stringContaining('the file system is full'),
       });
+      expect(await readdir(dir)).toEqual([]);
+      // The same for a lease written without fsync (replaceFileSync), whose temp name differs.
+      expect(() => replaceFileSync(join(dir, 'lease.json'), 'x'.repeat(64 * 1024))).toThrow(expect.objectContaining({ code: 'STATE_WRITE_FAILED', message: expect.stringContaining('the file system is full') }) as Error);
       expect(await readdir(dir)).toEqual([]);
     } finally {
       execFileSync('umount', [dir]);
