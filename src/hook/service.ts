@@ -222,7 +222,6 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
   const inFlight = new Set<InFlight>();
   /** Work a reply left to do (a gateway's start), by job: the job's next hook waits for it. */
   const afterReplies = new Map<number, Promise<void>>();
-  const releasing = new Set<Promise<void>>();
   const handlers = new Map<string, Promise<string | null>>();
   let exitCode: number | null = null;
   let reaping: Promise<unknown> | null = null;
@@ -310,8 +309,9 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
     }
     // What the job's last reply left to do (its gateway's start) comes before anything else of the job.
     await afterReplies.get(request.jobId);
-    // A release started in the background holds its lanes until it is done: this node's next job waits for it here.
-    if (request.action === 'acquire') await Promise.all(releasing);
+    // A release started in the background holds the job's lock and lanes until it is done: an
+    // acquire that needs one of those lanes waits for that lock (acquire.ts claimLaneOf), any other
+    // goes ahead.
     const flight: InFlight = { jobId: request.jobId, action: request.action, deadline: Date.now() + request.timeoutSeconds * 1000 };
     inFlight.add(flight);
     const run = async (): Promise<string> => {
@@ -331,15 +331,13 @@ export async function work(startRequest: HookRequest, env: NodeJS.ProcessEnv): P
     };
     if (request.action === 'release' && (await perNodeOnly(paths, request.jobId))) {
       // Slurm starts the node's next job when the epilog returns: a lease of per-node GRES only
-      // is released after the answer (journalled, as every release), and the next acquire here
-      // waits for it. A cluster-wide license is handed on the moment the epilog returns, to any
+      // is released after the answer (journalled, as every release); an acquire here that needs its
+      // lane waits for it through the job's lock. A cluster-wide license is handed on the moment the epilog returns, to any
       // node, so such a release is answered only once it is done.
-      const background = run().then(
+      void run().then(
         () => undefined,
         (error: unknown) => log.error({ action: 'release', jobId: request.jobId, err: error }, 'release failed'),
       );
-      releasing.add(background);
-      void background.finally(() => releasing.delete(background));
       return renderReply({ ok: true, message: 'release started by the hook service' });
     }
     return run();
