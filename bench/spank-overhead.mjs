@@ -83,7 +83,7 @@ const plain = ['-Q', '-N1', 'true'];
 const qpu = ['-Q', '-N1', '--gres=qpu:sim:1', '--q_backend=sim', 'true'];
 // The same GRES without --q_backend: what Slurm's own GRES handling adds, which the plugin does not touch.
 const gresOnly = ['-Q', '-N1', '--gres=qpu:sim:1', 'true'];
-const samples = { gresOnly: [], loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [], qpuProcess: [], laneFreeProcess: [], plainNextProcess: [] };
+const samples = { gresOnly: [], plainNextGres: [], loaded: [], empty: [], qpu: [], plainLoaded: [], plainNext: [], node: [], release: [], laneFree: [], hang: [], qpuProcess: [], laneFreeProcess: [], plainNextProcess: [] };
 const HANG_TIMEOUT_S = 3;
 const hangRuns = Math.min(runs, 5);
 const withArg = (line, key, value) => `${line.replace(new RegExp(`\\s${key}=\\S*`), '')} ${key}=${value}`;
@@ -161,6 +161,9 @@ try {
     timed('srun', qpu);
     samples.plainNext.push(timed('srun', plain));
     waitReleased(process.hrtime.bigint());
+    // The same after a GRES job without --q_backend: what Slurm's own end of a job charges the next one.
+    timed('srun', gresOnly);
+    samples.plainNextGres.push(timed('srun', plain));
   }
   // 2b. The same QPU jobs with service=no: what the resident service saves.
   writePlugstack(noService);
@@ -195,6 +198,7 @@ const rows = [
   ['  lane free after the QPU srun returned', s.laneFree],
   ['  release done after the QPU srun returned', s.release],
   ['srun true, started as a QPU srun returns', s.plainNext],
+  ['srun true, started as a GRES-only srun returns', s.plainNextGres],
   ['srun QPU, service=no (handler processes)', s.qpuProcess],
   ['  lane free after the QPU srun returned', s.laneFreeProcess],
   ['srun true, started as a QPU srun returns', s.plainNextProcess],
@@ -214,6 +218,9 @@ console.log(`  of which Slurm's GRES alone:          ${gresPart.toFixed(1)} ms (
 console.log(`QPU srun's lane free again:               ${s.laneFree.median.toFixed(1)} ms after srun returned (median; goal <= 100 ms)`);
 console.log(
   `next plain srun right after a QPU srun:  ${(s.plainNext.median - s.plainLoaded.median).toFixed(1)} ms slower than one after the release (median; goal ~0)`,
+);
+console.log(
+  `  after a GRES-only srun (Slurm's own):  ${(s.plainNextGres.median - s.plainLoaded.median).toFixed(1)} ms; the plugin's part ${(s.plainNext.median - s.plainNextGres.median).toFixed(1)} ms`,
 );
 const addedProcess = s.qpuProcess.median - s.plainLoaded.median;
 console.log(
