@@ -120,7 +120,7 @@ export function replaceFileSync(path: string, data: string, mode = 0o600): void 
   }
 }
 
-export async function syncDir(dir: string): Promise<void> {
+async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
