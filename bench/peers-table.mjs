@@ -126,9 +126,10 @@ function rows() {
     const bw = brickwork(n, 20);
     out.push(stateRow('brickwork d20 ⟨Z₀⟩', n, bw, Z0));
     out.push(stateRow('brickwork d20 ⟨Z…Z⟩ (whole state)', n, bw, everyQubit(n)));
-    out.push(stateRow('quantum volume', n, quantumVolume(n, opts['qv-depth']), Z0));
-    out.push(stateRow('QFT', n, qft(n), Z0));
-    out.push(stateRow('GHZ', n, ghz(n), Z0));
+    out.push(stateRow('quantum volume ⟨Z₀⟩', n, quantumVolume(n, opts['qv-depth']), Z0));
+    out.push(stateRow('QFT ⟨Z₀⟩', n, qft(n), Z0));
+    // ⟨Z₀⟩ of a GHZ chain needs only qubits 0 and 1 (its light cone): the chain's last qubit needs them all.
+    out.push(stateRow('GHZ ⟨Zₙ₋₁⟩', n, ghz(n), [n - 1]));
   }
   const only = String(opts.only).split(',').filter((w) => w !== '');
   return out.filter((r) => only.length === 0 || only.some((w) => r.label.includes(w)));
