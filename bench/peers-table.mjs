@@ -1,11 +1,17 @@
 // The native engine and its peers — Qiskit Aer, qsim (qsimcirq) and Qulacs — on the same circuits in
 // one run: quantum volume, brickwork (depth 20), QFT and GHZ at each size, 10^6 shots, 1,000 Pauli
-// expectations and a dynamic circuit. Each row is run by every engine one after the other (the native
-// engine in this process, each peer in a Python process of its own started for the row), with the
-// same thread count and precision: complex64 rows compare with Aer (single) and qsim, complex128 rows
+// expectations and a dynamic circuit. Brickwork runs twice: with ⟨Z₀⟩, whose backward light cone an
+// engine may simulate instead of the whole register (Aer and the native engine do), and with ⟨Z⊗…⊗Z⟩
+// on every qubit, which no engine can reduce; a cell says so when fewer qubits than the row's were
+// simulated (Aer's own metadata, the native engine's cone). Each row is run by every engine one after
+// the other (the native engine in this process, each peer in a Python process of its own started for
+// the row), with the same thread count and precision: complex64 rows compare with Aer (single) and qsim, complex128 rows
 // with Aer (double) and Qulacs. Only the simulation call is timed, best of --reps after a warm-up run.
 //
-//   npm run bench:peers-table -- [--sizes 20,24,28] [--reps 3] [--threads 2] [--out bench/RESULTS.md]
+//   npm run bench:peers-table -- [--sizes 20,24,28] [--reps 3] [--threads 2] [--peer-budget 180] [--out bench/RESULTS.md]
+//
+// --peer-budget: seconds a peer gets for one row (its warm-up and reps together); a peer still running
+// then is stopped and its cell says so.
 //
 // The peers are pinned in python/requirements-peers.txt and installed into .python-env-peers by
 // scripts/python-env.mjs --set peers (this script calls it); where PyPI cannot be reached it prints
@@ -15,11 +21,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNativeEngine } from '../src/native/engine.js';
+import { reduceToLightCone } from '../src/sim/light-cone.js';
+import { compile } from '../src/sim/program.js';
 import { brickwork, circuit, ghz, qft, quantumVolume, rng } from './lib/circuits.mjs';
 import { nativeBinding } from './lib/engines.mjs';
 import { flags, fmt, machine } from './lib/report.mjs';
 
-const opts = flags({ sizes: '20,24,28', reps: 3, threads: 2, 'qv-depth': 10, shots: 1_000_000, paulis: 1000, out: 'bench/RESULTS.md', only: '' });
+const opts = flags({ sizes: '20,24,28', reps: 3, threads: 2, 'qv-depth': 10, shots: 1_000_000, paulis: 1000, 'peer-budget': 180, out: 'bench/RESULTS.md', only: '' });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = String(opts.sizes).split(',').map(Number);
 const command = `npm run bench:peers-table -- ${process.argv.slice(2).map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`.trim();
@@ -82,7 +90,22 @@ function paulis(n, count) {
   return Array.from({ length: count }, () => Array.from({ length: n }, () => 'IXYZ'[Math.floor(r() * 4)]).join(''));
 }
 
-const z0 = (n) => ({ terms: [{ label: `${'I'.repeat(n - 1)}Z`, coeff: 1 }] });
+/** Z on the given qubits, identity elsewhere: a little-endian label (last character = qubit 0). */
+const zOn = (n, qubits) => Array.from({ length: n }, (_, i) => (qubits.includes(n - 1 - i) ? 'Z' : 'I')).join('');
+const Z0 = [0];
+const everyQubit = (n) => Array.from({ length: n }, (_, q) => q);
+
+/** Qubits the native engine simulates for ⟨Z on `qubits`⟩: the observable's backward light cone. */
+function nativeConeWidth(c, labels) {
+  const instrs = compile(c, [], { fuse: false }).instrs.filter((i) => i.op !== 'measure');
+  return reduceToLightCone(instrs, c.numQubits, labels).numQubits;
+}
+
+/** A `state` row: simulate, then ⟨Z on zQubits⟩ on every engine. */
+function stateRow(label, n, c, zQubits) {
+  const observable = { terms: [{ label: zOn(n, zQubits), coeff: 1 }] };
+  return { label, n, kind: 'state', c, zQubits, simulated: nativeConeWidth(c, [observable.terms[0].label]), native: (e) => e.expectationValues(c, [], [observable]) };
+}
 
 /** Every row of the table: what runs, and how the native engine runs it. */
 function rows() {
@@ -95,18 +118,18 @@ function rows() {
     out.push({ label: `sampling ${opts.shots.toExponential(0).replace('+', '')} shots (brickwork)`, n, kind: 'sample', c: bw, shots: opts.shots, native: (e) => e.sample(measured, [], { shots: opts.shots, seed: 1 }) });
     const labels = paulis(n, opts.paulis);
     const observables = labels.map((label) => ({ terms: [{ label, coeff: 1 }] }));
-    out.push({ label: `${opts.paulis} Pauli expectations (brickwork)`, n, kind: 'paulis', c: bw, paulis: labels, native: (e) => e.expectationValues(bw, [], observables) });
+    out.push({ label: `${opts.paulis} Pauli expectations (brickwork)`, n, kind: 'paulis', c: bw, paulis: labels, simulated: nativeConeWidth(bw, labels), native: (e) => e.expectationValues(bw, [], observables) });
     const dyn = dynamicCircuit(n);
     out.push({ label: 'dynamic: 3 mid-circuit measure + if + reset, 1,000 shots', n, kind: 'dynamic', c: dyn, shots: 1000, native: (e) => e.sample(dyn, [], { shots: 1000, seed: 1 }) });
   }
   for (const n of sizes) {
-    const circuits = [
-      ['brickwork d20', brickwork(n, 20)],
-      ['quantum volume', quantumVolume(n, opts['qv-depth'])],
-      ['QFT', qft(n)],
-      ['GHZ', ghz(n)],
-    ];
-    for (const [label, c] of circuits) out.push({ label, n, kind: 'state', c, native: (e) => e.expectationValues(c, [], [z0(n)]) });
+    const bw = brickwork(n, 20);
+    out.push(stateRow('brickwork d20 ⟨Z₀⟩', n, bw, Z0));
+    out.push(stateRow('brickwork d20 ⟨Z…Z⟩ (whole state)', n, bw, everyQubit(n)));
+    out.push(stateRow('quantum volume ⟨Z₀⟩', n, quantumVolume(n, opts['qv-depth']), Z0));
+    out.push(stateRow('QFT ⟨Z₀⟩', n, qft(n), Z0));
+    // ⟨Z₀⟩ of a GHZ chain needs only qubits 0 and 1 (its light cone): the chain's last qubit needs them all.
+    out.push(stateRow('GHZ ⟨Zₙ₋₁⟩', n, ghz(n), [n - 1]));
   }
   const only = String(opts.only).split(',').filter((w) => w !== '');
   return out.filter((r) => only.length === 0 || only.some((w) => r.label.includes(w)));
@@ -143,14 +166,18 @@ function timePeer(python, peer, precision, row) {
     warmup: warmupFor(row.n),
     shots: row.shots,
     paulis: row.paulis,
+    z_qubits: row.zQubits,
   };
   const env = { ...process.env, OMP_NUM_THREADS: String(opts.threads) };
+  const budget = Number(opts['peer-budget']);
   const r = spawnSync(python, [`${root}bench/peers/peers.py`, peer, precision, String(opts.threads)], {
     input: JSON.stringify([task]),
     encoding: 'utf8',
     env,
     maxBuffer: 1 << 26,
+    timeout: budget * 1000,
   });
+  if (r.error?.code === 'ETIMEDOUT') return { unsupported: `cut off after the ${budget} s budget` };
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || line === '') return { unsupported: `${peer} failed: ${r.stderr.trim().split('\n').pop()}` };
   return JSON.parse(line);
@@ -202,9 +229,10 @@ async function main() {
       const results = PEERS[precision].map(([peer, name]) => ({ ...timePeer(python, peer, precision, row), name }));
       const ran = results.filter((p) => p.ms !== undefined);
       const best = ran.reduce((a, b) => (a === null || b.ms < a.ms ? b : a), null);
-      const cell = (p) => (p.ms !== undefined ? `${p.name} ${fmt.ms(p.ms)} (${fmt.ms(p.cpuMs)})` : `${p.name}: ${p.unsupported}`);
+      const width = (k) => (k !== undefined && k < row.n ? ` [${k} q]` : '');
+      const cell = (p) => (p.ms !== undefined ? `${p.name} ${fmt.ms(p.ms)} (${fmt.ms(p.cpuMs)})${width(p.simulated)}` : `${p.name}: ${p.unsupported}`);
       const ratio = best === null ? '–' : `${(best.ms / native.ms).toFixed(2)}× / ${(best.cpuMs / native.cpuMs).toFixed(2)}×`;
-      const line = `| ${row.label} | ${row.n} | ${precision} | ${fmt.ms(native.ms)} (${fmt.ms(native.cpuMs)}) | ${results.map(cell).join('; ')} | ${best?.name ?? '–'} | ${ratio} |`;
+      const line = `| ${row.label} | ${row.n} | ${precision} | ${fmt.ms(native.ms)} (${fmt.ms(native.cpuMs)})${width(row.simulated)} | ${results.map(cell).join('; ')} | ${best?.name ?? '–'} | ${ratio} |`;
       console.log(line);
       lines.push(line);
       write(lines, header, versions, started, false);

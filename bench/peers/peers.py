@@ -6,11 +6,17 @@ the best wall time of each task.
 
 PEER: aer | qsim | qulacs. PRECISION: complex64 | complex128 (a peer without that precision prints
 {"unsupported": ...} for each task). A task is {"name", "kind", "n", "ops", "reps", ...} with kind
-state (simulate, then <Z0>), sample (simulate, then `shots` shots of every qubit), paulis (simulate,
+state (simulate, then <Z on z_qubits>, default [0]: every engine evaluates the same Z string), sample (simulate, then `shots` shots of every qubit), paulis (simulate,
 then every Pauli string of `paulis`) or dynamic (mid-circuit measurements and feed-forward, `shots`
 shots). ops: ["u", [q], [theta, phi, lam]], ["h"|"x", [q]], ["rz", [q], [t]], ["cz"|"cx"|"swap",
 [a, b]], ["cp", [a, b], [lam]], ["measure", q, clbit], ["reset", q], ["if", clbit, value, [ops]].
 Only the simulation call is timed; building the circuit in the peer's own types is not.
+
+Each line also says how many qubits the peer simulated ("simulated"): Aer reports it in its result
+metadata (active_input_qubits: with enable_truncation, its default, Aer drops the qubits and gates
+outside the saved observables' backward light cone); qsim and Qulacs always evolve the whole
+n-qubit register (qsim's simulate_expectation_values and Qulacs' QuantumState(n) have no such
+reduction), so for them it is n.
 """
 import json
 import resource
@@ -24,17 +30,23 @@ def cpu_seconds():
 
 
 def best_of(fn, reps, warmup):
-    """Best wall time of `reps` runs after `warmup` untimed ones, and the CPU time (every thread) of that run, in ms."""
+    """Best wall time of `reps` runs after `warmup` untimed ones, the CPU time (every thread) of that run, in ms, and the last run's result."""
     for _ in range(warmup):
         fn()
     best = (float("inf"), 0.0)
+    result = None
     for _ in range(reps):
         t0, c0 = time.perf_counter(), cpu_seconds()
-        fn()
+        result = fn()
         wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         if wall < best[0]:
             best = (wall, cpu)
-    return best[0] * 1e3, best[1] * 1e3
+    return best[0] * 1e3, best[1] * 1e3, result
+
+
+def z_string(task):
+    """The qubits of the state row's Z string (default: qubit 0 alone)."""
+    return task.get("z_qubits") or [0]
 
 
 # ---- Qiskit Aer -----------------------------------------------------------------------------------
@@ -93,7 +105,8 @@ def aer_runner(precision, threads):
         kind = task["kind"]
         sim = simulator(kind == "dynamic")
         if kind == "state":
-            qc.save_expectation_value(SparsePauliOp(Pauli("Z")), [0])
+            zs = z_string(task)
+            qc.save_expectation_value(SparsePauliOp(Pauli("Z" * len(zs))), zs)
             return lambda: sim.run(qc, shots=1).result()
         if kind == "paulis":
             for i, label in enumerate(task["paulis"]):
@@ -163,8 +176,9 @@ def qsim_runner(precision, threads):
         circuit = cirq.Circuit(build(n, task["ops"], qs, {}))
         kind = task["kind"]
         if kind == "state":
-            obs = [cirq.Z(qs[0])]
-            return lambda: sim.simulate_expectation_values(circuit, obs)
+            obs = [cirq.PauliString({qs[q]: cirq.Z for q in z_string(task)})]
+            # qubit_order: the whole register, also qubits no gate touches.
+            return lambda: sim.simulate_expectation_values(circuit, obs, qubit_order=qs)
         if kind == "paulis":
             obs = [cirq.PauliString({qs[i]: getattr(cirq, p) for i, p in enumerate(reversed(label)) if p != "I"}) for label in task["paulis"]]
             return lambda: sim.simulate_expectation_values(circuit, obs)
@@ -223,7 +237,7 @@ def qulacs_runner(precision, threads):
 
         if kind == "state":
             obs = Observable(n)
-            obs.add_operator(1.0, "Z 0")
+            obs.add_operator(1.0, " ".join(f"Z {q}" for q in z_string(task)))
             return lambda: obs.get_expectation_value(run_state())
         if kind == "paulis":
             observables = []
@@ -245,6 +259,15 @@ def qulacs_runner(precision, threads):
 RUNNERS = {"aer": aer_runner, "qsim": qsim_runner, "qulacs": qulacs_runner}
 
 
+def simulated_qubits(peer, task, result):
+    """Qubits the peer's last run evolved: Aer's metadata says; qsim and Qulacs evolve all n."""
+    if peer == "aer" and result is not None:
+        active = result.results[0].metadata.get("active_input_qubits")
+        if active is not None:
+            return len(active)
+    return task["n"]
+
+
 def main():
     peer, precision, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
     tasks = json.load(sys.stdin)
@@ -262,11 +285,11 @@ def main():
             print(json.dumps({"name": task["name"], "unsupported": f"{peer} does not run {task['kind']} circuits"}), flush=True)
             continue
         try:
-            ms, cpu = best_of(run, task["reps"], task.get("warmup", 1))
+            ms, cpu, result = best_of(run, task["reps"], task.get("warmup", 1))
         except Exception as e:  # a peer that cannot run a circuit says so in the table
             print(json.dumps({"name": task["name"], "unsupported": f"{peer}: {type(e).__name__}: {str(e)[:120]}"}), flush=True)
             continue
-        print(json.dumps({"name": task["name"], "ms": ms, "cpuMs": cpu}), flush=True)
+        print(json.dumps({"name": task["name"], "ms": ms, "cpuMs": cpu, "simulated": simulated_qubits(peer, task, result)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import type { Circuit } from '../circuit/ir.js';
 import { QrunError } from '../errors.js';
 import type { Engine, NoiseModel, PauliSum, SampleOptions, ShotMemory } from '../sim/api.js';
 import { DEFAULT_TRAJECTORIES } from '../sim/engine.js';
+import { reduceToLightCone } from '../sim/light-cone.js';
 import { nativeMemoryLimit, statesThatFit } from '../sim/memory.js';
 import { combine, prepareObservables } from '../sim/pauli.js';
 import { seedState } from '../sim/prng.js';
@@ -164,16 +165,22 @@ export function createNativeEngine(options: NativeEngineOptions = {}): NativeEng
     rejectDynamic(circuit, 'an expectation value');
     const set = prepareObservables(observables, circuit.numQubits);
     checkNoise(evOptions.noise);
-    const masks = pauliMasks(set.terms.map((t) => t.label));
+    const labels = set.terms.map((t) => t.label);
     // A readout model makes each value what a readout-noisy measurement would report (src/sim/readout.ts).
     const ro = evOptions.noise?.readout;
     const readout = ro === undefined ? {} : { readout: Float64Array.of(ro.p01, ro.p10) };
     if (!hasGateNoise(evOptions.noise)) {
       const program = compile(circuit, parameterValues, { fuse: false });
-      const enc = encode(unitaryOnly(program.instrs), circuit.numQubits, fusion);
-      const values = await call(() => binding.expectation(enc.code, enc.data, { ...base(circuit), ...masks, ...readout }));
+      // Only the observables' backward light cone is simulated (src/sim/light-cone.ts): exact, and
+      // readout noise acts on each term's own support, inside the cone.
+      const cone = reduceToLightCone(unitaryOnly(program.instrs), circuit.numQubits, labels);
+      const enc = encode(cone.instrs, cone.numQubits, fusion);
+      const options = { ...base(circuit), numQubits: cone.numQubits, ...pauliMasks(cone.labels), ...readout };
+      const values = await call(() => binding.expectation(enc.code, enc.data, options));
       return combine(set, values);
     }
+    // Noisy trajectories stay on the whole register: dropping gates would change a seed's draws.
+    const masks = pauliMasks(labels);
     const seed = evOptions.seed ?? 0;
     const trajectories = evOptions.trajectories ?? DEFAULT_TRAJECTORIES;
     checkSeed(seed);

@@ -22,7 +22,8 @@ import { applyStructured } from './kernels.js';
 import { cumulativeInPlace, sampleIndices } from './measure.js';
 import { runBranching } from './branching.js';
 import { checkMemory, defaultMemoryLimit, statesThatFit } from './memory.js';
-import { combine, pauliExpectations, prepareObservables } from './pauli.js';
+import { reduceToLightCone } from './light-cone.js';
+import { combine, parsePauli, pauliExpectations, prepareObservables, type PauliTerm } from './pauli.js';
 import { createPrng } from './prng.js';
 import { readoutExpectations } from './readout.js';
 import { compile, hasGateNoise, type Instr } from './program.js';
@@ -187,15 +188,26 @@ function estimateCircuit(
   checkNoise(noise);
   const readout = noise?.readout;
   // The readout path measures on a rotated copy: a second buffer.
-  checkMemory(n, memoryLimit(engineOptions), readout === undefined ? 1 : 2);
+  const buffers = readout === undefined ? 1 : 2;
   let scratch: Float64Array | null = null;
-  const evaluate = (state: Float64Array): Float64Array => {
-    if (readout === undefined) return pauliExpectations(state, n, set.terms);
+  const evaluate = (state: Float64Array, width: number, terms: readonly PauliTerm[]): Float64Array => {
+    if (readout === undefined) return pauliExpectations(state, width, terms);
     scratch ??= new Float64Array(state.length);
-    return readoutExpectations(state, n, set.terms, readout, scratch);
+    return readoutExpectations(state, width, terms, readout, scratch);
   };
-  if (!hasGateNoise(noise)) return combine(set, evaluate(statevector(circuit, parameterValues, engineOptions)));
+  if (!hasGateNoise(noise)) {
+    // Only the observables' backward light cone is simulated (light-cone.ts): exact, and readout
+    // noise acts on each term's own support, inside the cone.
+    const program = compile(circuit, parameterValues);
+    const unitaries = program.instrs.filter((ins) => ins.op !== 'measure');
+    const cone = reduceToLightCone(unitaries, n, set.terms.map((t) => t.label));
+    checkMemory(cone.numQubits, memoryLimit(engineOptions), buffers);
+    const state = zeroState(cone.numQubits);
+    applyUnitaries(state, cone.numQubits, cone.instrs);
+    return combine(set, evaluate(state, cone.numQubits, cone.labels.map((label) => parsePauli(label, cone.numQubits))));
+  }
 
+  checkMemory(n, memoryLimit(engineOptions), buffers);
   const seed = options.seed ?? 0;
   const trajectories = options.trajectories ?? DEFAULT_TRAJECTORIES;
   checkSeed(seed);
@@ -209,7 +221,7 @@ function estimateCircuit(
     state.fill(0);
     state[0] = 1;
     execute(state, program.instrs, { n, rng, record: none, offset: 0, skipMeasure: true });
-    const values = evaluate(state);
+    const values = evaluate(state, n, set.terms);
     for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! + values[i]!;
   }
   for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! / trajectories;

@@ -19,7 +19,7 @@ export interface PauliTerm {
 }
 
 /** Parses a little-endian label (last character = qubit 0) for an n-qubit circuit. */
-function parsePauli(label: string, n: number): PauliTerm {
+export function parsePauli(label: string, n: number): PauliTerm {
   if (label.length !== n) {
     throw new QrunError('OBSERVABLE_INVALID', `Pauli label "${label}" has ${label.length} characters; the circuit has ${n} qubits`, {
       hint: 'Labels have one character per qubit, qubit 0 rightmost.',
