@@ -10,7 +10,8 @@ import { QrunError } from '../errors.js';
 import { backendSecret } from '../secrets/for-backend.js';
 import type { SecretValue } from '../secrets/value.js';
 import { rm } from 'node:fs/promises';
-import { gatewayAlive, gatewayDir, prepareGateway, stopGateway, type GatewayRecord, type StopGatewayResult, type UnixListener } from './launch.js';
+import { gatewayAlive, gatewayDir, prepareGateway, stopGateway, type GatewayRecord, type StopGatewayResult } from './launch.js';
+import type { UnixListener } from '../native/listen.js';
 import { writeUsageRecord, writeUsageToSlurm, type SlurmUsageResult } from './slurm-usage.js';
 
 export interface ProcessGatewayStart {

@@ -42,6 +42,7 @@ import type { BackendMetadata } from '../backends/metadata.js';
 import { GATEWAY_CONFIG_VERSION, type GatewayConfigWire, type GatewayLimits } from './config.js';
 import type { Usage } from './usage.js';
 import { readDetachedJobs } from './detached.js';
+import type { UnixListener } from '../native/listen.js';
 
 const DEFAULT_RUNTIME_ROOT = '/run/slurm-qpu';
 /** sun_path is 108 bytes on Linux, including the terminating NUL. */
@@ -299,9 +300,6 @@ async function bindBareSocket(socketPath: string, listen: UnixListener): Promise
   }
   return { fd, close };
 }
-
-/** Binds and listens on a Unix socket, returning a bare descriptor no event loop polls (src/native/listen.ts). */
-export type UnixListener = (path: string, backlog: number) => number;
 
 /**
  * A gateway made ready to run: its directory made, its socket bound and listening, its

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, close, constants, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, close, constants, lstatSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QrunError } from '../errors.js';
@@ -51,6 +51,26 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     throw stateWriteFailed(path, error);
   }
   await syncDir(dir);
+}
+
+/** The names in `dir`, or none when it does not exist yet (the hook makes its directories on first use). */
+export function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
+  }
+}
+
+/** The numeric names in `dir` as numbers (job ids, lane numbers), ascending; none when it does not exist. */
+export function numberedNamesIn(dir: string, suffix = ''): number[] {
+  const pattern = new RegExp(`^(\\d+)${suffix.replace(/[.]/g, '\\.')}$`);
+  return namesIn(dir)
+    .map((name) => pattern.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /**

@@ -12,6 +12,7 @@ import { ProtocolError, renderReply, stepName, type HookReply, type HookRequest 
 import type { SlurmJobFacts, SlurmJobSource } from '../slurm/job.js';
 import type { HookTrace } from './trace.js';
 import type { HookDeps } from './deps.js';
+import type { UnixListener } from '../native/listen.js';
 
 export interface HandleContext {
   /** The handler's own environment (fixed by the shim, never the job's): PATH, SLURM_CONF, env: secrets. */
@@ -21,7 +22,7 @@ export interface HandleContext {
   /** The service's: work run once the reply is out (HookDeps.afterReply). */
   readonly afterReply?: HookDeps['afterReply'];
   /** The service's: the addon's socket binder, so a gateway can be prepared and launched after the reply. */
-  readonly listen?: ((path: string, backlog: number) => number) | undefined;
+  readonly listen?: UnixListener | undefined;
 }
 
 /** Starts `scontrol show job` at once, so it overlaps with loading the rest of the handler. */

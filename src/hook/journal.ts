@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { GatewayRecord } from '../gateway/launch.js';
 import { QrunError } from '../errors.js';
-import { ensurePrivateDir, inPrivateDir, isErrno, replaceFileSync, unlinkFileSync, writeFileAtomic } from './fsutil.js';
+import { ensurePrivateDir, inPrivateDir, isErrno, numberedNamesIn, replaceFileSync, unlinkFileSync, writeFileAtomic } from './fsutil.js';
 import { leaseFile, type StatePaths } from './paths.js';
 
 /**
@@ -165,16 +165,5 @@ export async function removeLease(paths: StatePaths, jobId: number): Promise<boo
 
 /** Job ids with a lease on this node. */
 export async function listLeases(paths: StatePaths): Promise<number[]> {
-  let names: string[];
-  try {
-    names = readdirSync(paths.leases);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
-  return names
-    .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
-    .filter((id): id is string => id !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  return Promise.resolve(numberedNamesIn(paths.leases, '.json'));
 }

@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { inPrivateDir, isErrno, stateWriteFailed } from './fsutil.js';
+import { inPrivateDir, isErrno, namesIn, numberedNamesIn, stateWriteFailed } from './fsutil.js';
 import { laneDir, type StatePaths } from './paths.js';
 
 /**
@@ -62,14 +62,7 @@ function claimFile(path: string, jobId: number): boolean {
 
 /** The lane numbers present in a backend's lane directory (an empty list when it does not exist). */
 function laneNames(dir: string): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
-  return names.filter((name) => /^\d+$/.test(name)).map(Number);
+  return numberedNamesIn(dir);
 }
 
 /** Told about a lane file that names no job, before it is reclaimed. */
@@ -116,12 +109,7 @@ export async function laneOwners(paths: StatePaths, alias: string): Promise<Map<
 
 /** The backends with a lane directory on this node. */
 function laneAliases(paths: StatePaths): string[] {
-  try {
-    return readdirSync(paths.lanes);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
+  return namesIn(paths.lanes);
 }
 
 /** Every job holding a lane of any backend on this node. */

@@ -4,6 +4,7 @@
  * `qrun admin reap`, so both release a lease the same way. Heavy modules load here, lazily.
  */
 import type { HookDeps } from './deps.js';
+import type { UnixListener } from '../native/listen.js';
 import type { StatePaths } from './paths.js';
 import type { Logger } from '../log/logger.js';
 import { processStartTime } from '../process/start-time.js';
@@ -26,7 +27,7 @@ export interface NodeDepsOptions {
   /** The shim's process (the step's slurmstepd at acquire); default: this process's parent. */
   readonly callerPid?: number;
   /** A socket binder no event loop accepts on (the service's, src/native/listen.ts), for prepared gateways. */
-  readonly listen?: (path: string, backlog: number) => number;
+  readonly listen?: UnixListener;
 }
 
 export function slurmSource(env: Readonly<Record<string, string | undefined>>, timeoutSeconds: number): SlurmJobSource {

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readdirSync, unlinkSync } from 'node:fs';
-import { inPrivateDir, isErrno } from './fsutil.js';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { inPrivateDir, isErrno, numberedNamesIn } from './fsutil.js';
 import { reapWantedFile, type StatePaths } from './paths.js';
 
 /**
@@ -26,12 +26,5 @@ export function reapDone(paths: StatePaths, jobId: number): void {
 
 /** Jobs whose release began and did not finish. */
 export function reapsWanted(paths: StatePaths): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(paths.reapWanted);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
-  return names.filter((name) => /^\d+$/.test(name)).map(Number);
+  return numberedNamesIn(paths.reapWanted);
 }

@@ -1,13 +1,13 @@
 /**
- * The addon's listenUnix (native/proc/listen.cc) as a UnixListener for the gateway launcher
+ * The addon's listenUnix (native/proc/listen.cc) for the gateway launcher
  * (src/gateway/launch.ts): a listening socket no event loop accepts on. null when the addon is absent,
  * cannot be loaded or predates listenUnix: the caller then starts gateways before it answers.
  */
 import { optionalBindingFunction } from './binding.js';
 
 /** Binds and listens at `path`; returns the descriptor (close-on-exec, the caller closes it). */
-export type BareListener = (path: string, backlog: number) => number;
+export type UnixListener = (path: string, backlog: number) => number;
 
-export function nativeUnixListener(root?: string): BareListener | null {
-  return optionalBindingFunction<BareListener>('listenUnix', root);
+export function nativeUnixListener(root?: string): UnixListener | null {
+  return optionalBindingFunction<UnixListener>('listenUnix', root);
 }
